@@ -1,0 +1,1 @@
+"""Pure analytics core; never imports streamlit."""
