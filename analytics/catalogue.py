@@ -1,0 +1,106 @@
+"""Known adult social care measures: the names councils use for them, their unit and their polarity.
+
+Polarity follows the usual reading in ASC performance reports (ASCOF where one exists): fewer permanent
+admissions to care homes is better, more people leaving reablement with no ongoing care is better, demand
+measures (calls, contacts, requests) are neutral because more is neither good nor bad in itself. Users can
+override any of this on the Data page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+UNITS = ("count", "percent", "currency", "days", "rate")
+POLARITIES = ("higher_is_better", "lower_is_better", "neutral")
+
+
+@dataclass(frozen=True)
+class MeasureInfo:
+    """What a measure is: its unit, its polarity and the catalogue entry it matched (if any)."""
+
+    unit: str = "count"
+    polarity: str = "neutral"
+    known_as: str | None = None
+
+
+@dataclass(frozen=True)
+class _Entry:
+    key: str
+    pattern: re.Pattern[str]
+    unit: str
+    polarity: str
+
+
+def _e(key: str, pattern: str, unit: str, polarity: str) -> _Entry:
+    return _Entry(key, re.compile(pattern, re.I), unit, polarity)
+
+
+# Order matters: the first match wins, so specific names come before general ones.
+CATALOGUE: tuple[_Entry, ...] = (
+    _e("bounce_rate", r"bounce\s*rate", "percent", "lower_is_better"),
+    _e("variance", r"\bvariance\b|over\s*/?\s*under\s*spend", "currency", "neutral"),
+    _e("budget", r"\bbudget\b", "currency", "neutral"),
+    _e("forecast_outturn", r"\b(forecast|outturn|projected spend)\b", "currency", "neutral"),
+    _e("movement", r"\bmovement\b", "currency", "neutral"),
+    _e("weekly_cost", r"(weekly|unit|average)\s+(cost|price|fee)", "currency", "lower_is_better"),
+    _e("spend", r"\b(spend|expenditure|cost)\b|£", "currency", "neutral"),
+    _e("length_of_stay", r"length\s+of\s+stay|\blos\b|duration", "days", "lower_is_better"),
+    _e("brokerage_days", r"brokerage.*days|days.*brokerage|days\s+to\s+(source|broker)", "days", "lower_is_better"),
+    _e("waiting_days", r"days\s+wait|waiting\s+days|wait(ing)?\s+time", "days", "lower_is_better"),
+    _e("rate_per_population", r"per\s+100,?000|per\s+10,?000|per\s+1,?000\b", "rate", "neutral"),
+    _e("no_ongoing_care", r"no\s+ongoing|no\s+further\s+(care|support)|independen", "count", "higher_is_better"),
+    _e("reduced_care", r"reduced\s+(care|support|package)", "count", "higher_is_better"),
+    _e("same_or_more_care", r"same\s+or\s+more|more\s+care|increased\s+(care|support)", "count", "lower_is_better"),
+    _e("direct_payments", r"direct\s+payment", "count", "higher_is_better"),
+    _e("support_plans", r"support\s+plan", "count", "neutral"),
+    _e("section_42", r"section\s*42|s\.?\s*42", "count", "neutral"),
+    _e("safeguarding", r"safeguarding", "count", "neutral"),
+    _e("dols_waiting", r"(dols|deprivation).*wait|waiting\s+list", "count", "lower_is_better"),
+    _e("dols_completed", r"(dols|deprivation|applications?).*(complet|authoris|signed)", "count", "higher_is_better"),
+    _e("dols_applications", r"\bdols\b|deprivation\s+of\s+liberty|applications?\s+received", "count", "neutral"),
+    _e("admissions", r"admission|placements?\s+(initiated|made|started)|new\s+placements?|"
+                     r"residential|nursing", "count", "lower_is_better"),
+    _e("people_in_care", r"people\s+in\s+(residential|nursing|care)|care\s+home\s+population|occupancy",
+       "count", "neutral"),
+    _e("reablement_starts", r"reablement.*start|starts?\b", "count", "higher_is_better"),
+    _e("completions", r"complet", "count", "higher_is_better"),
+    _e("assessments", r"care\s+act|assessment", "count", "higher_is_better"),
+    _e("calls_answered", r"calls?\s+answered|answered\s+calls", "count", "higher_is_better"),
+    _e("calls_abandoned", r"abandon", "count", "lower_is_better"),
+    _e("calls", r"\bcalls?\b", "count", "neutral"),
+    _e("contacts", r"contacts?\b", "count", "neutral"),
+    _e("requests", r"request|referral", "count", "neutral"),
+    _e("visitors", r"visitors?|sessions|entrances|page\s*views", "count", "higher_is_better"),
+    _e("reports_completed", r"reports?\s+completed", "count", "higher_is_better"),
+    _e("bounces", r"bounces", "count", "lower_is_better"),
+)
+
+_PERCENT_WORDS = re.compile(r"%|\bper\s*cent\b|percentage|proportion|\brate\b(?!\s+per)|\bratio\b", re.I)
+_RATE_WORDS = re.compile(r"per\s+100,?000|per\s+10,?000|per\s+1,?000\b|\bper\s+head\b", re.I)
+_CURRENCY_WORDS = re.compile(r"£|\bgbp\b|£m\b|\bcost\b|\bspend\b|\bbudget\b|\bforecast\b|\boutturn\b", re.I)
+
+
+def unit_from_name(name: str) -> str | None:
+    """Unit implied by the words of a measure name ('%', 'per 100,000', '£'), None if it says nothing."""
+    if _RATE_WORDS.search(name):
+        return "rate"
+    if _PERCENT_WORDS.search(name):
+        return "percent"
+    if _CURRENCY_WORDS.search(name):
+        return "currency"
+    return None
+
+
+def describe(name: str) -> MeasureInfo:
+    """Unit and polarity for a measure name, from the catalogue; unknown measures are neutral counts.
+
+    A percentage of a known count measure ('% of people using direct payments') keeps the count's polarity
+    but takes the percent unit.
+    """
+    entry = next((e for e in CATALOGUE if e.pattern.search(name)), None)
+    named_unit = unit_from_name(name)
+    if entry is None:
+        return MeasureInfo(unit=named_unit or "count")
+    unit = named_unit if named_unit in {"percent", "rate"} else entry.unit
+    return MeasureInfo(unit=unit, polarity=entry.polarity, known_as=entry.key)

@@ -1,0 +1,107 @@
+"""The `Dataset` every loader returns and every model, page and export reads (DESIGN section 2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from analytics.catalogue import MeasureInfo
+
+LAYOUTS = ("long", "wide", "periods_across", "records", "table")
+KINDS = ("timeseries", "records", "table")
+LEDGER_COLUMNS = ["row", "column", "reason", "detail"]
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Reconciliation of what was read: rows read = rows used + rows excluded, every exclusion explained.
+
+    ``excluded`` has one row per excluded sheet row (``column`` empty) or cell (``column`` named), with
+    1-based sheet row numbers as the user sees them in Excel.
+    """
+
+    rows_read: int
+    rows_used: int
+    excluded: pd.DataFrame
+
+    @property
+    def rows_excluded(self) -> int:
+        """Distinct sheet rows left out (cell-level exclusions do not remove their row)."""
+        rows = self.excluded[self.excluded["column"].fillna("") == ""]
+        return int(rows["row"].nunique())
+
+    @property
+    def balanced(self) -> bool:
+        return self.rows_read == self.rows_used + self.rows_excluded
+
+    def summary(self) -> str:
+        reasons = self.excluded[self.excluded["column"].fillna("") == ""]["reason"].value_counts()
+        parts = ", ".join(f"{n:,} {reason}" for reason, n in reasons.items())
+        cells = int((self.excluded["column"].fillna("") != "").sum())
+        cell_text = f"; {cells:,} cell(s) set aside" if cells else ""
+        return (f"{self.rows_read:,} rows read: {self.rows_used:,} used, {self.rows_excluded:,} excluded"
+                f"{' (' + parts + ')' if parts else ''}{cell_text}.")
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    """One table found in the workbook, for the 'other tables' list and the table picker."""
+
+    sheet: str
+    index: int  # position among the tables of its sheet, 0 first
+    first_row: int  # 1-based
+    last_row: int
+    n_columns: int
+    score: float
+    hidden: bool = False
+    title: str = ""
+
+    def label(self) -> str:
+        hidden = " (hidden sheet)" if self.hidden else ""
+        title = f" {self.title!r}" if self.title else ""
+        return f"'{self.sheet}' rows {self.first_row}-{self.last_row}{title}{hidden}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the table came from and how it was read."""
+
+    filename: str
+    file_type: str
+    sheet: str | None
+    table_index: int
+    header_rows: tuple[int, ...]  # 1-based sheet rows used as the header
+    layout: str
+    period_column: str | None = None
+    sheets: tuple[str, ...] = ()
+    tables: tuple[TableInfo, ...] = ()  # every table found, the chosen one included
+    title: str = ""  # title rows above the table, joined
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A tidy, reconciled table ready for the models (see DESIGN section 2)."""
+
+    frame: pd.DataFrame
+    kind: str
+    frequency: str | None
+    measures: dict[str, MeasureInfo]
+    ledger: Ledger
+    warnings: tuple[str, ...]
+    source: Source
+    dimensions: tuple[str, ...] = ()
+    records: pd.DataFrame | None = field(default=None, repr=False)
+
+    def series(self, measure: str, **filters: str) -> pd.Series:
+        """Values of one measure indexed by period, summed over any dimensions not filtered on."""
+        rows = self.frame[self.frame["measure"] == measure]
+        for column, value in filters.items():
+            rows = rows[rows[column] == value]
+        if "total" in rows.columns:
+            rows = rows[~rows["total"]]
+        return rows.groupby("period", sort=True)["value"].sum(min_count=1)
+
+    def with_measure_info(self, measure: str, info: MeasureInfo) -> Dataset:
+        """A copy with one measure's unit or polarity overridden by the user."""
+        return replace(self, measures={**self.measures, measure: info})

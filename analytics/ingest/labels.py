@@ -1,0 +1,24 @@
+"""Tidying labels read from sheets: footnote digits, dimension column names."""
+
+from __future__ import annotations
+
+import re
+
+FOOTNOTE_DIGITS = re.compile(r"(?<=[A-Za-z)])(?:\s+\d{1,2}|\s*\[\w{1,3}\])\s*$")
+# Words a number legitimately follows ('Month 9', 'Tier 2', 'Stage 3'): never a footnote.
+NUMBERED_WORDS = re.compile(r"\b(month|week|wk|quarter|q|m|p|period|phase|tier|year|stage|band|level|group|"
+                            r"step|area|team|ward|locality|zone|day|version|part|section|table|type)\s+\d{1,2}\s*$",
+                            re.I)
+
+
+def clean_label(text: str) -> str:
+    """Strip footnote digits glued to a label ('Persons 6' -> 'Persons', 'Kent [x]' -> 'Kent')."""
+    text = re.sub(r"\s+", " ", str(text)).strip()
+    if NUMBERED_WORDS.search(text) or re.search(r"\d\s*[-+/]\s*\d{1,2}\s*$", text):
+        return text  # 'Month 9', 'Age 18-64': part of the name, not a footnote
+    return FOOTNOTE_DIGITS.sub("", text).strip() or text
+
+
+def snake(text: str) -> str:
+    """A column name for a dimension: 'Age band' -> 'age_band'."""
+    return re.sub(r"[^0-9a-z]+", "_", text.lower()).strip("_") or "dimension"

@@ -1,0 +1,129 @@
+"""Turning file bytes into raw grids of cells, one per sheet, with the fast readers.
+
+fastexcel (Arrow, on calamine) reads the cells; openpyxl is used only to look at number formats of a
+few rows (percent formats) because it is ten times slower. Macros in .xlsm files are never run: these
+readers do not execute anything, they read cell values.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import fastexcel
+import pandas as pd
+
+from analytics.errors import IngestError
+
+CSV_ENCODINGS = ("utf-8-sig", "utf-8", "cp1252")
+CSV_DELIMITERS = ",;\t|"
+MAX_COLUMNS = 500
+
+
+@dataclass(frozen=True)
+class RawSheet:
+    """The cells of one sheet. ``grid`` index is the 0-based sheet row; columns are 0..n-1."""
+
+    name: str
+    visible: bool
+    grid: pd.DataFrame
+    column_offset: int = 0  # absolute index of grid column 0 (column A = 0)
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+def column_letter(index: int) -> str:
+    """0 -> 'A', 27 -> 'AB'."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    for encoding in CSV_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "utf-8" and data.startswith(b"\xef\xbb\xbf"):
+            continue
+        return text, encoding
+    raise IngestError("This text file is in an encoding this tool does not recognise: save it as CSV UTF-8.")
+
+
+def _sniff_delimiter(text: str) -> str:
+    sample = "\n".join(text.splitlines()[:200])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS).delimiter
+    except csv.Error:
+        counts = {d: sample.count(d) for d in CSV_DELIMITERS}
+        return max(counts, key=counts.get) if max(counts.values()) else ","
+
+
+def read_csv(data: bytes, name: str) -> RawSheet:
+    """A CSV or text export as a grid of strings (encoding and delimiter detected)."""
+    text, encoding = _decode(data)
+    delimiter = _sniff_delimiter(text)
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    width = max((len(r) for r in rows), default=0)
+    if width > MAX_COLUMNS:
+        raise IngestError(f"This file has {width:,} columns; this tool reads up to {MAX_COLUMNS}.")
+    grid = pd.DataFrame(rows, columns=range(width) if rows else None, dtype=object)
+    grid = grid.astype("string").replace("", pd.NA)
+    return RawSheet(name=name, visible=True, grid=grid, encoding=encoding, delimiter=delimiter)
+
+
+def _raw_sheet(reader: fastexcel.ExcelReader, name: str) -> RawSheet:
+    sheet = reader.load_sheet(name, header_row=None, skip_rows=0, whitespace_as_null=True)
+    columns = sheet.available_columns()
+    if len(columns) > MAX_COLUMNS:
+        raise IngestError(f"Sheet '{name}' has {len(columns):,} columns; this tool reads up to {MAX_COLUMNS}.")
+    frame = sheet.to_pandas()
+    frame.columns = range(frame.shape[1])
+    offset = columns[0].absolute_index if columns else 0
+    return RawSheet(name=name, visible=str(sheet.visible) == "visible", grid=frame, column_offset=offset)
+
+
+def read_workbook(data: bytes) -> list[RawSheet]:
+    """Every sheet of an .xlsx/.xlsm/.xls/.ods workbook as raw grids, hidden sheets marked."""
+    try:
+        reader = fastexcel.read_excel(data)
+        return [_raw_sheet(reader, name) for name in reader.sheet_names]
+    except fastexcel.FastExcelError as exc:
+        raise IngestError(_reader_message(str(exc))) from exc
+
+
+def _reader_message(detail: str) -> str:
+    lowered = detail.lower()
+    if "password" in lowered or "encrypt" in lowered:
+        return "This file is password-protected: save an unprotected copy and upload that."
+    return "This workbook could not be read (the file looks damaged): open it in Excel, save it again and retry."
+
+
+def percent_columns(data: bytes, sheet: str, rows: range, columns: list[int]) -> set[int]:
+    """Columns whose number format shows a percentage, from a few data rows (xlsx/xlsm only).
+
+    ``rows`` are 0-based sheet rows, ``columns`` absolute 0-based column indexes.
+    """
+    import openpyxl  # slow to import; only workbooks with possible percent cells need it
+
+    found: set[int] = set()
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - formats are a nicety; the fast read already succeeded
+        return found
+    try:
+        ws = book[sheet]
+        wanted = set(columns)
+        for row in ws.iter_rows(min_row=rows.start + 1, max_row=rows.stop):
+            for cell in row:
+                col = getattr(cell, "column", None)
+                if col is not None and col - 1 in wanted and "%" in str(cell.number_format or ""):
+                    found.add(col - 1)
+    finally:
+        book.close()
+    return found

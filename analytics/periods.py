@@ -1,0 +1,352 @@
+"""Reading the periods council extracts use: dates, weeks, months, quarters and UK financial years.
+
+Every period becomes the Timestamp of its *start* (a week commencing date, the 1st of a month, 1 April for
+a financial year), so series from different files line up. UK conventions throughout: day-first dates and
+financial years that run from April to March (Q1 = April to June).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+FREQUENCIES = ("D", "W", "M", "Q", "FY")
+FREQUENCY_WORDS = {"D": "daily", "W": "weekly", "M": "monthly", "Q": "quarterly", "FY": "financial year"}
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+# Serial numbers that plausibly are dates (1954 to 2064): outside this a number is a number.
+EXCEL_SERIAL_RANGE = (20_000, 60_000)
+FY_START_MONTH = 4
+
+_MONTHS = {
+    m.lower(): i
+    for i, names in enumerate(
+        [
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+            ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+            ("oct", "october"), ("nov", "november"), ("dec", "december"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+_MONTH_RE = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_SLASH_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_DAY_MONTH_NAME = re.compile(rf"^(\d{{1,2}})(?:st|nd|rd|th)?[\s\-]+{_MONTH_RE}[\s\-,]+(\d{{2}}|\d{{4}})$", re.I)
+_MONTH_YEAR = re.compile(rf"^{_MONTH_RE}[\s\-/']*(\d{{2}}|\d{{4}})$", re.I)
+_YEAR_MONTH = re.compile(r"^(\d{4})[-/](\d{1,2})$")
+_FY = re.compile(r"^(?:fy\s*)?(\d{4})\s*[/\-]\s*(\d{2}|\d{4})$", re.I)
+_FY_QUARTER_A = re.compile(r"^q([1-4])\s*[,:\-]?\s*(?:fy\s*)?(\d{4})\s*[/\-]\s*(\d{2}|\d{4})$", re.I)
+_FY_QUARTER_B = re.compile(r"^(?:fy\s*)?(\d{4})\s*[/\-]\s*(\d{2}|\d{4})\s*[,:\-]?\s*q([1-4])$", re.I)
+_ISO_WEEK = re.compile(r"^(\d{4})[\s\-]*w(?:eek)?\s*(\d{1,2})$", re.I)
+_FY_MONTH = re.compile(r"^(?:m|month|period|p)\s*(\d{1,2})$", re.I)
+_WEEK_PREFIX = re.compile(r"^(?:w/?c|w/?e|week\s+(?:commencing|beginning|starting|ending)|wk\s+(?:comm|end)\w*)"
+                          r"[\s:.]*", re.I)
+_WEEK_ENDING_HINT = re.compile(r"\b(?:w/?e|week[\s_-]*end(?:ing)?|wk[\s_-]*end\w*|ending)\b", re.I)
+_FY_IN_TEXT = re.compile(r"\b(20\d{2}|19\d{2})\s*[/\-]\s*(\d{2}|\d{4})\b")
+
+
+@dataclass(frozen=True)
+class PeriodParse:
+    """A column of periods read strictly, with what could not be read and why."""
+
+    periods: pd.Series  # Timestamp of each period's start, NaT where unreadable
+    frequency: str | None
+    unparsed: pd.Series  # bool: True where a non-empty value could not be read as a period
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+    description: str = ""  # e.g. "week ending dates, read as the week's start"
+
+
+def fy_start_year(text: str, end: str) -> int | None:
+    """Start year of a financial year written '2023/24', '2023-24' or '1999-2000'; None if inconsistent."""
+    start = int(text)
+    end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
+    if len(end) == 2 and end_year < start:
+        end_year += 100  # '1999/00'
+    return start if end_year == start + 1 else None
+
+
+def financial_year_label(ts: pd.Timestamp) -> str:
+    """'2024/25' for any date from 1 April 2024 to 31 March 2025."""
+    start = ts.year if ts.month >= FY_START_MONTH else ts.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def financial_year_start(ts: pd.Timestamp) -> pd.Timestamp:
+    """1 April of the financial year holding ``ts``."""
+    return pd.Timestamp(ts.year if ts.month >= FY_START_MONTH else ts.year - 1, FY_START_MONTH, 1)
+
+
+def financial_year_in_text(text: str) -> int | None:
+    """The start year of the first financial year stated in a title such as 'Budget monitor 2024/25'."""
+    for match in _FY_IN_TEXT.finditer(text or ""):
+        year = fy_start_year(match.group(1), match.group(2))
+        if year is not None:
+            return year
+    return None
+
+
+def _two_digit_year(y: str) -> int:
+    year = int(y)
+    return year + 2000 if len(y) == 2 and year < 70 else year + 1900 if len(y) == 2 else year
+
+
+def _safe_ts(year: int, month: int, day: int = 1) -> pd.Timestamp | None:
+    try:
+        return pd.Timestamp(year, month, day)
+    except ValueError:
+        return None
+
+
+def _quarter_start(fy_year: int, quarter: int) -> pd.Timestamp:
+    month = FY_START_MONTH + 3 * (quarter - 1)
+    return pd.Timestamp(fy_year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+
+
+def _fy_month_start(fy_year: int, month_number: int) -> pd.Timestamp | None:
+    if not 1 <= month_number <= 12:
+        return None
+    month = FY_START_MONTH + month_number - 1
+    return pd.Timestamp(fy_year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+
+
+def parse_label(text: str, *, fy_year: int | None = None) -> tuple[pd.Timestamp | None, str | None]:
+    """Read one period label that is not a bare slash date: returns (start, frequency) or (None, None).
+
+    Handles 'Aug-10', 'Apr 2024', 'April 2024', '5 August 2024', 'Q1 2024/25', '2024-25 Q1', '2023/24',
+    '1999-2000', ISO dates, ISO weeks ('2024-W05'), and 'M3' / 'Month 9' when ``fy_year`` (the financial
+    year the sheet states) is known.
+    """
+    s = text.strip()
+    if m := _ISO_DATE.match(s):
+        ts = _safe_ts(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return (ts, "D") if ts is not None else (None, None)
+    if m := _FY_QUARTER_A.match(s):
+        year = fy_start_year(m.group(2), m.group(3))
+        return (_quarter_start(year, int(m.group(1))), "Q") if year is not None else (None, None)
+    if m := _FY_QUARTER_B.match(s):
+        year = fy_start_year(m.group(1), m.group(2))
+        return (_quarter_start(year, int(m.group(3))), "Q") if year is not None else (None, None)
+    if m := _FY.match(s):
+        year = fy_start_year(m.group(1), m.group(2))
+        return (pd.Timestamp(year, FY_START_MONTH, 1), "FY") if year is not None else (None, None)
+    if m := _MONTH_YEAR.match(s):
+        return _safe_ts(_two_digit_year(m.group(2)), _MONTHS[m.group(1).lower()]), "M"
+    if m := _DAY_MONTH_NAME.match(s):
+        ts = _safe_ts(_two_digit_year(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
+        return (ts, "D") if ts is not None else (None, None)
+    if m := _YEAR_MONTH.match(s):
+        ts = _safe_ts(int(m.group(1)), int(m.group(2)))
+        return (ts, "M") if ts is not None else (None, None)
+    if m := _ISO_WEEK.match(s):
+        try:
+            return pd.Timestamp.fromisocalendar(int(m.group(1)), int(m.group(2)), 1), "W"
+        except ValueError:
+            return None, None
+    if (m := _FY_MONTH.match(s)) and fy_year is not None:
+        ts = _fy_month_start(fy_year, int(m.group(1)))
+        return (ts, "M") if ts is not None else (None, None)
+    return None, None
+
+
+def _slash_parts(values: pd.Series) -> pd.DataFrame:
+    parts = values.str.extract(_SLASH_DATE)
+    parts.columns = ["a", "b", "y"]
+    return parts
+
+
+def _read_slash_dates(values: pd.Series) -> tuple[pd.Series, list[str]]:
+    """Strict day-first reading of a column of 'dd/mm/yyyy' text, deciding the order once per column."""
+    parts = _slash_parts(values).dropna()
+    warnings: list[str] = []
+    if parts.empty:
+        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]"), warnings
+    a, b = parts["a"].astype(int), parts["b"].astype(int)
+    month_first = bool((b > 12).any() and not (a > 12).any())
+    day, month = (b, a) if month_first else (a, b)
+    years = parts["y"].map(_two_digit_year)
+    out = pd.to_datetime(
+        pd.DataFrame({"year": years, "month": month, "day": day}), errors="coerce"
+    ).reindex(values.index)
+    ambiguous = parts[(a <= 12) & (b <= 12) & (a != b)]
+    if month_first:
+        warnings.append(
+            "Dates in this column only make sense month first (US style, e.g. "
+            f"'{values[parts.index[(b > 12).to_numpy()][0]]}'), so every date was read month first."
+        )
+    elif not (a > 12).any() and len(ambiguous):
+        example = values[ambiguous.index[0]]
+        warnings.append(
+            f"Dates such as '{example}' read both ways; they were read day first (UK style), "
+            f"giving {out[ambiguous.index[0]]:%-d %B %Y}. No date in the column settles it."
+        )
+    return out, warnings
+
+
+def _excel_serials(numbers: pd.Series) -> pd.Series:
+    ok = numbers.between(*EXCEL_SERIAL_RANGE)
+    days = numbers.where(ok).round()
+    return EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
+
+
+def infer_frequency(periods: pd.Series) -> str | None:
+    """D, W, M, Q or FY from the typical spacing of the distinct periods; None if it cannot tell."""
+    unique = pd.Series(pd.to_datetime(periods.dropna().unique())).sort_values()
+    if len(unique) < 2:
+        return None
+    gap = float(unique.diff().dt.days.dropna().median())
+    for freq, (low, high) in {"D": (1, 1), "W": (7, 7), "M": (28, 31), "Q": (89, 92), "FY": (365, 366)}.items():
+        if low <= gap <= high:
+            return freq
+    return None
+
+
+def period_starts(periods: pd.Series, frequency: str) -> pd.Series:
+    """Snap dates to the start of their period (month -> 1st; quarter/FY -> UK financial quarter/year)."""
+    ts = pd.to_datetime(periods)
+    if frequency == "M":
+        return ts.dt.to_period("M").dt.start_time
+    if frequency == "Q":
+        return ts.dt.to_period("Q-MAR").dt.start_time
+    if frequency == "FY":
+        return ts.dt.to_period("Y-MAR").dt.start_time
+    return ts
+
+
+def expected_range(start: pd.Timestamp, end: pd.Timestamp, frequency: str) -> pd.DatetimeIndex:
+    """Every period start from ``start`` to ``end`` at ``frequency``."""
+    step = {"D": pd.DateOffset(days=1), "W": pd.DateOffset(weeks=1), "M": pd.DateOffset(months=1),
+            "Q": pd.DateOffset(months=3), "FY": pd.DateOffset(years=1)}[frequency]
+    return pd.date_range(start, end, freq=step)
+
+
+def format_period(ts: pd.Timestamp, frequency: str | None) -> str:
+    """UK wording: '5 August 2024', 'week commencing 5 August 2024', 'August 2024', '2024/25 Q1', '2024/25'."""
+    if pd.isna(ts):
+        return "unknown period"
+    if frequency == "W":
+        return f"week commencing {ts.day} {ts:%B %Y}"
+    if frequency == "M":
+        return f"{ts:%B %Y}"
+    if frequency == "Q":
+        quarter = ((ts.month - FY_START_MONTH) % 12) // 3 + 1
+        return f"{financial_year_label(ts)} Q{quarter}"
+    if frequency == "FY":
+        return financial_year_label(ts)
+    return f"{ts.day} {ts:%B %Y}"
+
+
+def gaps_and_duplicates(periods: pd.Series, frequency: str | None) -> list[str]:
+    """Plain-English warnings for missing and repeated periods in a series of period starts."""
+    found = pd.Series(pd.to_datetime(periods.dropna()))
+    warnings: list[str] = []
+    if found.empty or frequency is None:
+        return warnings
+    repeated = found[found.duplicated()].drop_duplicates()
+    if len(repeated):
+        names = ", ".join(format_period(t, frequency) for t in repeated[:3])
+        warnings.append(f"{len(repeated)} period(s) appear more than once ({names}).")
+    expected = expected_range(found.min(), found.max(), frequency)
+    missing = expected.difference(pd.DatetimeIndex(found.unique()))
+    if len(missing):
+        names = ", ".join(format_period(t, frequency) for t in missing[:3])
+        more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+        warnings.append(f"{len(missing)} period(s) are missing from the series: {names}{more}.")
+    return warnings
+
+
+def _week_ending(header: str, texts: pd.Series) -> bool:
+    return bool(_WEEK_ENDING_HINT.search(header or "")) or bool(
+        texts.str.match(r"^\s*(?:w/?e|week\s+ending|wk\s+end)", case=False).any()
+    )
+
+
+def parse_periods(values: pd.Series, *, header: str = "", fy_year: int | None = None) -> PeriodParse:
+    """Read a whole column of periods strictly and consistently.
+
+    Parameters
+    ----------
+    values
+        Cells of the column: Timestamps, Excel serial numbers or text.
+    header
+        The column's header; 'week ending' in it shifts dates back six days to the week's start.
+    fy_year
+        Start year of the financial year the sheet states, needed for 'M3' or 'Month 9' labels.
+
+    Returns
+    -------
+    PeriodParse
+        Starts of periods, inferred frequency, which non-empty cells could not be read, and warnings
+        (ambiguous day/month order, week ending shift).
+
+    Notes
+    -----
+    Slash dates are read day first unless some value can only be month first; the decision is made once
+    for the column, never cell by cell, so '05/08/2024' and '13/08/2024' cannot end up a month apart.
+    """
+    index = values.index
+    out = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+    freq_votes: list[str] = []
+    warnings: list[str] = []
+    if pd.api.types.is_datetime64_any_dtype(values):
+        out = pd.to_datetime(values).astype("datetime64[ns]")
+        texts = pd.Series("", index=index)
+    elif pd.api.types.is_numeric_dtype(values):
+        out = _excel_serials(values.astype(float))
+        texts = pd.Series("", index=index)
+    else:
+        obj = values.astype(object)
+        is_ts = obj.map(lambda v: isinstance(v, pd.Timestamp | np.datetime64) or hasattr(v, "year"))
+        out[is_ts] = pd.to_datetime(obj[is_ts].astype(str), errors="coerce")
+        is_num = obj.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool))
+        out[is_num] = _excel_serials(obj[is_num].astype(float))
+        texts = obj.where(~is_ts & ~is_num).astype("string").str.strip()
+        texts = texts.str.replace(_WEEK_PREFIX, "", regex=True)
+        texts = texts.where(texts.notna() & (texts != ""))
+        slash, slash_warnings = _read_slash_dates(texts.dropna())
+        warnings += slash_warnings
+        if slash.notna().any():
+            out[slash.index] = out[slash.index].where(slash.isna(), slash)
+            freq_votes.append("D")
+        rest = texts[texts.notna() & out.isna()]
+        for key, text in rest.items():
+            ts, freq = parse_label(text, fy_year=fy_year)
+            if ts is not None:
+                out[key] = ts
+                freq_votes.append(freq)
+    present = values.notna() & (values.astype("string").str.strip().fillna("") != "")
+    unparsed = present & out.isna()
+    description = ""
+    if _week_ending(header, texts.fillna("")):
+        out = out - pd.Timedelta(days=6)
+        description = "week ending dates, moved back six days to the week's start"
+    frequency = _vote(freq_votes) or infer_frequency(out)
+    if frequency in {"Q", "FY"} and not any(v in {"Q", "FY"} for v in freq_votes):
+        frequency = infer_frequency(out)
+    if frequency in {"M", "Q", "FY"}:
+        out = period_starts(out, frequency)
+    return PeriodParse(out, frequency, unparsed, tuple(warnings), description)
+
+
+def _vote(votes: list[str]) -> str | None:
+    """Label-derived frequency when labels say so ('Q1 2024/25' is quarterly whatever the gaps)."""
+    labelled = [v for v in votes if v != "D"]
+    return max(set(labelled), key=labelled.count) if labelled else None
+
+
+def looks_like_period(value: object, *, fy_year: int | None = None) -> bool:
+    """True for a single cell that reads as a period (used to spot months or weeks across the columns)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return False
+    if isinstance(value, pd.Timestamp | np.datetime64) or hasattr(value, "year"):
+        return True
+    if isinstance(value, int | float):
+        return False
+    text = _WEEK_PREFIX.sub("", str(value).strip())
+    if _SLASH_DATE.match(text):
+        return True
+    return parse_label(text, fy_year=fy_year)[0] is not None
