@@ -105,3 +105,39 @@ class Dataset:
     def with_measure_info(self, measure: str, info: MeasureInfo) -> Dataset:
         """A copy with one measure's unit or polarity overridden by the user."""
         return replace(self, measures={**self.measures, measure: info})
+
+
+FREQUENCY_NAMES = {"D": "daily", "W": "weekly", "M": "monthly", "Q": "quarterly (UK financial quarters)",
+                   "FY": "financial years", None: "none (not a time series)"}
+
+
+def detection_summary(data: Dataset) -> pd.DataFrame:
+    """What the loader detected, as 'What' / 'Found' rows for the Data page and the methods annex."""
+    src = data.source
+    frame = data.frame
+    if "period" in frame.columns and frame["period"].notna().any():
+        span = f"{frame['period'].min():%d %b %Y} to {frame['period'].max():%d %b %Y}"
+    else:
+        span = f"{frame['category'].nunique()} rows" if "category" in frame.columns else ""
+    rows = [
+        ("File", src.filename),
+        ("Sheet", src.sheet or "(CSV)"),
+        ("Table", f"{src.table_index + 1} of {sum(t.sheet == src.sheet for t in src.tables) or 1} on this sheet"),
+        ("Header row(s)", ", ".join(map(str, src.header_rows)) or "none"),
+        ("Layout", src.layout),
+        ("Period column", src.period_column or ("across the columns" if src.layout == "periods_across" else "none")),
+        ("Frequency", FREQUENCY_NAMES.get(data.frequency, str(data.frequency))),
+        ("Periods covered", span),
+        ("Measures", str(len(data.measures))),
+        ("Dimensions", ", ".join(data.dimensions) or "none"),
+        ("Rows", data.ledger.summary()),
+    ]
+    return pd.DataFrame(rows, columns=["What", "Found"])
+
+
+def measure_table(data: Dataset) -> pd.DataFrame:
+    """One row per measure with its unit, polarity and catalogue match, for review and override."""
+    return pd.DataFrame(
+        [{"measure": m, "unit": i.unit, "polarity": i.polarity, "recognised as": i.known_as or ""}
+         for m, i in data.measures.items()]
+    )

@@ -198,7 +198,8 @@ def infer_frequency(periods: pd.Series) -> str | None:
     unique = pd.Series(pd.to_datetime(periods.dropna().unique())).sort_values()
     if len(unique) < 2:
         return None
-    gap = float(unique.diff().dt.days.dropna().median())
+    gaps = unique.diff().dt.days.dropna()
+    gap = float(gaps.mode().min())  # the usual step: robust to a few missing periods
     for freq, (low, high) in {"D": (1, 1), "W": (7, 7), "M": (28, 31), "Q": (89, 92), "FY": (365, 366)}.items():
         if low <= gap <= high:
             return freq

@@ -1,0 +1,32 @@
+"""ASC Performance Explorer: page set-up, navigation and the sidebar upload. No analysis lives here."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from analytics.ingest.guard import MAX_FILE_BYTES
+
+st.set_page_config(page_title="ASC Performance Explorer", page_icon=":bar_chart:", layout="wide")
+
+pages = [
+    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("pages/data.py", title="Data", icon=":material/table:"),
+]
+
+with st.sidebar:
+    st.header("Your data")
+    files = st.file_uploader(
+        "Upload spreadsheets or CSV extracts",
+        type=["xlsx", "xlsm", "xls", "ods", "csv", "txt"],
+        accept_multiple_files=True,
+        help=f"Up to {MAX_FILE_BYTES // 1024**2} MB each. Files stay in this browser session's memory only.",
+    )
+    for file in files or []:
+        if file.name not in ui.registry():
+            ui.add_upload(file.name, file.getvalue())
+    if st.button("Load sample data", help="Example extracts shaped like real council reports"):
+        ui.load_samples()
+    st.caption("Your data stays in this browser session and is not saved.")
+
+st.navigation(pages).run()

@@ -1,0 +1,110 @@
+"""periods.py: every period style the issue names, strict day-first columns, frequency, gaps."""
+
+import pandas as pd
+import pytest
+
+from analytics import periods as p
+
+T = pd.Timestamp
+
+
+@pytest.mark.parametrize(
+    "text, fy, expected, freq",
+    [
+        ("Aug-10", None, T(2010, 8, 1), "M"),
+        ("Apr 2024", None, T(2024, 4, 1), "M"),
+        ("April 2024", None, T(2024, 4, 1), "M"),
+        ("Sept 2023", None, T(2023, 9, 1), "M"),
+        ("Q1 2024/25", None, T(2024, 4, 1), "Q"),
+        ("Q4 2024/25", None, T(2025, 1, 1), "Q"),
+        ("2024-25 Q1", None, T(2024, 4, 1), "Q"),
+        ("2023/24 Q3", None, T(2023, 10, 1), "Q"),
+        ("2023/24", None, T(2023, 4, 1), "FY"),
+        ("2023-24", None, T(2023, 4, 1), "FY"),
+        ("1999-2000", None, T(1999, 4, 1), "FY"),
+        ("1999/00", None, T(1999, 4, 1), "FY"),
+        ("M3", 2024, T(2024, 6, 1), "M"),
+        ("Month 9", 2024, T(2024, 12, 1), "M"),
+        ("M12", 2024, T(2025, 3, 1), "M"),
+        ("2024-W05", None, T(2024, 1, 29), "W"),
+        ("2024-08-05", None, T(2024, 8, 5), "D"),
+        ("5 August 2024", None, T(2024, 8, 5), "D"),
+    ],
+)
+def test_labels(text, fy, expected, freq):
+    assert p.parse_label(text, fy_year=fy) == (expected, freq)
+
+
+@pytest.mark.parametrize("text", ["Total", "2023/25", "M3", "Q5 2024/25", "hello", "31/02/2024x"])
+def test_not_periods(text):
+    assert p.parse_label(text)[0] is None  # M3 needs the sheet's financial year
+
+
+def test_day_first_column_with_warning_for_ambiguous_values():
+    parsed = p.parse_periods(pd.Series(["05/08/2024", "06/08/2024", "07/08/2024"]))
+    assert list(parsed.periods) == [T(2024, 8, 5), T(2024, 8, 6), T(2024, 8, 7)]
+    assert parsed.frequency == "D"
+    assert any("05/08/2024" in w and "day first" in w for w in parsed.warnings)
+
+
+def test_day_first_settled_by_a_day_above_12_gives_no_warning():
+    parsed = p.parse_periods(pd.Series(["05/08/2024", "13/08/2024"]))
+    assert list(parsed.periods) == [T(2024, 8, 5), T(2024, 8, 13)]
+    assert parsed.warnings == ()
+
+
+def test_month_first_column_is_read_month_first_and_said():
+    parsed = p.parse_periods(pd.Series(["08/05/2024", "08/13/2024"]))
+    assert list(parsed.periods) == [T(2024, 8, 5), T(2024, 8, 13)]
+    assert "month first" in parsed.warnings[0]
+
+
+def test_week_ending_header_moves_to_week_start():
+    parsed = p.parse_periods(pd.Series(["07/04/2023", "14/04/2023"]), header="Week ending")
+    assert list(parsed.periods) == [T(2023, 4, 1), T(2023, 4, 8)]
+    assert parsed.frequency == "W"
+
+
+def test_week_commencing_prefix_in_cells():
+    parsed = p.parse_periods(pd.Series(["w/c 05/08/2024", "w/c 12/08/2024", "w/c 19/08/2024"]))
+    assert list(parsed.periods) == [T(2024, 8, 5), T(2024, 8, 12), T(2024, 8, 19)]
+    assert parsed.frequency == "W"
+
+
+def test_excel_serials_and_real_dates():
+    assert list(p.parse_periods(pd.Series([45505.0, 45506.0])).periods) == [T(2024, 8, 1), T(2024, 8, 2)]
+    dates = pd.Series(pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]))
+    parsed = p.parse_periods(dates)
+    assert parsed.frequency == "M"
+
+
+def test_unparsed_cells_are_marked_not_dropped():
+    parsed = p.parse_periods(pd.Series(["Apr 2024", "Total", None, "May 2024"], dtype=object))
+    assert list(parsed.unparsed) == [False, True, False, False]
+
+
+def test_frequency_inference_and_gap_and_duplicate_report():
+    weeks = pd.Series(pd.to_datetime(["2024-01-01", "2024-01-08", "2024-01-22", "2024-01-22"]))
+    assert p.infer_frequency(weeks) == "W"
+    warnings = p.gaps_and_duplicates(weeks, "W")
+    assert any("more than once" in w for w in warnings)
+    assert any("1 period(s) are missing" in w and "15 January 2024" in w for w in warnings)
+
+
+def test_quarters_snap_to_uk_financial_quarters():
+    parsed = p.parse_periods(pd.Series(["Q1 2023/24", "Q2 2023/24", "2023-24 Q3"]))
+    assert parsed.frequency == "Q"
+    assert list(parsed.periods) == [T(2023, 4, 1), T(2023, 7, 1), T(2023, 10, 1)]
+
+
+def test_format_period_uk_wording():
+    assert p.format_period(T(2024, 8, 5), "W") == "week commencing 5 August 2024"
+    assert p.format_period(T(2024, 8, 1), "M") == "August 2024"
+    assert p.format_period(T(2024, 4, 1), "Q") == "2024/25 Q1"
+    assert p.format_period(T(2025, 1, 1), "Q") == "2024/25 Q4"
+    assert p.format_period(T(2023, 4, 1), "FY") == "2023/24"
+
+
+def test_financial_year_in_title():
+    assert p.financial_year_in_text("Budget monitoring 2024/25 - Month 3") == 2024
+    assert p.financial_year_in_text("No year here") is None
