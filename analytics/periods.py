@@ -314,11 +314,10 @@ def parse_periods(values: pd.Series, *, header: str = "", fy_year: int | None = 
             out[slash.index] = out[slash.index].where(slash.isna(), slash)
             freq_votes.append("D")
         rest = texts[texts.notna() & out.isna()]
-        for key, text in rest.items():
-            ts, freq = parse_label(text, fy_year=fy_year)
-            if ts is not None:
-                out[key] = ts
-                freq_votes.append(freq)
+        labels = {text: parse_label(text, fy_year=fy_year) for text in rest.unique()}  # repeats parse once
+        found = rest.map(lambda t: labels[t][0]).dropna()
+        out[found.index] = pd.to_datetime(found)
+        freq_votes += [labels[t][1] for t in rest[found.index]]
     present = values.notna() & (values.astype("string").str.strip().fillna("") != "")
     unparsed = present & out.isna()
     description = ""

@@ -40,6 +40,14 @@ class ParsedNumbers:
     percent_sign: pd.Series  # bool: cell was written with a '%'
 
 
+def cell_kind(text: str) -> str:
+    """'number', 'marker' or 'text' for one stripped cell string (pure Python: used on header scans)."""
+    if text.lower() in MARKERS:
+        return "marker"
+    cleaned = text.replace("\u2212", "-").replace(" ", "")
+    return "number" if _NUMBER.match(cleaned) else "text"
+
+
 def blank_mask(column: pd.Series) -> pd.Series:
     """True where a cell is empty (NaN, None or only spaces)."""
     if column.dtype.kind in "fiumMb":

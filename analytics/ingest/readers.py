@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 
 import fastexcel
+import openpyxl
 import pandas as pd
 
 from analytics.errors import IngestError
@@ -56,12 +57,21 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 
 def _sniff_delimiter(text: str) -> str:
-    sample = "\n".join(text.splitlines()[:200])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS).delimiter
-    except csv.Error:
-        counts = {d: sample.count(d) for d in CSV_DELIMITERS}
-        return max(counts, key=counts.get) if max(counts.values()) else ","
+    """The delimiter that splits most lines into the same number (> 1) of fields.
+
+    csv.Sniffer is fooled by commas inside numbers ('1,234') in semicolon files; consistency is not.
+    """
+    lines = [line for line in text.splitlines()[:200] if line.strip()]
+    best, best_score = ",", -1.0
+    for delimiter in CSV_DELIMITERS:
+        widths = pd.Series([len(row) for row in csv.reader(lines, delimiter=delimiter)])
+        if widths.empty:
+            continue
+        modal = int(widths.mode().max())
+        score = float((widths == modal).mean()) * (modal > 1) + 0.001 * min(modal, 50)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
 
 
 def read_csv(data: bytes, name: str) -> RawSheet:
@@ -109,8 +119,6 @@ def percent_columns(data: bytes, sheet: str, rows: range, columns: list[int]) ->
 
     ``rows`` are 0-based sheet rows, ``columns`` absolute 0-based column indexes.
     """
-    import openpyxl  # slow to import; only workbooks with possible percent cells need it
-
     found: set[int] = set()
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)

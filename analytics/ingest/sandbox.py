@@ -14,13 +14,14 @@ import os
 import resource
 import threading
 from collections.abc import Callable
+from multiprocessing import spawn
 from typing import Any
 
 from analytics.errors import IngestError
 
 MEMORY_CAP_BYTES = int(os.environ.get("ASC_PARSE_MEMORY_CAP", 3 * 1024**3))
 TIME_LIMIT_SECONDS = float(os.environ.get("ASC_PARSE_TIME_LIMIT", 60))
-_PRELOAD = ["analytics.ingest.pipeline"]
+_PRELOAD = ["analytics.ingest.pipeline", "openpyxl"]
 _lock = threading.Lock()
 _context: mp.context.BaseContext | None = None
 
@@ -33,6 +34,27 @@ def _get_context() -> mp.context.BaseContext:
             ctx.set_forkserver_preload(_PRELOAD)
             _context = ctx
         return _context
+
+
+def _without_main(name: str) -> dict:
+    """Preparation data minus the parent's __main__: our targets live in `analytics`, and re-running the
+    parent's main script (streamlit's CLI, pytest, a here-document) in every child is slow or impossible."""
+    data = _original_preparation_data(name)
+    data.pop("init_main_from_path", None)
+    data.pop("init_main_from_name", None)
+    return data
+
+
+_original_preparation_data = spawn.get_preparation_data
+
+
+def _start(process: mp.process.BaseProcess) -> None:
+    with _lock:
+        spawn.get_preparation_data = _without_main
+        try:
+            process.start()
+        finally:
+            spawn.get_preparation_data = _original_preparation_data
 
 
 def _child(conn: Any, func: Callable[..., Any], args: tuple, kwargs: dict, cap: int) -> None:
@@ -71,7 +93,7 @@ def run_isolated(func: Callable[..., Any], *args: Any, time_limit: float | None 
     ctx = _get_context()
     receiver, sender = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_child, args=(sender, func, args, kwargs, cap), daemon=True)
-    process.start()
+    _start(process)
     sender.close()
     try:
         if not receiver.poll(limit):

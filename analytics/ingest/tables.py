@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analytics.ingest.cells import blank_mask, parse_numbers
+from analytics.ingest.cells import blank_mask, cell_kind
 from analytics.ingest.readers import RawSheet, column_letter
 from analytics.periods import looks_like_period
 
@@ -50,10 +50,7 @@ def _cell_type(value: object) -> str:
         return EMPTY
     if looks_like_period(text):
         return DATE
-    parsed = parse_numbers(pd.Series([text], dtype=object))
-    if parsed.values.notna().iloc[0]:
-        return NUMBER
-    return MARKER if parsed.marker.notna().iloc[0] else TEXT
+    return {"number": NUMBER, "marker": MARKER, "text": TEXT}[cell_kind(text)]
 
 
 def type_rows(grid: pd.DataFrame, rows: list[int]) -> list[tuple[str, ...]]:

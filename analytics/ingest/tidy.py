@@ -21,13 +21,14 @@ from analytics.ingest.records import count_records, default_record_frequency, re
 from analytics.ingest.tables import Table, filled_counts
 from analytics.periods import financial_year_in_text, gaps_and_duplicates, looks_like_period, parse_periods
 
+SAMPLE_ROWS = 500  # rows sampled to decide what a column holds, before the full column is read
 PERIOD_SHARE = 0.8  # share of a column's non-blank cells that must read as periods
 NUMERIC_SHARE = 0.8
 MIN_PERIODS_ACROSS = 3
 TOTAL_LABEL = re.compile(r"^\s*(?:grand\s+)?(?:sub[\s-]?)?totals?\b|\btotal\s*$|^\s*all\s+(?:councils|ages|areas)\b", re.I)
 AGGREGATE_LABEL = re.compile(r"\b(?:average|mean|median|england|national|region(?:al)?\s+total|"
                              r"all\s+councils|comparator|benchmark)\b", re.I)
-NOTE_LABEL = re.compile(r"^\s*(notes?\b|source\b|\*|\[|\(?\d{1,2}[.)]\s|footnote|please\s+note|nb\b)", re.I)
+NOTE_LABEL = re.compile(r"^\s*(?:notes?\b|source\b|\*|\[|\(?\d{1,2}[.)]\s|footnote|please\s+note|nb\b)", re.I)
 PERIOD_NAME = re.compile(r"date|week|month|period|quarter|\bqtr\b|year|\bfy\b|\bw/?[ce]\b|\bday\b", re.I)
 MEASURE_NAME = re.compile(r"^(measure|indicator|metric|kpi|description|item|series|variable|performance\s+measure)s?$",
                           re.I)
@@ -75,7 +76,7 @@ def _period_candidates(block: pd.DataFrame, names: tuple[str, ...], fy_year: int
             continue
         if column.dtype.kind in "fiu" and not PERIOD_NAME.search(name):
             continue  # plain numbers are only dates (Excel serials) when the header says so
-        parsed = parse_periods(column[filled], header=name, fy_year=fy_year)
+        parsed = parse_periods(column[filled].head(SAMPLE_ROWS), header=name, fy_year=fy_year)
         share = float(parsed.periods.notna().mean())
         if share >= 0.5:
             scored.append((share + (0.2 if PERIOD_NAME.search(name) else 0.0), pos))
@@ -118,6 +119,7 @@ def _numeric_columns(block: pd.DataFrame, names: tuple[str, ...], skip: set[int]
         if pos in skip:
             continue
         column = block.iloc[:, pos]
+        column = column[~blank_mask(column)].head(SAMPLE_ROWS)
         parsed = parse_numbers(column)
         filled = ~blank_mask(column)
         if filled.sum() == 0:
@@ -169,21 +171,16 @@ def _value_columns(block: pd.DataFrame, rows: pd.Index, names: tuple[str, ...], 
 
 
 def _classify_rows(block: pd.DataFrame, label_pos: int | None) -> dict[int, str]:
-    """Rows that are blank, notes, section labels or totals: the reason they are not data."""
-    counts = filled_counts(block)
-    reasons: dict[int, str] = {}
-    for row, count in zip(block.index, counts, strict=True):
-        if count == 0:
-            reasons[row] = "blank"
-            continue
-        first_text = next((str(v) for v in block.loc[row] if not _blank(v)), "")
-        label = str(block.at[row, label_pos]) if label_pos is not None and not _blank(block.at[row, label_pos]) \
-            else first_text
-        if TOTAL_LABEL.search(label):
-            reasons[row] = "totals row"
-        elif count == 1 and NOTE_LABEL.search(first_text):
-            reasons[row] = "note"
-    return reasons
+    """Rows that are blank, notes or totals: the reason they are not data (vectorised for big extracts)."""
+    counts = pd.Series(filled_counts(block), index=block.index)
+    text = block.astype("string").apply(lambda c: c.str.strip()).replace("", pd.NA)
+    first_text = text.bfill(axis=1).iloc[:, 0].fillna("") if len(text.columns) else pd.Series("", index=block.index)
+    label = text[label_pos].fillna(first_text) if label_pos is not None else first_text
+    reasons = pd.Series(pd.NA, index=block.index, dtype="string")
+    reasons[label.str.contains(TOTAL_LABEL)] = "totals row"
+    reasons[(counts == 1) & first_text.str.contains(NOTE_LABEL)] = "note"
+    reasons[counts == 0] = "blank"
+    return reasons.dropna().to_dict()
 
 
 def _by_period_column(block, names, period_pos, fy_year, percent_cols, force_long=False) -> Tidied:
