@@ -83,8 +83,8 @@ def _agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 def _data_start(signatures: list[tuple[str, ...]]) -> int:
     """Position of the first row that looks like the rows after it (the first data row)."""
     for i in range(min(len(signatures), HEADER_SCAN_ROWS)):
-        following = signatures[i + 1:i + 3]
-        if following and all(_agree(signatures[i], s) for s in following):
+        following = signatures[i + 1:i + 5]
+        if following and sum(_agree(signatures[i], s) for s in following) >= max(1, len(following) / 2):
             return i
         if not following and any(t in (NUMBER, DATE) for t in signatures[i]):
             return i

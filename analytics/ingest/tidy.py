@@ -25,7 +25,8 @@ SAMPLE_ROWS = 500  # rows sampled to decide what a column holds, before the full
 PERIOD_SHARE = 0.8  # share of a column's non-blank cells that must read as periods
 NUMERIC_SHARE = 0.8
 MIN_PERIODS_ACROSS = 3
-TOTAL_LABEL = re.compile(r"^\s*(?:grand\s+)?(?:sub[\s-]?)?totals?\b|\btotal\s*$|^\s*all\s+(?:councils|ages|areas)\b", re.I)
+TOTAL_LABEL = re.compile(r"^\s*(?:grand\s+)?(?:sub[\s-]?)?totals?\b|\btotal\s*$|"
+                         r"^\s*all\s+(?:councils|ages|areas)\b", re.I)
 AGGREGATE_LABEL = re.compile(r"\b(?:average|mean|median|england|national|region(?:al)?\s+total|"
                              r"all\s+councils|comparator|benchmark)\b", re.I)
 NOTE_LABEL = re.compile(r"^\s*(?:notes?\b|source\b|\*|\[|\(?\d{1,2}[.)]\s|footnote|please\s+note|nb\b)", re.I)

@@ -1,0 +1,135 @@
+"""Loader concerns one at a time, on small workbooks and CSVs the tests write themselves."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import analytics
+from analytics.ingest.cells import parse_numbers
+from analytics.ingest.labels import clean_label
+from analytics.ingest.readers import _sniff_delimiter
+
+T = pd.Timestamp
+
+
+def test_numbers_markers_and_negatives():
+    parsed = parse_numbers(pd.Series(["£1,234", "1,234.5", "(0.17)", "17%", "*", "[c]", "..", "n/a", "Not held",
+                                      "-", "-5", "abc", None], dtype=object))
+    values = parsed.values.tolist()
+    assert values[:4] == [1234, 1234.5, -0.17, 17]
+    assert values[10] == -5
+    assert all(np.isnan(v) for v in values[4:10] + values[11:])
+    assert parsed.marker.tolist()[4:10] == ["*", "[c]", "..", "n/a", "not held", "-"]
+    assert parsed.unreadable.tolist() == [False] * 11 + [True, False]
+    assert parsed.percent_sign.tolist()[3]
+
+
+def test_footnote_digits_stripped_but_not_age_bands_or_months():
+    assert clean_label("Persons 6") == "Persons"
+    assert clean_label("Age 18-64") == "Age 18-64"
+    assert clean_label("Month 9") == "Month 9"
+
+
+def test_title_rows_header_not_on_row_one_and_notes_below(make_xlsx):
+    rows = [["Exampleshire County Council"], ["Calls answered by week"], [],
+            ["Week commencing", "Calls answered", "Calls abandoned"]]
+    rows += [[dt.datetime(2024, 1, 1) + dt.timedelta(weeks=i), 400 - i, 20] for i in range(8)]
+    rows += [[], ["Notes:"], ["1. Figures are provisional"]]
+    data = analytics.load(make_xlsx(rows), filename="calls.xlsx")
+    assert data.source.header_rows == (4,)
+    assert data.frequency == "W"
+    assert data.series("Calls answered").iloc[0] == 400
+    assert data.ledger.rows_read == 15 and data.ledger.rows_used == 8 and data.ledger.balanced
+    reasons = data.ledger.excluded.set_index("row")["reason"].to_dict()
+    assert reasons[1] == "title" and reasons[4] == "header" and reasons[14] == "note"
+
+
+def test_two_row_header_with_merged_group_label(make_xlsx):
+    rows = [["Month", "Admissions", None, "Cost"], [None, "18-64", "65+", None]]
+    rows += [[dt.datetime(2024, m, 1), m, 10 + m, 1000.0] for m in range(1, 7)]
+    data = analytics.load(make_xlsx(rows, merges=("B1:C1",)), filename="a.xlsx")
+    assert set(data.measures) == {"Admissions: 18-64", "Admissions: 65+", "Cost"}
+    assert data.source.header_rows == (1, 2)
+
+
+def test_periods_across_with_fy_months(make_xlsx):
+    rows = [["Budget monitor 2024/25"], [], ["Line", "M1", "M2", "M3", "M4"],
+            ["Home care", 1.0, 1.1, 1.2, None], ["Day care", 2.0, 2.1, 2.2, None]]
+    data = analytics.load(make_xlsx(rows), filename="b.xlsx")
+    assert data.source.layout == "periods_across"
+    assert sorted(data.frame["period"].unique()) == [T(2024, 4, 1), T(2024, 5, 1), T(2024, 6, 1)]
+
+
+def test_stacked_tables_are_each_selectable(make_xlsx):
+    rows = [["Table 1: calls"], ["Month", "Calls"]] + [[f"Apr {y}", 100 + y] for y in range(2015, 2025)]
+    rows += [[], [], ["Table 2: contacts"], ["Month", "Contacts"]] + [[f"May {y}", 5] for y in range(2020, 2024)]
+    data = analytics.load(make_xlsx(rows), filename="s.xlsx")
+    assert set(data.measures) == {"Calls"}  # the bigger table first
+    sheet_tables = [t for t in data.source.tables if t.sheet == "Sheet1"]
+    assert len(sheet_tables) == 2
+    second = analytics.load(make_xlsx(rows), filename="s.xlsx",
+                            options=analytics.ingest.Options(sheet="Sheet1", table=1))
+    assert set(second.measures) == {"Contacts"}
+    assert second.ledger.balanced
+    assert "another table (table 1)" in set(second.ledger.excluded["reason"])
+
+
+def test_best_sheet_chosen_and_hidden_sheet_last(make_xlsx):
+    small = [["Month", "X"], ["Apr 2024", 1], ["May 2024", 2]]
+    big = [["Month", "Calls", "Contacts"]] + [[f"{m} 2024", i, i] for i, m in
+                                               enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun"])]
+    helper = [["Week", "Helper"]] + [[i, i] for i in range(100)]
+    data = analytics.load(make_xlsx(small, extra_sheets={"Main": big, "chart": helper}, hidden=("chart",)),
+                          filename="w.xlsx")
+    assert data.source.sheet == "Main"
+    assert data.source.tables[-1].sheet == "chart"
+
+
+def test_cp1252_csv_with_semicolons_and_uk_dates():
+    text = "Contacts – weekly\n\nWeek commencing;Contacts;Cost (£)\n" + "".join(
+        f"{d:%d/%m/%Y};{100 + i};£{1000 + i:,}\n" for i, d in
+        enumerate(pd.date_range("2024-08-05", periods=6, freq="7D")))
+    data = analytics.load(text.encode("cp1252"), filename="c.csv")
+    assert data.frame["period"].min() == T(2024, 8, 5) and data.frequency == "W"
+    assert data.series("Cost (£)").iloc[1] == 1001
+
+
+def test_ambiguous_dates_warned(make_xlsx):
+    csv = "Date,Calls\n01/02/2024,5\n02/02/2024,6\n03/02/2024,7\n".encode()
+    data = analytics.load(csv, filename="d.csv")
+    assert data.frame["period"].min() == T(2024, 2, 1)
+    assert any("read both ways" in w for w in data.warnings)
+
+
+def test_gaps_reported(make_xlsx):
+    rows = [["Month", "Calls"]] + [[f"{m} 2024", 1] for m in ["Jan", "Feb", "Apr", "May", "Jun"]]
+    data = analytics.load(make_xlsx(rows), filename="g.xlsx")
+    assert any("missing" in w and "March 2024" in w for w in data.warnings)
+
+
+def test_text_in_number_column_is_listed_not_lost(make_xlsx):
+    rows = [["Month", "Calls"], ["Jan 2024", 1], ["Feb 2024", "see note"], ["Mar 2024", 3], ["Apr 2024", 4]]
+    data = analytics.load(make_xlsx(rows), filename="n.xlsx")
+    cells = data.ledger.excluded[data.ledger.excluded["column"] == "Calls"]
+    assert cells["detail"].tolist() == ["see note"] and cells["reason"].tolist() == ["not a number"]
+
+
+def test_no_table_message(make_xlsx):
+    with pytest.raises(analytics.IngestError, match="No table found"):
+        analytics.load(make_xlsx([["Just a title"]]), filename="t.xlsx")
+
+
+def test_unknown_sheet_message(make_xlsx):
+    with pytest.raises(analytics.IngestError, match="no sheet called 'Nope'"):
+        analytics.load(make_xlsx([["Month", "X"], ["Apr 2024", 1], ["May 2024", 2]]), filename="t.xlsx",
+                       sheet="Nope")
+
+
+def test_user_header_row_override(make_xlsx):
+    rows = [["Report"], ["Period", "Value"], ["Apr 2024", 1], ["May 2024", 2], ["Jun 2024", 3]]
+    data = analytics.load(make_xlsx(rows), filename="h.xlsx", options=analytics.ingest.Options(header_row=2))
+    assert data.source.header_rows == (2,) and "Value" in data.measures
