@@ -14,6 +14,8 @@ pages = [
     st.Page("pages/data.py", title="Data", icon=":material/table:"),
 ]
 
+page = st.navigation(pages)
+
 with st.sidebar:
     st.header("Your data")
     files = st.file_uploader(
@@ -29,4 +31,4 @@ with st.sidebar:
         ui.load_samples()
     st.caption("Your data stays in this browser session and is not saved.")
 
-st.navigation(pages).run()
+page.run()

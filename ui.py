@@ -36,7 +36,9 @@ def load_cached(data: bytes, filename: str, options: Options) -> Dataset:
 
 
 def registry() -> dict[str, Upload]:
-    return st.session_state.setdefault(REGISTRY_KEY, {})
+    if REGISTRY_KEY not in st.session_state:
+        st.session_state[REGISTRY_KEY] = {}
+    return st.session_state[REGISTRY_KEY]
 
 
 def add_upload(name: str, data: bytes) -> None:

@@ -1,0 +1,138 @@
+"""Ingest benchmark: analytics.load against pandas (openpyxl, calamine) and a bare fastexcel read.
+
+A seeded 200,000-row record-level .xlsx (12 columns: dates, numbers, short text, blanks) is written once to
+bench/tmp/. Each reader runs in its own fresh process (so peak memory is its own), all in this one run,
+and the results go to bench/results.md as times and ratios. Exits non-zero when a target is missed:
+analytics.load at least 10x faster than pandas+openpyxl, within 2x of bare fastexcel, peak under 1 GB.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DATA = HERE / "tmp" / "records_200k.xlsx"
+RESULTS = HERE / "results.md"
+ROWS = 200_000
+SEED = 20240812
+TARGET_VS_OPENPYXL = 10.0
+TARGET_VS_FASTEXCEL = 2.0
+TARGET_PEAK_MB = 1024
+
+
+def make_workbook(path: Path, rows: int = ROWS) -> None:
+    """Write the seeded record-level workbook (openpyxl write-only mode)."""
+    import datetime as dt
+
+    import numpy as np
+    import openpyxl
+
+    rng = np.random.default_rng(SEED)
+    book = openpyxl.Workbook(write_only=True)
+    ws = book.create_sheet("Contacts")
+    ws.append(["Contact ID", "Date received", "Date closed", "Source", "Outcome", "Age band", "Locality",
+               "Team", "Minutes", "Cost (£)", "Priority", "Notes"])
+    start = dt.datetime(2022, 4, 1)
+    sources = ["Telephone", "Email", "Online form", "Professional referral", "Hospital"]
+    outcomes = ["Information and advice", "Signposted", "Progressed to assessment", "Safeguarding", "NFA"]
+    days = rng.integers(0, 730, rows)
+    for i in range(rows):
+        received = start + dt.timedelta(days=int(days[i]))
+        ws.append([f"C{i:07d}", received, received + dt.timedelta(days=int(rng.integers(0, 30))),
+                   sources[i % 5], outcomes[(i * 7) % 5], "65+" if i % 3 else "18-64",
+                   ["North", "South", "East", "West", None][i % 5], f"Team {i % 9}",
+                   int(rng.integers(5, 120)), round(float(rng.gamma(2, 40)), 2), int(i % 4) or None,
+                   None if i % 7 else "follow up"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+
+
+def _one(name: str) -> dict:
+    """Run one reader in this process and return its time and peak memory."""
+    sys.path.insert(0, str(ROOT))
+    started = time.perf_counter()
+    if name == "analytics.load":
+        import analytics
+
+        data = analytics.load(DATA)
+        rows = data.ledger.rows_used
+    elif name == "analytics.load (in-process)":
+        import analytics
+
+        data = analytics.load(DATA, isolated=False)
+        rows = data.ledger.rows_used
+    elif name == "fastexcel (bare)":
+        import fastexcel
+
+        rows = fastexcel.read_excel(DATA.read_bytes()).load_sheet(0).to_pandas().shape[0]
+    else:
+        import pandas as pd
+
+        rows = len(pd.read_excel(DATA, engine=name.split("+")[1]))
+    seconds = time.perf_counter() - started
+    peak_kb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    return {"name": name, "seconds": seconds, "peak_mb": peak_kb / 1024, "rows": rows}
+
+
+def _run(name: str) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--one", name], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    if not DATA.exists():
+        print(f"Writing {ROWS:,}-row workbook to {DATA} ...", flush=True)
+        make_workbook(DATA)
+    names = ["fastexcel (bare)", "analytics.load", "analytics.load (in-process)", "pandas+calamine", "pandas+openpyxl"]
+    results = {n: _run(n) for n in names}
+    ours = results["analytics.load"]
+    vs_openpyxl = results["pandas+openpyxl"]["seconds"] / ours["seconds"]
+    vs_fastexcel = ours["seconds"] / results["fastexcel (bare)"]["seconds"]
+    peak = results["analytics.load (in-process)"]["peak_mb"]
+    lines = [
+        "## Ingest (bench/ingest.py)", "",
+        f"Machine: {platform.platform()}, Python {platform.python_version()}, {_cpus()} CPU(s). "
+        f"File: {DATA.name}, {DATA.stat().st_size / 1024**2:.1f} MB, {ROWS:,} rows x 12 columns. "
+        "Each reader in a fresh process, same run.", "",
+        "| Reader | Seconds | Peak memory (MB) | Rows |", "|---|---:|---:|---:|",
+        *[f"| {r['name']} | {r['seconds']:.2f} | {r['peak_mb']:.0f} | {r['rows']:,} |" for r in results.values()],
+        "",
+        f"- analytics.load is **{vs_openpyxl:.1f}x** faster than pandas+openpyxl (target >= {TARGET_VS_OPENPYXL:.0f}x)",
+        f"- analytics.load takes **{vs_fastexcel:.2f}x** the bare fastexcel read (target <= {TARGET_VS_FASTEXCEL:.0f}x; "
+        "it also finds the table, parses dates, counts records per week and builds the ledger, in a sandboxed child)",
+        f"- peak memory of the same parse in-process: **{peak:.0f} MB** (target < {TARGET_PEAK_MB} MB)", "",
+    ]
+    _write_section("## Ingest", "\n".join(lines))
+    print("\n".join(lines))
+    missed = vs_openpyxl < TARGET_VS_OPENPYXL or vs_fastexcel > TARGET_VS_FASTEXCEL or peak > TARGET_PEAK_MB
+    if missed:
+        print("TARGET MISSED", file=sys.stderr)
+    return 1 if missed else 0
+
+
+def _cpus() -> int:
+    import os
+
+    return os.cpu_count() or 1
+
+
+def _write_section(heading: str, body: str) -> None:
+    """Replace this benchmark's section of bench/results.md, keeping the others."""
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\n"
+    sections = text.split("\n## ")
+    kept = [s for s in sections[1:] if not ("## " + s).startswith(heading)]
+    RESULTS.write_text("\n## ".join([sections[0].rstrip() + "\n", *kept]).rstrip() + "\n\n" + body)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--one":
+        print(json.dumps(_one(sys.argv[2])))
+    else:
+        sys.exit(main())
