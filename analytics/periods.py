@@ -299,6 +299,11 @@ def parse_periods(values: pd.Series, *, header: str = "", fy_year: int | None = 
     elif pd.api.types.is_numeric_dtype(values):
         out = _excel_serials(values.astype(float))
         texts = pd.Series("", index=index)
+    elif _mostly_iso(values):
+        # Fast path for big extracts: fastexcel writes date cells in mixed columns as ISO text.
+        texts = values.astype("string").str.strip()
+        out = pd.to_datetime(texts, format="ISO8601", errors="coerce").astype("datetime64[ns]")
+        freq_votes.append("D")
     else:
         obj = values.astype(object)
         is_ts = obj.map(lambda v: isinstance(v, pd.Timestamp | np.datetime64) or hasattr(v, "year"))
@@ -330,6 +335,14 @@ def parse_periods(values: pd.Series, *, header: str = "", fy_year: int | None = 
     if frequency in {"M", "Q", "FY"}:
         out = period_starts(out, frequency)
     return PeriodParse(out, frequency, unparsed, tuple(warnings), description)
+
+
+def _mostly_iso(values: pd.Series) -> bool:
+    """True for a text column whose sampled values are ISO dates ('2024-08-05' or '2024-08-05 00:00:00')."""
+    if values.dtype.kind not in "OSUT" and str(values.dtype) not in {"string", "str"}:
+        return False
+    sample = values.dropna().head(200).astype(str)
+    return len(sample) > 0 and bool(sample.str.match(_ISO_DATE).mean() >= 0.95)
 
 
 def _vote(votes: list[str]) -> str | None:

@@ -25,7 +25,7 @@ src = data.source
 left, right = st.columns([2, 3])
 with left:
     st.subheader("What was detected")
-    st.dataframe(detection_summary(data), hide_index=True, width="stretch")
+    st.table(detection_summary(data).set_index("What"))
 with right:
     st.subheader("Change how it is read")
     new = {}

@@ -38,8 +38,7 @@ def test_data_page_detection_and_ledger(app):
     app.switch_page("pages/data.py").run()
     assert not app.exception
     app.selectbox(key="dataset").set_value("reablement_weekly.xlsx").run()
-    summary = app.dataframe[0].value
-    found = dict(zip(summary["What"], summary["Found"], strict=True))
+    found = app.table[0].value["Found"].to_dict()
     assert found["Layout"] == "wide" and found["Header row(s)"] == "5, 6" and found["Frequency"] == "weekly"
     assert any("104 used" in m.value for m in app.markdown)
     assert any("suppressed" in w.value for w in app.warning)
@@ -50,8 +49,7 @@ def test_data_page_override_layout_and_record_split(app):
     app.selectbox(key="dataset").set_value("contacts_records.csv").run()
     app.selectbox(key="split:contacts_records.csv").set_value("Outcome").run()
     assert not app.exception
-    summary = app.dataframe[0].value
-    assert dict(zip(summary["What"], summary["Found"], strict=True))["Dimensions"] == "outcome"
+    assert app.table[0].value["Found"].to_dict()["Dimensions"] == "outcome"
 
 
 def test_every_sample_renders_on_data_page(app):

@@ -11,7 +11,6 @@ import pytest
 import analytics
 from analytics.ingest.cells import parse_numbers
 from analytics.ingest.labels import clean_label
-from analytics.ingest.readers import _sniff_delimiter
 
 T = pd.Timestamp
 
@@ -99,7 +98,7 @@ def test_cp1252_csv_with_semicolons_and_uk_dates():
 
 
 def test_ambiguous_dates_warned(make_xlsx):
-    csv = "Date,Calls\n01/02/2024,5\n02/02/2024,6\n03/02/2024,7\n".encode()
+    csv = b"Date,Calls\n01/02/2024,5\n02/02/2024,6\n03/02/2024,7\n"
     data = analytics.load(csv, filename="d.csv")
     assert data.frame["period"].min() == T(2024, 2, 1)
     assert any("read both ways" in w for w in data.warnings)
@@ -133,3 +132,12 @@ def test_user_header_row_override(make_xlsx):
     rows = [["Report"], ["Period", "Value"], ["Apr 2024", 1], ["May 2024", 2], ["Jun 2024", 3]]
     data = analytics.load(make_xlsx(rows), filename="h.xlsx", options=analytics.ingest.Options(header_row=2))
     assert data.source.header_rows == (2,) and "Value" in data.measures
+
+
+def test_delimiter_chosen_by_consistent_width_not_fooled_by_thousands():
+    from analytics.ingest.readers import _sniff_delimiter
+
+    text = "Title, with a comma\nMonth;Requests;Spend\nApr 2024;1,209;£1,165,644\nMay 2024;1,151;£1,139,573\n"
+    assert _sniff_delimiter(text) == ";"
+    assert _sniff_delimiter("a,b,c\n1,2,3\n4,5,6\n") == ","
+    assert _sniff_delimiter("a\tb\n1\t2\n") == "\t"

@@ -21,7 +21,7 @@ from analytics.errors import IngestError
 
 MEMORY_CAP_BYTES = int(os.environ.get("ASC_PARSE_MEMORY_CAP", 3 * 1024**3))
 TIME_LIMIT_SECONDS = float(os.environ.get("ASC_PARSE_TIME_LIMIT", 60))
-_PRELOAD = ["analytics.ingest.pipeline", "openpyxl"]
+_PRELOAD = ["analytics.ingest.pipeline"]
 _lock = threading.Lock()
 _context: mp.context.BaseContext | None = None
 
