@@ -106,7 +106,8 @@ def main() -> int:
         "",
         f"- analytics.load is **{vs_openpyxl:.1f}x** faster than pandas+openpyxl (target >= {TARGET_VS_OPENPYXL:.0f}x)",
         f"- analytics.load takes **{vs_fastexcel:.2f}x** the bare fastexcel read "
-        f"(target <= {TARGET_VS_FASTEXCEL:.0f}x; it also finds the table, parses dates, counts records per week and builds the ledger, in a sandboxed child)",
+        f"(target <= {TARGET_VS_FASTEXCEL:.0f}x; it also finds the table, parses dates, counts records per week "
+        "and builds the ledger, in a sandboxed child)",
         f"- peak memory of the same parse in-process: **{peak:.0f} MB** (target < {TARGET_PEAK_MB} MB)", "",
     ]
     _write_section("## Ingest", "\n".join(lines))
