@@ -462,7 +462,9 @@ def xmr_seasonally_adjusted(series: pd.Series, frequency: str, **options) -> Spc
     from analytics import seasonal  # local: seasonal is optional for a plain XmR chart
 
     decomposition = seasonal.decompose(series, frequency)
-    result = xmr(decomposition.adjusted, frequency=frequency, **options)
+    # filled-in periods are not data: they go back to being gaps on the chart
+    adjusted = decomposition.adjusted.where(~decomposition.table["filled"])
+    result = xmr(adjusted, frequency=decomposition.frequency, **options)
     label = "The chart shows seasonally adjusted values (the usual seasonal pattern removed with STL)."
     return replace(
         result,

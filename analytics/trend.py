@@ -59,6 +59,12 @@ def period_positions(index: pd.DatetimeIndex, frequency: str) -> np.ndarray:
     return days / (7.0 if frequency == "W" else 1.0)
 
 
+def future_periods(last: pd.Timestamp, frequency: str, horizon: int) -> pd.DatetimeIndex:
+    """The ``horizon`` period starts after ``last``."""
+    check_frequency(frequency)
+    return pd.date_range(last, periods=horizon + 1, freq=_DATE_RANGE_FREQ[frequency])[1:]
+
+
 def missing_periods(index: pd.DatetimeIndex, frequency: str) -> pd.DatetimeIndex:
     """Period starts absent from ``index`` between its first and last entries."""
     check_frequency(frequency)
