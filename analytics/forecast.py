@@ -93,7 +93,8 @@ def mape(actual: np.ndarray, predicted: np.ndarray) -> float | None:
     return float(np.mean(np.abs(actual[usable] - predicted[usable]) / np.abs(actual[usable])) * 100)
 
 
-def _backtest(values: np.ndarray, model: str, cycle: int | None, warns: list[str]) -> tuple[float | None, str, int]:
+def _backtest(values: np.ndarray, model: str, cycle: int | None, warns: list[str]
+              ) -> tuple[float | None, str, int]:
     n = len(values)
     hold = cycle if cycle is not None and n - cycle >= MIN_POINTS else max(1, math.ceil(BACKTEST_SHARE * n))
     train = n - hold

@@ -17,7 +17,9 @@ MIN_FULL_CYCLES = 2
 STL_SEASONAL_SMOOTHER = 7  # statsmodels' default seasonal window (odd, >= 3)
 MAX_FILLED_SHARE = 0.2  # refuse when more than this share of the span had to be filled in
 DAILY_MODES = ("weekday", "weeks")
-_CYCLE_WORDS = {"D": "weeks of daily", "W": "years of weekly", "M": "years of monthly", "Q": "years of quarterly"}
+_CYCLE_WORDS = {
+    "D": "weeks of daily", "W": "years of weekly", "M": "years of monthly", "Q": "years of quarterly",
+}
 
 
 @dataclass(frozen=True)

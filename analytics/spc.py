@@ -285,7 +285,9 @@ def _group_warnings(k: int, n: int, lim: _Limits, baseline_points: int | None) -
             "so no signal or icon is settled yet."
         )
     if baseline_points is not None and n < baseline_points:
-        warns.append(f"{label} has only {_points(n)}, fewer than the baseline of {baseline_points}; all are used.")
+        warns.append(
+            f"{label} has only {_points(n)}, fewer than the baseline of {baseline_points}; all are used."
+        )
     if not lim.has_limits:
         warns.append(
             f"{label}: no process limits, because the moving ranges are all zero (or too few to use); "
@@ -349,7 +351,8 @@ def xmr(
     -----
     Per group: :math:`\\bar{x}` the mean, :math:`MR_i = |x_i - x_{i-1}|`,
     :math:`\\overline{MR}` their mean (after screening, :math:`MR_i < 3.267\\,\\overline{MR}`), limits
-    :math:`\\bar{x} \\pm 2.66\\,\\overline{MR}`, two-sigma lines :math:`\\bar{x} \\pm 1.7733\\,\\overline{MR}`.
+    :math:`\\bar{x} \\pm 2.66\\,\\overline{MR}`, two-sigma lines
+    :math:`\\bar{x} \\pm 1.7733\\,\\overline{MR}`.
     Rules: outside the limits (strict); a run of 7+ on one side of the mean (a point on the mean
     breaks it); a trend of 7+ points each strictly above (below) the one before; two of three
     consecutive points beyond a two-sigma line but inside the limits, all three on one side. The label
