@@ -143,7 +143,7 @@ def _profile(seasonal: pd.Series, frequency: str) -> pd.Series:
         "W": index.isocalendar().week.to_numpy(),
         "M": index.month,
         "Q": index.quarter,
-        "D": index.dayofweek,
+        "D": index.day_of_week,
     }[frequency]
     names = {"W": "iso_week", "M": "month", "Q": "calendar_quarter", "D": "day_of_week"}[frequency]
     profile = seasonal.groupby(np.asarray(keys)).mean()
