@@ -93,7 +93,8 @@ def test_weeks_are_matched_by_iso_week_across_a_53_week_year():
 
 
 def test_iso_week_53_has_no_match():
-    weeks = pd.Series(np.arange(60.0), index=pd.date_range("2019-12-30", periods=60, freq="7D")).loc[:"2020-12-28"]
+    index = pd.date_range("2019-12-30", periods=60, freq="7D")
+    weeks = pd.Series(np.arange(60.0), index=index).loc[:"2020-12-28"]
     result = compare.same_period_last_year(weeks, "W")
     assert result.words == "not available"
     assert "week 53" in result.warnings[0]
@@ -169,7 +170,8 @@ def test_against_baseline_golden(case):
 
 
 def test_against_baseline_more_same_and_errors():
-    assert compare.against_baseline(70, 100, 50, 100).words == "70 against 50 expected at the baseline rate, 20 more"
+    more = compare.against_baseline(70, 100, 50, 100)
+    assert more.words == "70 against 50 expected at the baseline rate, 20 more"
     assert compare.against_baseline(50, 100, 50, 100).words.endswith("as expected")
     with pytest.raises(AnalysisError):
         compare.against_baseline(5, 10, 5, 0)

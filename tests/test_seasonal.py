@@ -49,7 +49,8 @@ def test_agrees_with_direct_stl_and_adds_up():
     np.testing.assert_allclose(result.table["seasonal"], direct.seasonal, rtol=1e-12)
     np.testing.assert_allclose(result.table["trend"], direct.trend, rtol=1e-12)
     table = result.table
-    np.testing.assert_allclose(table["trend"] + table["seasonal"] + table["resid"], table["value"], rtol=1e-12)
+    total = table["trend"] + table["seasonal"] + table["resid"]
+    np.testing.assert_allclose(total, table["value"], rtol=1e-12)
     np.testing.assert_allclose(result.adjusted, table["value"] - table["seasonal"], rtol=1e-12)
 
 
@@ -96,7 +97,8 @@ def test_53_week_iso_year_is_named():
 
 
 def test_daily_data_by_weekday_or_summed_into_weeks():
-    days = pd.Series(np.tile([10.0, 10, 10, 10, 10, 2, 1], 110), index=pd.date_range("2022-01-03", periods=770))
+    index = pd.date_range("2022-01-03", periods=770)  # a Monday
+    days = pd.Series(np.tile([10.0, 10, 10, 10, 10, 2, 1], 110), index=index)
     by_weekday = seasonal.decompose(days.iloc[:28], "D")
     assert by_weekday.period == 7
     assert by_weekday.profile.idxmin() == 6  # Sunday

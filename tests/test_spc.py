@@ -36,7 +36,8 @@ def test_constants_are_the_reference_values():
     assert spc.LIMIT_FACTOR == 2.66
     assert spc.TWO_SIGMA_FACTOR == pytest.approx(1.7733, abs=5e-5)
     assert spc.SCREEN_FACTOR == 3.267
-    assert (spc.RUN_LENGTH, spc.TREND_LENGTH, spc.MIN_BASELINE_POINTS, spc.TRIAL_LIMITS_BELOW) == (7, 7, 12, 13)
+    counts = (spc.RUN_LENGTH, spc.TREND_LENGTH, spc.MIN_BASELINE_POINTS, spc.TRIAL_LIMITS_BELOW)
+    assert counts == (7, 7, 12, 13)
 
 
 @pytest.mark.parametrize("case", GOLDEN["cases"], ids=lambda c: c["name"])
@@ -149,7 +150,8 @@ def test_adjacent_trends_follow_the_reference_direction_rule():
     # NHSRplotthedots v0.2.2: a trend point whose next point is also in a trend takes the step to its
     # right, so the peak shared by a rise and a fall counts as falling.
     base = [0.0, 20.0] * 6
-    result = spc.xmr(base + [1, 2, 3, 4, 5, 6, 7, 6, 5, 4, 3, 2, 1], baseline_points=12, improvement="increase")
+    rise_then_fall = [1, 2, 3, 4, 5, 6, 7, 6, 5, 4, 3, 2, 1]
+    result = spc.xmr(base + rise_then_fall, baseline_points=12, improvement="increase")
     types = result.table["point_type"].iloc[12:].tolist()
     assert types[:6] == ["special_cause_improvement"] * 6
     assert types[6:] == ["special_cause_concern"] * 7

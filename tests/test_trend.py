@@ -124,7 +124,8 @@ def test_missing_values_keep_their_positions():
 
 
 def test_absent_periods_keep_their_dates():
-    index = pd.to_datetime(["2024-01-01", "2024-02-01", "2024-05-01", "2024-06-01", "2024-07-01", "2024-08-01"])
+    index = pd.to_datetime(["2024-01-01", "2024-02-01", "2024-05-01", "2024-06-01", "2024-07-01",
+                            "2024-08-01"])
     y = pd.Series([0.0, 1, 4, 5, 6, 7], index=index)
     result = trend.linear_trend(y, "M")
     assert result.slope == pytest.approx(1.0)
