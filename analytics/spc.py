@@ -1,0 +1,476 @@
+"""Statistical process control: the NHS England "Making Data Count" XmR chart.
+
+Follows ``shared/SPC.md``: the rules and parameters of the NHS-R reference package NHSRplotthedots
+v0.2.2, plus the guards the app adds (trial limits, gaps, constant series, denominators). Every number
+the rules use is named once, here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from analytics.errors import AnalysisError
+from analytics.trend import as_float_series, missing_periods
+
+# --- Making Data Count constants (NHSRplotthedots v0.2.2) -------------------------------------------------
+LIMIT_FACTOR = 2.66  # process limits: mean +/- 2.66 x mean moving range
+TWO_SIGMA_FACTOR = 2 * LIMIT_FACTOR / 3  # "two sigma" lines, two thirds of the way: 1.7733...
+SCREEN_FACTOR = 3.267  # moving ranges at or above 3.267 x mean(MR) are screened out
+RUN_LENGTH = 7  # points in a row on one side of the mean
+TREND_LENGTH = 7  # points in a row each higher (or lower) than the one before
+TWO_OF_THREE_WINDOW = 3
+TWO_OF_THREE_NEEDED = 2
+MIN_BASELINE_POINTS = 12  # a fixed baseline needs at least this many points
+TRIAL_LIMITS_BELOW = 13  # a group with fewer points has trial limits
+# --- guards the app adds ------------------------------------------------------------------------------------
+DENOMINATOR_RATIO_WARNING = 2.0  # warn when the largest denominator is over twice the smallest
+
+IMPROVEMENTS = ("increase", "decrease", "neutral")
+RULE_ORDER = ("outside_limits", "trend", "two_of_three", "run")  # label precedence
+POINT_TYPES = (
+    "common_cause",
+    "special_cause_improvement",
+    "special_cause_concern",
+    "special_cause_neutral_high",
+    "special_cause_neutral_low",
+)
+COLOURS = {
+    "common_cause": "#a6a6a6",
+    "special_cause_improvement": "#00b0f0",
+    "special_cause_concern": "#e46c0a",
+    "special_cause_neutral_high": "#490092",
+    "special_cause_neutral_low": "#490092",
+    "target": "#de1b1b",
+}
+_VARIATION_ICONS = {
+    ("special_cause_improvement", "increase"): "improvement_high",
+    ("special_cause_improvement", "decrease"): "improvement_low",
+    ("special_cause_concern", "increase"): "concern_low",
+    ("special_cause_concern", "decrease"): "concern_high",
+    ("special_cause_neutral_high", "neutral"): "neutral_high",
+    ("special_cause_neutral_low", "neutral"): "neutral_low",
+}
+_DIRECTION = {"increase": 1, "decrease": -1, "neutral": 0}
+
+
+@dataclass(frozen=True)
+class SpcResult:
+    """An XmR chart: one row per point in ``table``, one row per rebase group in ``groups``.
+
+    ``variation`` names the variation icon (``common_cause``, ``improvement_high``, ``improvement_low``,
+    ``concern_high``, ``concern_low``, ``neutral_high``, ``neutral_low``) or None with no limits and no
+    flagged last point; ``assurance`` names the assurance icon (``consistent_pass``, ``consistent_fail``,
+    ``inconsistent``) or None. ``provisional`` is True when the latest group has trial limits, so no
+    icon verdict is settled. ``basis`` is ``values`` or ``seasonally adjusted values``.
+    """
+
+    table: pd.DataFrame
+    variation: str | None
+    assurance: str | None
+    groups: pd.DataFrame
+    warnings: tuple[str, ...]
+    improvement: str
+    target: float | None
+    provisional: bool
+    basis: str = "values"
+
+
+@dataclass(frozen=True)
+class _Limits:
+    mean: float
+    amr: float  # mean moving range after screening; NaN when there are no limits
+    n_baseline: int
+
+    @property
+    def has_limits(self) -> bool:
+        return bool(np.isfinite(self.amr) and self.amr > 0)
+
+
+def _group_limits(y: np.ndarray, baseline_points: int | None, screen_outliers: bool) -> _Limits:
+    base = y if baseline_points is None else y[:baseline_points]
+    finite = base[np.isfinite(base)]
+    mean = float(finite.mean()) if finite.size else math.nan
+    mr = np.abs(np.diff(base))
+    mr = mr[np.isfinite(mr)]  # a moving range next to a missing value does not exist
+    amr = float(mr.mean()) if mr.size else math.nan
+    if screen_outliers and mr.size:
+        kept = mr[mr < SCREEN_FACTOR * amr]
+        amr = float(kept.mean()) if kept.size else math.nan
+    return _Limits(mean=mean, amr=amr, n_baseline=len(base))
+
+
+def _runs(codes: np.ndarray, min_length: int) -> np.ndarray:
+    """True where a maximal run of equal non-zero codes is at least ``min_length`` long."""
+    flags = np.zeros(len(codes), dtype=bool)
+    start = 0
+    for i in range(1, len(codes) + 1):
+        if i == len(codes) or codes[i] != codes[start]:
+            if codes[start] != 0 and i - start >= min_length:
+                flags[start:i] = True
+            start = i
+    return flags
+
+
+def _sign(values: np.ndarray) -> np.ndarray:
+    """Sign with NaN mapped to 0, so a missing value breaks every run and trend."""
+    return np.nan_to_num(np.sign(values), nan=0.0).astype(int)
+
+
+def _trend_flags(y: np.ndarray) -> np.ndarray:
+    steps = _sign(np.diff(y))
+    step_flags = _runs(steps, TREND_LENGTH - 1)
+    flags = np.zeros(len(y), dtype=bool)
+    flags[:-1] |= step_flags
+    flags[1:] |= step_flags
+    return flags
+
+
+def _trend_directions(y: np.ndarray, in_trend: np.ndarray) -> np.ndarray:
+    """+1 (increasing) or -1 (decreasing) for each point of a trend, as the reference decides it.
+
+    A point whose next point is also in a trend takes the step to its right, otherwise the step
+    from its left; a zero step counts as decreasing (NHSRplotthedots v0.2.2, ``sdy``).
+    """
+    steps = _sign(np.diff(y))
+    right = np.append(steps, steps[-1] if steps.size else 0)
+    left = np.insert(steps, 0, 0)
+    next_in_trend = np.append(in_trend[1:], False)
+    chosen = np.where(next_in_trend & in_trend, right, left)
+    return np.where(chosen == 1, 1, -1)
+
+
+def _two_of_three_flags(close: np.ndarray, side: np.ndarray) -> np.ndarray:
+    flags = np.zeros(len(close), dtype=bool)
+    for k in range(len(close) - TWO_OF_THREE_WINDOW + 1):
+        window = slice(k, k + TWO_OF_THREE_WINDOW)
+        same_side = abs(int(side[window].sum())) == TWO_OF_THREE_WINDOW
+        if same_side and int(close[window].sum()) >= TWO_OF_THREE_NEEDED:
+            flags[window] |= close[window]
+    return flags
+
+
+def _group_rules(y: np.ndarray, lim: _Limits) -> dict[str, np.ndarray]:
+    side = _sign(y - lim.mean)
+    if lim.has_limits:
+        upl, lpl = lim.mean + LIMIT_FACTOR * lim.amr, lim.mean - LIMIT_FACTOR * lim.amr
+        upper2, lower2 = lim.mean + TWO_SIGMA_FACTOR * lim.amr, lim.mean - TWO_SIGMA_FACTOR * lim.amr
+        with np.errstate(invalid="ignore"):
+            outside = (y > upl) | (y < lpl)
+            close = ~outside & ((y < lower2) | (y > upper2))
+        two_of_three = _two_of_three_flags(close, side)
+    else:
+        outside = two_of_three = np.zeros(len(y), dtype=bool)
+    trend = _trend_flags(y)
+    return {
+        "outside_limits": outside,
+        "trend": trend,
+        "two_of_three": two_of_three,
+        "run": _runs(side, RUN_LENGTH),
+        "side": side,
+        "trend_direction": _trend_directions(y, trend),
+    }
+
+
+def _point_labels(rules: dict[str, np.ndarray], improvement: str) -> tuple[list[str], list[str], list[str]]:
+    names, shown, types = [], [], []
+    sign_of_improvement = _DIRECTION[improvement]
+    for i in range(len(rules["side"])):
+        fired = [rule for rule in RULE_ORDER if rules[rule][i]]
+        names.append(", ".join(fired))
+        shown.append(fired[0] if fired else "")
+        if not fired:
+            types.append("common_cause")
+            continue
+        high = rules["trend_direction"][i] if fired[0] == "trend" else (1 if rules["side"][i] > 0 else -1)
+        types.append(_point_type(high, sign_of_improvement))
+    return names, shown, types
+
+
+def _point_type(high: int, sign_of_improvement: int) -> str:
+    if sign_of_improvement == 0:
+        return "special_cause_neutral_high" if high > 0 else "special_cause_neutral_low"
+    return "special_cause_improvement" if high * sign_of_improvement > 0 else "special_cause_concern"
+
+
+def _group_bounds(n: int, rebase_at) -> list[tuple[int, int]]:
+    starts = sorted({int(p) for p in rebase_at} | {0})
+    bad = [p for p in starts if p < 0 or p >= n]
+    if bad:
+        raise AnalysisError(
+            f"Rebase position(s) {bad} are outside the series, which has {n} points (positions 0 to {n - 1})."
+        )
+    return list(zip(starts, starts[1:] + [n], strict=True))
+
+
+def _check_options(improvement: str, baseline_points: int | None) -> None:
+    if improvement not in IMPROVEMENTS:
+        raise ValueError(f"improvement must be one of {IMPROVEMENTS}, got {improvement!r}")
+    if baseline_points is not None and baseline_points < MIN_BASELINE_POINTS:
+        raise AnalysisError(
+            f"A fixed baseline needs at least {MIN_BASELINE_POINTS} points; {baseline_points} were given."
+        )
+
+
+def _variation(table: pd.DataFrame, improvement: str, warns: list[str]) -> str | None:
+    observed = table[table["value"].notna()]
+    if observed.empty:
+        return None
+    if len(observed) < len(table) and pd.isna(table["value"].iloc[-1]):
+        warns.append("The latest value is missing, so the variation icon describes the last value shown.")
+    point_type = observed["point_type"].iloc[-1]
+    if point_type == "common_cause":
+        return "common_cause"
+    return _VARIATION_ICONS[(point_type, improvement)]
+
+
+def _assurance(groups: pd.DataFrame, improvement: str, target: float | None, warns: list[str]) -> str | None:
+    if target is None:
+        return None
+    if improvement == "neutral":
+        warns.append("No assurance icon: a target needs a direction of improvement (increase or decrease).")
+        return None
+    latest = groups.iloc[-1]
+    if not np.isfinite(latest["upl"]):
+        warns.append("No assurance icon: the latest group has no process limits.")
+        return None
+    increasing = improvement == "increase"
+    if target > latest["upl"]:
+        return "consistent_fail" if increasing else "consistent_pass"
+    if target < latest["lpl"]:
+        return "consistent_pass" if increasing else "consistent_fail"
+    return "inconsistent"
+
+
+def _data_warnings(values: pd.Series, frequency: str | None, denominators) -> list[str]:
+    warns = []
+    n_missing = int(values.isna().sum())
+    if n_missing:
+        warns.append(
+            f"{n_missing} missing or suppressed value(s) are shown as gaps; no moving range is taken across "
+            "a gap, and a gap breaks runs and trends."
+        )
+    if frequency is not None and isinstance(values.index, pd.DatetimeIndex):
+        gaps = missing_periods(values.index, frequency)
+        if len(gaps):
+            warns.append(
+                f"{len(gaps)} period(s) are absent from the series (first {gaps[0]:%d %b %Y}); the chart "
+                "joins the points either side, which hides the gap."
+            )
+    if denominators is not None:
+        d = np.asarray(denominators, dtype=float)
+        d = d[np.isfinite(d) & (d > 0)]
+        if d.size and d.max() > DENOMINATOR_RATIO_WARNING * d.min():
+            warns.append(
+                "The denominators vary widely (from "
+                f"{d.min():,.0f} to {d.max():,.0f}); an XmR chart ignores the denominator, so a small-"
+                "denominator point can look special by chance."
+            )
+    return warns
+
+
+def _points(n: int) -> str:
+    return f"{n} point" if n == 1 else f"{n} points"
+
+
+def _group_warnings(k: int, n: int, lim: _Limits, baseline_points: int | None) -> list[str]:
+    label = f"Group {k + 1}" if k else "The series"
+    warns = []
+    if n < TRIAL_LIMITS_BELOW:
+        warns.append(
+            f"{label} has {_points(n)}: these are trial limits (fewer than {TRIAL_LIMITS_BELOW} points), "
+            "so no signal or icon is settled yet."
+        )
+    if baseline_points is not None and n < baseline_points:
+        warns.append(
+            f"{label} has only {_points(n)}, fewer than the baseline of {baseline_points}; all are used."
+        )
+    if not lim.has_limits:
+        warns.append(
+            f"{label}: no process limits, because the moving ranges are all zero (or too few to use); "
+            "use a run chart (runs and trends are still checked)."
+        )
+    return warns
+
+
+def xmr(
+    values,
+    *,
+    improvement: str = "neutral",
+    target: float | None = None,
+    rebase_at=(),
+    baseline_points: int | None = None,
+    screen_outliers: bool = True,
+    frequency: str | None = None,
+    denominators=None,
+) -> SpcResult:
+    """Make an XmR (individuals) chart with Making Data Count rules and icons.
+
+    Parameters
+    ----------
+    values : sequence of float or pd.Series
+        Values in time order; NaN for missing or suppressed. A Series keeps its index in ``table``.
+    improvement : {"increase", "decrease", "neutral"}, default "neutral"
+        Which direction is better; decides improvement/concern colours and the icons.
+    target : float, optional
+        Target for the assurance icon (needs a non-neutral ``improvement``).
+    rebase_at : sequence of int, default ()
+        0-based positions where a new group starts (a known change: new service model, new
+        definition). Each group has its own mean and limits and its own rules. Never automatic.
+    baseline_points : int, optional
+        Fix each group's mean and limits on its first ``baseline_points`` points (at least 12) and
+        extend them over the rest of the group.
+    screen_outliers : bool, default True
+        Drop moving ranges at or above 3.267 x their mean before the final mean moving range.
+        False reproduces the MDC Excel tool.
+    frequency : {"D", "W", "M", "Q", "FY"}, optional
+        With a DatetimeIndex, used to warn about absent periods.
+    denominators : sequence of float, optional
+        For percentages: warns when the denominators vary widely.
+
+    Returns
+    -------
+    SpcResult
+        ``table`` columns: ``group``, ``value``, ``mean``, ``lpl``, ``upl``, ``lower_two_sigma``,
+        ``upper_two_sigma``, ``special_cause`` (bool), ``rules`` (every rule that fired, comma
+        separated, in precedence order), ``rule_shown``, ``point_type``, ``colour``, ``trial_limits``;
+        ``groups`` columns: ``group``, ``start``, ``start_position``, ``n``, ``n_baseline``, ``mean``,
+        ``mean_moving_range``, ``lpl``, ``upl``, ``trial_limits``.
+
+    Raises
+    ------
+    AnalysisError
+        ``baseline_points`` below 12, a rebase position outside the series, or no values at all.
+    ValueError
+        An unknown ``improvement``.
+
+    Notes
+    -----
+    Per group: :math:`\\bar{x}` the mean, :math:`MR_i = |x_i - x_{i-1}|`,
+    :math:`\\overline{MR}` their mean (after screening, :math:`MR_i < 3.267\\,\\overline{MR}`), limits
+    :math:`\\bar{x} \\pm 2.66\\,\\overline{MR}`, two-sigma lines
+    :math:`\\bar{x} \\pm 1.7733\\,\\overline{MR}`.
+    Rules: outside the limits (strict); a run of 7+ on one side of the mean (a point on the mean
+    breaks it); a trend of 7+ points each strictly above (below) the one before; two of three
+    consecutive points beyond a two-sigma line but inside the limits, all three on one side. The label
+    shown is the first of outside limits, trend, two of three, run. A missing value breaks runs and
+    trends and has no moving range either side. With zero moving ranges there are no limits: only runs
+    and trends are checked.
+    """
+    _check_options(improvement, baseline_points)
+    series = as_float_series(values, "values")
+    if series.notna().sum() == 0:
+        raise AnalysisError("An SPC chart needs at least one value; every value here is missing.")
+    warns = _data_warnings(series, frequency, denominators)
+    y_all = series.to_numpy()
+    frames, group_rows = [], []
+    for k, (start, stop) in enumerate(_group_bounds(len(series), rebase_at)):
+        y = y_all[start:stop]
+        lim = _group_limits(y, baseline_points, screen_outliers)
+        warns.extend(_group_warnings(k, len(y), lim, baseline_points))
+        frames.append(_group_table(y, lim, k, improvement))
+        group_rows.append(_group_row(k, series.index[start], start, len(y), lim))
+    table = pd.concat(frames, ignore_index=True).set_index(series.index)
+    if target is not None:
+        table["target"] = float(target)
+    groups = pd.DataFrame(group_rows)
+    variation = _variation(table, improvement, warns)
+    assurance = _assurance(groups, improvement, None if target is None else float(target), warns)
+    return SpcResult(
+        table=table,
+        variation=variation,
+        assurance=assurance,
+        groups=groups,
+        warnings=tuple(warns),
+        improvement=improvement,
+        target=None if target is None else float(target),
+        provisional=bool(groups["trial_limits"].iloc[-1]),
+    )
+
+
+def _group_table(y: np.ndarray, lim: _Limits, k: int, improvement: str) -> pd.DataFrame:
+    rules = _group_rules(y, lim)
+    names, shown, types = _point_labels(rules, improvement)
+    amr = lim.amr if lim.has_limits else math.nan
+    flagged = np.zeros(len(y), dtype=bool)
+    for rule in RULE_ORDER:
+        flagged |= rules[rule]
+    return pd.DataFrame(
+        {
+            "group": k,
+            "value": y,
+            "mean": lim.mean,
+            "lpl": lim.mean - LIMIT_FACTOR * amr,
+            "upl": lim.mean + LIMIT_FACTOR * amr,
+            "lower_two_sigma": lim.mean - TWO_SIGMA_FACTOR * amr,
+            "upper_two_sigma": lim.mean + TWO_SIGMA_FACTOR * amr,
+            "special_cause": flagged,
+            "rules": names,
+            "rule_shown": shown,
+            "point_type": types,
+            "colour": [COLOURS[t] for t in types],
+            "trial_limits": len(y) < TRIAL_LIMITS_BELOW,
+        }
+    )
+
+
+def _group_row(k: int, start_label, start: int, n: int, lim: _Limits) -> dict:
+    amr = lim.amr if lim.has_limits else math.nan
+    return {
+        "group": k,
+        "start": start_label,
+        "start_position": start,
+        "n": n,
+        "n_baseline": lim.n_baseline,
+        "mean": lim.mean,
+        "mean_moving_range": amr,
+        "lpl": lim.mean - LIMIT_FACTOR * amr,
+        "upl": lim.mean + LIMIT_FACTOR * amr,
+        "trial_limits": n < TRIAL_LIMITS_BELOW,
+    }
+
+
+def xmr_seasonally_adjusted(series: pd.Series, frequency: str, **options) -> SpcResult:
+    """XmR chart on seasonally adjusted values (STL), labelled as such.
+
+    Parameters
+    ----------
+    series : pd.Series
+        Values indexed by period start (DatetimeIndex), in time order.
+    frequency : {"D", "W", "M", "Q"}
+        As for :func:`analytics.seasonal.decompose`.
+    **options
+        Passed to :func:`xmr` (``improvement``, ``target``, ``rebase_at``...).
+
+    Returns
+    -------
+    SpcResult
+        With ``basis="seasonally adjusted values"`` and a warning saying so; the ``value`` column holds
+        the adjusted values.
+
+    Raises
+    ------
+    AnalysisError
+        Fewer than two full seasonal cycles, or anything :func:`xmr` raises.
+
+    Notes
+    -----
+    Adjusted value = observed - STL seasonal component. Limits computed on adjusted values describe
+    the variation left after the usual seasonal pattern, not the raw values a reader may compare them
+    with; hence the label.
+    """
+    from analytics import seasonal  # local: seasonal is optional for a plain XmR chart
+
+    decomposition = seasonal.decompose(series, frequency)
+    # filled-in periods are not data: they go back to being gaps on the chart
+    adjusted = decomposition.adjusted.where(~decomposition.table["filled"])
+    result = xmr(adjusted, frequency=decomposition.frequency, **options)
+    label = "The chart shows seasonally adjusted values (the usual seasonal pattern removed with STL)."
+    return replace(
+        result,
+        basis="seasonally adjusted values",
+        warnings=(label, *decomposition.warnings, *result.warnings),
+    )
