@@ -41,14 +41,6 @@ def check_frequency(frequency: str | None, *, required: bool = True) -> None:
         raise ValueError(f"frequency must be one of {FREQUENCIES}, got {frequency!r}")
 
 
-def period_step(frequency: str) -> pd.DateOffset:
-    """The offset from one period start to the next."""
-    check_frequency(frequency)
-    if frequency in _MONTHS_PER_PERIOD:
-        return pd.DateOffset(months=_MONTHS_PER_PERIOD[frequency])
-    return pd.DateOffset(days=7 if frequency == "W" else 1)
-
-
 def period_positions(index: pd.DatetimeIndex, frequency: str) -> np.ndarray:
     """Whole periods since the first period start (0, 1, 2, ...; gaps in the index are kept)."""
     check_frequency(frequency)

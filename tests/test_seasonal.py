@@ -118,3 +118,11 @@ def test_weekly_totals_keep_only_complete_weeks():
 def test_monthly_profile_by_month():
     result = seasonal.decompose(seasonal_series(36, "MS", 12), "M")
     assert list(result.profile.index) == list(range(1, 13))
+
+
+def test_fast_iso_weeks_match_pandas():
+    index = pd.date_range("1999-12-20", periods=3000, freq="D")
+    years, weeks = seasonal.iso_year_week(index)
+    calendar = index.isocalendar()
+    assert (years == calendar["year"].to_numpy()).all()
+    assert (weeks == calendar["week"].to_numpy()).all()
