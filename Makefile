@@ -45,7 +45,7 @@ samples: install
 	$(PY) sample_data/make_samples.py
 
 bench: install-dev
-	$(PY) bench/ingest.py
+	$(PY) bench/ingest.py; $(PY) bench/models.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
