@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.catalogue import MeasureInfo, describe, unit_from_name
+from analytics.errors import IngestError
 from analytics.ingest.cells import blank_mask, parse_numbers
 from analytics.ingest.labels import clean_label, snake
 from analytics.ingest.records import count_records, default_record_frequency, record_measure_name
@@ -102,7 +103,6 @@ def tidy_table(table: Table, *, layout: str | None = None, period_column: str | 
     candidates = _period_candidates(block, names, fy_year)
     if period_column is not None:
         if period_column not in names:
-            from analytics.errors import IngestError
             raise IngestError(f"There is no column called '{period_column}' in this table; columns are: "
                               f"{', '.join(names)}.")
         candidates = [(1.0, names.index(period_column))]
@@ -312,8 +312,6 @@ def _periods_across(block, names, across, fy_year, percent_cols) -> Tidied:
                              "flag": parsed.marker.fillna("").astype(object).to_numpy()})
         for p in label_cols[:-1]:
             part[snake(names[p])] = clean_label(str(block.at[row, p])) if not _blank(block.at[row, p]) else ""
-        if TOTAL_LABEL.search(label):
-            info = MeasureInfo(info.unit, info.polarity, info.known_as)
         frames.append(part[part["period"].notna()])
         measures[label] = info
     frame = pd.concat(frames) if frames else pd.DataFrame(columns=["_row", "period", "measure", "value", "flag"])
@@ -343,7 +341,6 @@ def _cross_section(block, names, percent_cols) -> Tidied:
     numeric = _numeric_columns(block, names, set())
     text_cols = [p for p in range(len(names)) if p not in numeric and not blank_mask(block.iloc[:, p]).all()]
     if not numeric or not text_cols:
-        from analytics.errors import IngestError
         raise IngestError("No table of numbers found: the table needs a column of labels (councils, service "
                           "lines) and at least one column of numbers, or a column of dates or periods.")
     reasons = {r: why for r, why in _classify_rows(block, None).items() if why != "totals row"}
