@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8501
+# One BLAS thread: the models gain nothing from more, and on 2 shared cores OpenBLAS threads made ETS 4x
+# slower (bench/results_models.md).
+export OPENBLAS_NUM_THREADS ?= 1
 
 .PHONY: run test test-fast lint bench samples install install-dev chromium clean
 

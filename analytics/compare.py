@@ -9,13 +9,14 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from analytics.errors import AnalysisError
+from analytics.periods import financial_year_start
+from analytics.periods import format_period as period_label  # re-exported: UK period words
 from analytics.trend import as_float_series, check_frequency
 
 UNITS = ("count", "percent", "currency", "days", "rate")
 SUMMED_UNITS = ("count", "currency")  # other units are averaged over a period
 POLARITIES = ("higher_is_better", "lower_is_better", "neutral")
 DEFAULT_AMBER_TOLERANCE = 0.10  # Amber: worse than target by at most 10% of the target
-FINANCIAL_YEAR_START_MONTH = 4  # UK financial year starts 1 April
 PERIODS_IN_12_MONTHS = {"D": 365, "W": 52, "M": 12, "Q": 4, "FY": 1}
 NOT_AVAILABLE = "not available"
 NOT_COMPARABLE = "not comparable"
@@ -125,28 +126,6 @@ def change(before: float, after: float, unit: str = "count") -> Change:
     else:
         words = _pct_words(pct)
     return Change(b, a, diff, pct, words, unit)
-
-
-def period_label(period: pd.Timestamp, frequency: str) -> str:
-    """Plain-English label: '7 Apr 2025', 'week starting 7 Apr 2025', 'Apr 2025', 'Q1 2025-26', '2025-26'."""
-    check_frequency(frequency)
-    if frequency == "D":
-        return f"{period.day} {period:%b %Y}"
-    if frequency == "W":
-        return f"week starting {period.day} {period:%b %Y}"
-    if frequency == "M":
-        return f"{period:%b %Y}"
-    start = financial_year_start(period)
-    fy = f"{start.year}-{(start.year + 1) % 100:02d}"
-    if frequency == "Q":
-        return f"Q{(period.month - FINANCIAL_YEAR_START_MONTH) % 12 // 3 + 1} {fy}"
-    return fy
-
-
-def financial_year_start(period: pd.Timestamp) -> pd.Timestamp:
-    """1 April of the UK financial year containing ``period``."""
-    year = period.year if period.month >= FINANCIAL_YEAR_START_MONTH else period.year - 1
-    return pd.Timestamp(year=year, month=FINANCIAL_YEAR_START_MONTH, day=1)
 
 
 def _dated(series: pd.Series) -> pd.Series:

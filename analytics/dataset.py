@@ -7,10 +7,13 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from analytics.catalogue import MeasureInfo
+from analytics.errors import AnalysisError
 
 LAYOUTS = ("long", "wide", "periods_across", "records", "table")
 KINDS = ("timeseries", "records", "table")
 LEDGER_COLUMNS = ["row", "column", "reason", "detail"]
+SUMMARY_FLAGS = ("total", "aggregate")  # rows that restate other rows: never added in again
+ADDITIVE_UNITS = ("count", "currency")
 
 
 @dataclass(frozen=True)
@@ -94,12 +97,19 @@ class Dataset:
     records: pd.DataFrame | None = field(default=None, repr=False)
 
     def series(self, measure: str, **filters: str) -> pd.Series:
-        """Values of one measure indexed by period, summed over any dimensions not filtered on."""
+        """Values of one measure indexed by period, summed over any dimensions not filtered on.
+
+        Totals and aggregate rows (``flag``) are left out so nothing is counted twice. A percent, rate or
+        days measure with several rows per period cannot be summed: filter it to one row per period first.
+        """
         rows = self.frame[self.frame["measure"] == measure]
         for column, value in filters.items():
             rows = rows[rows[column] == value]
-        if "total" in rows.columns:
-            rows = rows[~rows["total"]]
+        rows = rows[~rows["flag"].isin(SUMMARY_FLAGS)]
+        info = self.measures.get(measure)
+        if info is not None and info.unit not in ADDITIVE_UNITS and rows["period"].duplicated().any():
+            raise AnalysisError(f"'{measure}' is a {info.unit} measure with several rows per period; "
+                                "choose one value of each dimension (a percentage cannot be added up).")
         return rows.groupby("period", sort=True)["value"].sum(min_count=1)
 
     def with_measure_info(self, measure: str, info: MeasureInfo) -> Dataset:

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-FREQUENCIES = ("D", "W", "M", "Q", "FY")
-FREQUENCY_WORDS = {"D": "daily", "W": "weekly", "M": "monthly", "Q": "quarterly", "FY": "financial year"}
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 # Serial numbers that plausibly are dates (1954 to 2064): outside this a number is a number.
 EXCEL_SERIAL_RANGE = (20_000, 60_000)
 FY_START_MONTH = 4
+FREQUENCIES = ("D", "W", "M", "Q", "FY")
+PERIODS_PER_YEAR = {"D": 365.25, "W": 365.25 / 7, "M": 12.0, "Q": 4.0, "FY": 1.0}
+FREQUENCY_WORDS = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "FY": "year"}  # "3.1 calls a week"
+_MONTHS_PER_PERIOD = {"M": 1, "Q": 3, "FY": 12}
 
 _MONTHS = {
     m.lower(): i
@@ -218,11 +220,45 @@ def period_starts(periods: pd.Series, frequency: str) -> pd.Series:
     return ts
 
 
+PERIOD_STEPS = {"D": pd.DateOffset(days=1), "W": pd.DateOffset(weeks=1), "M": pd.DateOffset(months=1),
+                "Q": pd.DateOffset(months=3), "FY": pd.DateOffset(years=1)}
+
+
 def expected_range(start: pd.Timestamp, end: pd.Timestamp, frequency: str) -> pd.DatetimeIndex:
     """Every period start from ``start`` to ``end`` at ``frequency``."""
-    step = {"D": pd.DateOffset(days=1), "W": pd.DateOffset(weeks=1), "M": pd.DateOffset(months=1),
-            "Q": pd.DateOffset(months=3), "FY": pd.DateOffset(years=1)}[frequency]
-    return pd.date_range(start, end, freq=step)
+    return pd.date_range(start, end, freq=PERIOD_STEPS[frequency])
+
+
+def check_frequency(frequency: str | None, *, required: bool = True) -> None:
+    """Raise ValueError (a programming error, not a data problem) for an unknown frequency code."""
+    if frequency is None and not required:
+        return
+    if frequency not in FREQUENCIES:
+        raise ValueError(f"frequency must be one of {FREQUENCIES}, got {frequency!r}")
+
+
+def period_positions(index: pd.DatetimeIndex, frequency: str) -> np.ndarray:
+    """Whole periods since the first period start (0, 1, 2, ...; gaps in the index are kept)."""
+    check_frequency(frequency)
+    if frequency in _MONTHS_PER_PERIOD:
+        months = (index.year - index[0].year) * 12 + (index.month - index[0].month)
+        return np.asarray(months, dtype=float) / _MONTHS_PER_PERIOD[frequency]
+    days = np.asarray((index - index[0]) / pd.Timedelta(days=1), dtype=float)
+    return days / (7.0 if frequency == "W" else 1.0)
+
+
+def future_periods(last: pd.Timestamp, frequency: str, horizon: int) -> pd.DatetimeIndex:
+    """The ``horizon`` period starts after ``last``."""
+    check_frequency(frequency)
+    return pd.date_range(last, periods=horizon + 1, freq=PERIOD_STEPS[frequency])[1:]
+
+
+def missing_periods(index: pd.DatetimeIndex, frequency: str) -> pd.DatetimeIndex:
+    """Period starts absent from ``index`` between its first and last entries."""
+    check_frequency(frequency)
+    if len(index) < 2:
+        return pd.DatetimeIndex([])
+    return expected_range(index.min(), index.max(), frequency).difference(index)
 
 
 def format_period(ts: pd.Timestamp, frequency: str | None) -> str:

@@ -1,7 +1,4 @@
 """Moving averages and linear trends with honest significance tests.
-
-Also holds the small frequency helpers the other models share (periods per year, the step between
-period starts, positions on the period index). They belong in ``periods.py`` once Foundation lands it.
 """
 
 from __future__ import annotations
@@ -15,14 +12,15 @@ import pandas as pd
 import statsmodels.api as sm
 
 from analytics.errors import AnalysisError
-
-FREQUENCIES = ("D", "W", "M", "Q", "FY")
-PERIODS_PER_YEAR = {"D": 365.25, "W": 365.25 / 7, "M": 12.0, "Q": 4.0, "FY": 1.0}
-FREQUENCY_WORDS = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "FY": "year"}
-# pandas frequency strings for consecutive period starts (UK quarters and financial years are 3 and 12
-# months on from whatever April/July/October/January start the data has).
-_DATE_RANGE_FREQ = {"D": "D", "W": "7D", "M": "MS", "Q": "3MS", "FY": "12MS"}
-_MONTHS_PER_PERIOD = {"M": 1, "Q": 3, "FY": 12}
+from analytics.periods import (  # noqa: F401  (re-exported: the models import them from here)
+    FREQUENCIES,
+    FREQUENCY_WORDS,
+    PERIODS_PER_YEAR,
+    check_frequency,
+    future_periods,
+    missing_periods,
+    period_positions,
+)
 
 SIGNIFICANCE_LEVEL = 0.05
 CONFIDENCE = 0.95
@@ -31,39 +29,6 @@ MIN_POINTS_FOR_LINE = 2
 # Newey-West lag rule of thumb: floor(4 * (n / 100) ** (2 / 9)).
 HAC_RULE_FACTOR = 4.0
 HAC_RULE_POWER = 2.0 / 9.0
-
-
-def check_frequency(frequency: str | None, *, required: bool = True) -> None:
-    """Raise ValueError (a programming error, not a data problem) for an unknown frequency code."""
-    if frequency is None and not required:
-        return
-    if frequency not in FREQUENCIES:
-        raise ValueError(f"frequency must be one of {FREQUENCIES}, got {frequency!r}")
-
-
-def period_positions(index: pd.DatetimeIndex, frequency: str) -> np.ndarray:
-    """Whole periods since the first period start (0, 1, 2, ...; gaps in the index are kept)."""
-    check_frequency(frequency)
-    if frequency in _MONTHS_PER_PERIOD:
-        months = (index.year - index[0].year) * 12 + (index.month - index[0].month)
-        return np.asarray(months, dtype=float) / _MONTHS_PER_PERIOD[frequency]
-    days = np.asarray((index - index[0]) / pd.Timedelta(days=1), dtype=float)
-    return days / (7.0 if frequency == "W" else 1.0)
-
-
-def future_periods(last: pd.Timestamp, frequency: str, horizon: int) -> pd.DatetimeIndex:
-    """The ``horizon`` period starts after ``last``."""
-    check_frequency(frequency)
-    return pd.date_range(last, periods=horizon + 1, freq=_DATE_RANGE_FREQ[frequency])[1:]
-
-
-def missing_periods(index: pd.DatetimeIndex, frequency: str) -> pd.DatetimeIndex:
-    """Period starts absent from ``index`` between its first and last entries."""
-    check_frequency(frequency)
-    if len(index) < 2:
-        return pd.DatetimeIndex([])
-    expected = pd.date_range(index.min(), index.max(), freq=_DATE_RANGE_FREQ[frequency])
-    return expected.difference(index)
 
 
 def hac_maxlags(n: int) -> int:

@@ -60,13 +60,13 @@ def monthly(values, start="2023-04-01"):
 def test_period_on_period():
     result = compare.period_on_period(monthly([10, 12, 15]), "M")
     assert (result.before, result.after, result.words) == (12.0, 15.0, "up 25%")
-    assert (result.before_label, result.after_label) == ("May 2023", "Jun 2023")
+    assert (result.before_label, result.after_label) == ("May 2023", "June 2023")
 
 
 def test_period_on_period_names_a_missing_period():
     series = pd.Series([10.0, 20.0], index=pd.to_datetime(["2024-01-01", "2024-03-01"]))
     result = compare.period_on_period(series, "M")
-    assert result.warnings == ("The period before Mar 2024 is missing; compared with Jan 2024 instead.",)
+    assert result.warnings == ("The period before March 2024 is missing; compared with January 2024 instead.",)
     assert result.words == "up 100%"
 
 
@@ -79,7 +79,7 @@ def test_same_month_last_year():
 def test_same_quarter_last_year():
     quarters = pd.Series([1.0, 2, 3, 4, 5], index=pd.date_range("2023-04-01", periods=5, freq="3MS"))
     result = compare.same_period_last_year(quarters, "Q")
-    assert (result.before, result.after, result.after_label) == (1.0, 5.0, "Q1 2024-25")
+    assert (result.before, result.after, result.after_label) == (1.0, 5.0, "2024/25 Q1")
 
 
 def test_weeks_are_matched_by_iso_week_across_a_53_week_year():
@@ -87,8 +87,8 @@ def test_weeks_are_matched_by_iso_week_across_a_53_week_year():
     weeks = pd.Series(np.arange(70.0), index=pd.date_range("2020-01-06", periods=70, freq="7D"))
     weeks = weeks.loc[:"2021-03-08"]
     result = compare.same_period_last_year(weeks, "W")
-    assert result.before_label == "week starting 2 Mar 2020"
-    assert result.after_label == "week starting 8 Mar 2021"
+    assert result.before_label == "week commencing 2 March 2020"
+    assert result.after_label == "week commencing 8 March 2021"
     assert (result.after - result.before) == 53  # one value per week: 53 weeks apart, not 52
 
 
@@ -104,8 +104,8 @@ def test_financial_year_to_date_by_hand():
     # Apr 2023 .. Sep 2024: this year Apr-Sep 2024 = 12+...+17 = 87; last year Apr-Sep 2023 = 0+...+5 = 15
     result = compare.year_to_date(monthly(np.arange(18.0)), "M")
     assert (result.before, result.after) == (15.0, 87.0)
-    assert result.after_label == "2024-25 to Sep 2024"
-    assert result.before_label == "2023-24 to Sep 2023"
+    assert result.after_label == "2024/25 to September 2024"
+    assert result.before_label == "2023/24 to September 2023"
 
 
 def test_year_to_date_averages_percentages_and_warns_about_gaps():
@@ -179,7 +179,7 @@ def test_against_baseline_more_same_and_errors():
 
 def test_period_labels():
     day = pd.Timestamp("2025-01-06")
-    assert compare.period_label(day, "D") == "6 Jan 2025"
-    assert compare.period_label(day, "W") == "week starting 6 Jan 2025"
-    assert compare.period_label(pd.Timestamp("2025-01-01"), "Q") == "Q4 2024-25"
-    assert compare.period_label(pd.Timestamp("2025-04-01"), "FY") == "2025-26"
+    assert compare.period_label(day, "D") == "6 January 2025"
+    assert compare.period_label(day, "W") == "week commencing 6 January 2025"
+    assert compare.period_label(pd.Timestamp("2025-01-01"), "Q") == "2024/25 Q4"
+    assert compare.period_label(pd.Timestamp("2025-04-01"), "FY") == "2025/26"

@@ -141,3 +141,23 @@ def test_delimiter_chosen_by_consistent_width_not_fooled_by_thousands():
     assert _sniff_delimiter(text) == ";"
     assert _sniff_delimiter("a,b,c\n1,2,3\n4,5,6\n") == ","
     assert _sniff_delimiter("a\tb\n1\t2\n") == "\t"
+
+
+def test_series_sums_dimensions_but_never_totals(make_xlsx):
+    rows = [["Month", "Age band", "Admissions"],
+            ["Apr 2024", "18-64", 3], ["Apr 2024", "65+", 10], ["Apr 2024", "Total", 13],
+            ["May 2024", "18-64", 4], ["May 2024", "65+", 12], ["May 2024", "Total", 16]]
+    data = analytics.load(make_xlsx(rows), filename="adm.xlsx")
+    assert data.series("Admissions").tolist() == [13.0, 16.0]
+    assert data.series("Admissions", age_band="65+").tolist() == [10.0, 12.0]
+
+
+def test_series_refuses_to_add_up_percentages(make_xlsx):
+    rows = [["Month", "Team", "Reviews on time %"],
+            ["Apr 2024", "North", 80], ["Apr 2024", "South", 60],
+            ["May 2024", "North", 82], ["May 2024", "South", 64]]
+    data = analytics.load(make_xlsx(rows), filename="pct.xlsx")
+    assert data.measures["Reviews on time %"].unit == "percent"
+    with pytest.raises(analytics.AnalysisError, match="cannot be added up"):
+        data.series("Reviews on time %")
+    assert data.series("Reviews on time %", team="North").tolist() == [80.0, 82.0]

@@ -219,6 +219,7 @@ def _by_period_column(block, names, period_pos, fy_year, percent_cols, force_lon
         frame, measures = _wide_frame(base, columns, names)
         layout = "wide"
     dim_names = tuple(snake(names[p]) for p in dims)
+    frame = _flag_total_dimension_values(frame, dim_names)
     frame, dup_rows = _drop_duplicate_periods(frame, dim_names)
     for row in dup_rows:
         excluded.append(_exclusion(row, "duplicate period", _row_text(block, row)))
@@ -271,6 +272,16 @@ def _wide_frame(base, columns, names):
         frames.append(part)
     frame = pd.concat(frames) if frames else base.assign(measure=pd.Series(dtype="string"), value=np.nan, flag="")
     return frame.reset_index(names="_row"), measures
+
+
+def _flag_total_dimension_values(frame: pd.DataFrame, dims: tuple[str, ...]) -> pd.DataFrame:
+    """Rows whose dimension value is 'Total' or 'All ages' restate the others: kept, but flagged 'total'."""
+    is_total = np.zeros(len(frame), dtype=bool)
+    for dim in dims:
+        is_total |= frame[dim].fillna("").astype(str).str.contains(TOTAL_LABEL).to_numpy()
+    if is_total.any():
+        frame = frame.assign(flag=frame["flag"].where(~is_total, "total"))
+    return frame
 
 
 def _drop_duplicate_periods(frame: pd.DataFrame, dims: tuple[str, ...]) -> tuple[pd.DataFrame, list[int]]:
