@@ -64,15 +64,15 @@ CATALOGUE: tuple[_Entry, ...] = (
     _e("people_in_care", r"people\s+in\s+(residential|nursing|care)|care\s+home\s+population|occupancy",
        "count", "neutral"),
     _e("reablement_starts", r"reablement.*start|starts?\b", "count", "higher_is_better"),
-    _e("completions", r"complet", "count", "higher_is_better"),
+    _e("reports_completed", r"reports?\s+completed", "count", "higher_is_better"),
     _e("assessments", r"care\s+act|assessment", "count", "higher_is_better"),
+    _e("completions", r"complet", "count", "higher_is_better"),
     _e("calls_answered", r"calls?\s+answered|answered\s+calls", "count", "higher_is_better"),
     _e("calls_abandoned", r"abandon", "count", "lower_is_better"),
     _e("calls", r"\bcalls?\b", "count", "neutral"),
     _e("contacts", r"contacts?\b", "count", "neutral"),
     _e("requests", r"request|referral", "count", "neutral"),
     _e("visitors", r"visitors?|sessions|entrances|page\s*views", "count", "higher_is_better"),
-    _e("reports_completed", r"reports?\s+completed", "count", "higher_is_better"),
     _e("bounces", r"bounces", "count", "lower_is_better"),
 )
 
