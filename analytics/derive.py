@@ -1,0 +1,84 @@
+"""Series derived from the loaded measures for the topic pages: ratios, outcome mixes, population rates.
+
+Each keeps missing values missing (a suppressed count never becomes 0 in a ratio) and says in
+``warnings`` what it could not compute.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analytics.benchmark import PER_POPULATION
+from analytics.dataset import Dataset
+from analytics.errors import AnalysisError
+
+
+def ratio_per(numerator: pd.Series, denominator: pd.Series, per: float = 100.0) -> pd.Series:
+    """``per`` x numerator / denominator for the periods both have; NaN where the denominator is 0 or missing.
+
+    Contacts per 100 calls answered is ``ratio_per(contacts, calls)``.
+    """
+    num, den = numerator.align(denominator, join="inner")
+    return (num.astype(float) / den.astype(float).where(den > 0) * per).rename(None)
+
+
+def per_population(series: pd.Series, population: float) -> pd.Series:
+    """Rate per 100,000 population: :math:`100000 x / p` (one population figure for the whole series)."""
+    if not population or population <= 0 or not np.isfinite(population):
+        raise AnalysisError("A rate per 100,000 needs a population above zero.")
+    return series.astype(float) / population * PER_POPULATION
+
+
+@dataclass(frozen=True)
+class Mix:
+    """Shares of a whole per period: ``table`` has period, category, value and share (% of the period total)."""
+
+    table: pd.DataFrame
+    warnings: tuple[str, ...]
+
+
+def mix(data: Dataset, measures: list[str], labels: dict[str, str] | None = None) -> Mix:
+    """Each measure's share of the per-period total of ``measures`` (e.g. outcomes at completion).
+
+    A period where any part is missing (suppressed) has no shares: a share of an unknown total is unknown.
+    """
+    if len(measures) < 2:
+        raise AnalysisError("A mix needs at least two measures that add up to a whole.")
+    wide = pd.DataFrame({m: data.series(m) for m in measures})
+    incomplete = wide.isna().any(axis=1)
+    total = wide.sum(axis=1, min_count=len(measures)).where(~incomplete)
+    shares = wide.div(total.where(total > 0), axis=0) * 100
+    names = labels or {}
+    table = pd.concat(
+        [pd.DataFrame({"period": wide.index, "category": names.get(m, m), "value": wide[m].to_numpy(),
+                       "share": shares[m].to_numpy()}) for m in measures],
+        ignore_index=True,
+    )
+    warns = []
+    if incomplete.any():
+        warns.append(f"{int(incomplete.sum())} period(s) have a missing or suppressed part, so no shares are "
+                     "shown for them.")
+    return Mix(table=table, warnings=tuple(warns))
+
+
+def share_series(result: Mix, category: str) -> pd.Series:
+    """One category's share per period, for trend and SPC (a percent-unit series)."""
+    rows = result.table[result.table["category"] == category]
+    return pd.Series(rows["share"].to_numpy(), index=pd.DatetimeIndex(rows["period"]), name=category)
+
+
+def common_label_prefix(names: list[str]) -> str:
+    """'Outcomes at completion: ' for names that share a label before a colon; '' otherwise."""
+    heads = {name.split(":", 1)[0] for name in names if ":" in name}
+    if len(heads) == 1 and all(":" in name for name in names):
+        return heads.pop() + ":"
+    return ""
+
+
+def short_labels(names: list[str]) -> dict[str, str]:
+    """Names without their shared prefix ('No ongoing care' rather than 'Outcomes at completion: No ...')."""
+    prefix = common_label_prefix(names)
+    return {name: name[len(prefix):].strip() if prefix else name for name in names}
