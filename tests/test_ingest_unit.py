@@ -11,6 +11,7 @@ import pytest
 import analytics
 from analytics.ingest.cells import parse_numbers
 from analytics.ingest.labels import clean_label
+from tests.conftest import SAMPLES
 
 T = pd.Timestamp
 
@@ -161,3 +162,11 @@ def test_series_refuses_to_add_up_percentages(make_xlsx):
     with pytest.raises(analytics.AnalysisError, match="cannot be added up"):
         data.series("Reviews on time %")
     assert data.series("Reviews on time %", team="North").tolist() == [80.0, 82.0]
+
+
+def test_record_split_candidates_skip_ids_and_dates():
+    from analytics.ingest.records import split_candidates
+    data = analytics.load(SAMPLES / "contacts_records.csv")
+    candidates = split_candidates(data.records)
+    assert "Contact ID" not in candidates and "date" not in candidates
+    assert {"Source", "Outcome", "Age band"} <= set(candidates)

@@ -77,3 +77,12 @@ def count_records(records: pd.DataFrame, *, frequency: str, split_by: str | None
         frame.insert(1, "measure", measure)
     frame["flag"] = ""
     return frame
+
+
+MAX_SPLIT_VALUES = 20  # more distinct values than this is an identifier or free text, not a category
+
+
+def split_candidates(records: pd.DataFrame) -> list[str]:
+    """Columns worth splitting counts by: 2 to 20 distinct values (source, outcome, age band, locality)."""
+    return [c for c in records.columns if c != "date"
+            and 2 <= records[c].nunique(dropna=True) <= MAX_SPLIT_VALUES]
