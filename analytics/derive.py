@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.benchmark import PER_POPULATION
+from analytics.compare import Expected, against_baseline
 from analytics.dataset import Dataset
 from analytics.errors import AnalysisError
 
@@ -82,3 +83,20 @@ def short_labels(names: list[str]) -> dict[str, str]:
     """Names without their shared prefix ('No ongoing care' rather than 'Outcomes at completion: No ...')."""
     prefix = common_label_prefix(names)
     return {name: name[len(prefix):].strip() if prefix else name for name in names}
+
+
+Window = tuple[pd.Timestamp, pd.Timestamp]
+
+
+def expected_in_window(actual: pd.Series, activity: pd.Series, baseline: Window, current: Window) -> Expected:
+    """Outcomes in ``current`` against what the baseline window's rate gives from the current activity.
+
+    Sums each series over each window (inclusive) and calls :func:`analytics.compare.against_baseline`; a
+    window with a missing value gives "not available" rather than a sum that quietly skips it.
+    """
+    def total(series: pd.Series, window: Window) -> float:
+        part = series.loc[window[0]:window[1]]
+        return float(part.sum()) if len(part) and part.notna().all() else float("nan")
+
+    return against_baseline(total(actual, current), total(activity, current),
+                            total(actual, baseline), total(activity, baseline))

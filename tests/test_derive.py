@@ -50,3 +50,17 @@ def test_outcome_mix_shares_add_to_100_and_suppressed_periods_have_none():
 
 def test_short_labels_keep_names_without_a_shared_prefix():
     assert derive.short_labels(["Starts", "Completions"]) == {"Starts": "Starts", "Completions": "Completions"}
+
+
+def test_expected_in_window_matches_the_design_example():
+    weeks = pd.date_range("2024-04-01", periods=4, freq="7D")
+    placements = pd.Series([25.0, 24.0, 26.0, 25.0], index=weeks)
+    assessments = pd.Series([200.0, 213.0, 260.0, 259.0], index=weeks)
+    result = derive.expected_in_window(placements, assessments, (weeks[0], weeks[1]), (weeks[2], weeks[3]))
+    # DESIGN: 51 placements from 519 assessments against a baseline of 49 from 413.
+    assert result.expected == pytest.approx(519 * 49 / 413)
+    assert result.words == "51 against 62 expected at the baseline rate, 11 fewer"
+    gap = placements.copy()
+    gap.iloc[3] = np.nan
+    assert derive.expected_in_window(gap, assessments, (weeks[0], weeks[1]), (weeks[2], weeks[3])).words \
+        == "not available"
