@@ -264,6 +264,11 @@ def _text(value, decimals: int | None = None) -> str:
     return str(value)
 
 
+def _clean(text) -> str:
+    """Text python-docx can store: XML-illegal control characters (e.g. Excel's \\x0b line breaks) removed."""
+    return ILLEGAL_CHARACTERS_RE.sub("", str(text))
+
+
 def _shade(cell, fill: str) -> None:
     """Fill a table cell with a colour (hex without #) and pick black or white text for contrast."""
     fill = fill.lstrip("#").upper()
@@ -294,7 +299,7 @@ def _add_table(doc, headings: Sequence[str], rows: Iterable[Sequence[str]], *,
     header = table.rows[0]
     _repeat_header(header)
     for cell, heading in zip(header.cells, headings, strict=True):
-        run = cell.paragraphs[0].add_run(str(heading))
+        run = cell.paragraphs[0].add_run(_clean(heading))
         run.bold = True
         run.font.size = Pt(font_size)
         _shade(cell, HEADER_FILL)
@@ -304,7 +309,7 @@ def _add_table(doc, headings: Sequence[str], rows: Iterable[Sequence[str]], *,
         row_fills = fills[i] if i < len(fills) else [None] * len(values)
         bold = i < len(bold_rows) and bold_rows[i]
         for cell, value, fill in zip(cells, values, row_fills, strict=True):
-            run = cell.paragraphs[0].add_run(value)
+            run = cell.paragraphs[0].add_run(_clean(value))
             run.font.size = Pt(font_size)
             run.bold = bold
             if fill:
@@ -366,13 +371,13 @@ def _frame_table(doc, frame: pd.DataFrame) -> None:
 
 def _bullets(doc, sentences: Iterable[str]) -> None:
     for sentence in sentences:
-        doc.add_paragraph(sentence, style="List Bullet")
+        doc.add_paragraph(_clean(sentence), style="List Bullet")
 
 
 def _notes(doc, notes: Iterable[str]) -> None:
     for note in notes:
         paragraph = doc.add_paragraph()
-        run = paragraph.add_run(f"Note: {note}")
+        run = paragraph.add_run(_clean(f"Note: {note}"))
         run.italic = True
         run.font.size = Pt(9)
 
@@ -385,10 +390,10 @@ def _picture(doc, png: bytes, description: str) -> None:
 
 
 def _chart_section(doc, section: ChartSection, level: int = 1) -> None:
-    doc.add_heading(section.title, level=level)
+    doc.add_heading(_clean(section.title), level=level)
     png = section.png if section.png is not None else chart_png(section.chart) if section.chart is not None else None
     if png is not None:
-        _picture(doc, png, f"Chart: {section.title}. " + " ".join(section.sentences[:1]))
+        _picture(doc, png, _clean(f"Chart: {section.title}. " + " ".join(section.sentences[:1])))
     _bullets(doc, section.sentences)
     if section.table is not None and len(section.table):
         _frame_table(doc, section.table)
@@ -398,7 +403,7 @@ def _chart_section(doc, section: ChartSection, level: int = 1) -> None:
 def _page_number_footer(section, label: str) -> None:
     paragraph = section.footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    paragraph.add_run(f"{label} | Page ").font.size = Pt(8)
+    paragraph.add_run(_clean(f"{label} | Page ")).font.size = Pt(8)
     run = paragraph.add_run()
     run.font.size = Pt(8)
     for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
@@ -420,19 +425,19 @@ def _page_setup(doc, pack: Pack) -> None:
     section.top_margin = section.bottom_margin = TOP_MARGIN
     _page_number_footer(section, f"{pack.council}: {pack.title}")
     props = doc.core_properties
-    props.title, props.author, props.last_modified_by = pack.title, pack.council, APP_NAME
-    props.comments, props.keywords, props.subject = "", "", pack.period_covered
+    props.title, props.author, props.last_modified_by = _clean(pack.title), _clean(pack.council), APP_NAME
+    props.comments, props.keywords, props.subject = "", "", _clean(pack.period_covered)
     stamp = dt.datetime.combine(pack.produced, dt.time())
     props.created = props.modified = stamp
 
 
 def _cover(doc, pack: Pack) -> None:
-    doc.add_paragraph(pack.title, style="Title")
-    doc.add_paragraph(pack.council, style="Subtitle")
+    doc.add_paragraph(_clean(pack.title), style="Title")
+    doc.add_paragraph(_clean(pack.council), style="Subtitle")
     for label, value in (("Period covered", pack.period_covered), ("Produced", long_date(pack.produced))):
         paragraph = doc.add_paragraph()
         paragraph.add_run(f"{label}: ").bold = True
-        paragraph.add_run(value)
+        paragraph.add_run(_clean(value))
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
@@ -459,9 +464,9 @@ def identifier_note(dropped: Sequence[str]) -> str:
 def _methods(doc, pack: Pack) -> None:
     doc.add_heading("Methods and sources", level=1)
     for heading, paragraphs in pack.methods:
-        doc.add_heading(heading, level=2)
+        doc.add_heading(_clean(heading), level=2)
         for text in paragraphs:
-            doc.add_paragraph(text)
+            doc.add_paragraph(_clean(text))
     if pack.sources:
         doc.add_heading("Sources", level=2)
         _bullets(doc, pack.sources)
@@ -470,7 +475,7 @@ def _methods(doc, pack: Pack) -> None:
         doc.add_paragraph(suppression_note(pack.suppression, pack.suppressed_cells))
     else:
         doc.add_paragraph("Small counts are not suppressed in this pack: it is for internal use, not publication.")
-    doc.add_paragraph(identifier_note(pack.identifiers_dropped))
+    doc.add_paragraph(_clean(identifier_note(pack.identifiers_dropped)))
 
 
 def word_pack(pack: Pack) -> bytes:
@@ -563,7 +568,9 @@ def _excel_value(value):
     """A Python value openpyxl writes with the right type: numbers, dates, text; None for missing."""
     if _is_missing(value):
         return None
-    if isinstance(value, np.generic):
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
+    elif isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, bool | int | float):
         return value if not (isinstance(value, float) and math.isinf(value)) else str(value)
@@ -833,10 +840,10 @@ def _kind_by_values(series: pd.Series) -> str | None:
 def identifier_kinds(frame: pd.DataFrame) -> dict[str, str]:
     """Column -> the kind of personal identifier it looks like (by its name, else by its values)."""
     found = {}
-    for column in frame.columns:
+    for j, column in enumerate(frame.columns):
         name = _normalise_name(column)
         kind = next((k for k, pattern in _IDENTIFIER_NAMES.items() if pattern.search(name)), None)
-        kind = kind or _kind_by_values(frame[column])
+        kind = kind or _kind_by_values(frame.iloc[:, j])
         if kind:
             found[column] = kind
     return found

@@ -433,3 +433,13 @@ def test_twelve_measure_pack_is_quick():
 def test_email_address_is_an_email():
     assert export.identifier_kinds(pd.DataFrame(columns=["Email address", "Home address"])) == {
         "Email address": "email", "Home address": "address"}
+
+
+def test_control_characters_and_numpy_dates_do_not_break_exports():
+    frame = pd.DataFrame({"Team\x01": ["North\x0bcentral"], "when": [np.datetime64("2025-04-07")]}, dtype=object)
+    pack = export.Pack("Pack\x0b", "Council\x02", "2025", dt.date(2026, 1, 2), kpi=frame,
+                       sections=(export.ChartSection("A\x0bB", ("One\x0c.",), table=frame, notes=("n\x01",)),))
+    doc = Document(io.BytesIO(export.word_pack(pack)))
+    assert doc.paragraphs[0].text == "Pack" and doc.tables[0].rows[1].cells[0].text == "Northcentral"
+    ws = openpyxl.load_workbook(io.BytesIO(export.excel_workbook({"x": frame}))).active
+    assert ws["A2"].value == "Northcentral" and ws["B2"].value == dt.datetime(2025, 4, 7)
