@@ -46,7 +46,7 @@ from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 
 from analytics.compare import format_number
-from analytics.spc import COLOURS
+from analytics.spc import ASSURANCE_WORDS, COLOURS, VARIATION_WORDS
 
 APP_NAME = "ASC Performance Explorer"
 
@@ -62,20 +62,6 @@ CHART_WIDTH = Cm(16.0)  # the text width between 2.5 cm margins
 HEADER_FILL = "D9D9D9"
 RAG_FILLS = {"Red": "FF7C80", "Amber": "FFC000", "Green": "92D050"}  # black text reads on all three
 FA_FILLS = {"F": "C6EFCE", "A": "FFC7CE"}
-VARIATION_WORDS = {
-    "common_cause": "Common cause: no significant change",
-    "improvement_high": "Special cause: improvement (high)",
-    "improvement_low": "Special cause: improvement (low)",
-    "concern_high": "Special cause: concern (high)",
-    "concern_low": "Special cause: concern (low)",
-    "neutral_high": "Special cause: neither improvement nor concern (high)",
-    "neutral_low": "Special cause: neither improvement nor concern (low)",
-}
-ASSURANCE_WORDS = {
-    "consistent_pass": "Consistently passes the target",
-    "consistent_fail": "Consistently fails the target",
-    "inconsistent": "Hit or miss",
-}
 NO_ICON = "No icon"
 # Icon cell fills: the Making Data Count colours (analytics.spc.COLOURS), so the table matches the charts.
 ICON_FILLS = {

@@ -54,6 +54,21 @@ _VARIATION_ICONS = {
     ("special_cause_neutral_high", "neutral"): "neutral_high",
     ("special_cause_neutral_low", "neutral"): "neutral_low",
 }
+# Icon names in words, for tables and packs (the KPI summary, the Word pack).
+VARIATION_WORDS = {
+    "common_cause": "Common cause: no significant change",
+    "improvement_high": "Special cause: improvement (high)",
+    "improvement_low": "Special cause: improvement (low)",
+    "concern_high": "Special cause: concern (high)",
+    "concern_low": "Special cause: concern (low)",
+    "neutral_high": "Special cause: neither improvement nor concern (high)",
+    "neutral_low": "Special cause: neither improvement nor concern (low)",
+}
+ASSURANCE_WORDS = {
+    "consistent_pass": "Consistently passes the target",
+    "consistent_fail": "Consistently fails the target",
+    "inconsistent": "Hit or miss",
+}
 _DIRECTION = {"increase": 1, "decrease": -1, "neutral": 0}
 
 
