@@ -486,7 +486,7 @@ def trend_chart(
         moving_average = _moving_average(values, window)
     aggregated = len(_with_gaps(values, frequency)) > MAX_ROWS
     if aggregated:
-        notes.append(f"Weekly averages of the {len(values):,} {periods.FREQUENCY_WORDS[frequency]} values "
+        notes.append(f"Weekly averages of the {len(values):,} {periods.FREQUENCY_ADJECTIVES[frequency]} values "
                      "(too many to draw one by one).")
         if spc is not None:
             notes.append("SPC limits apply to the original values, so they are not drawn on weekly averages.")
@@ -554,7 +554,7 @@ def _trend_description(title: str, values: pd.Series, frequency: str, unit: str,
     extra = [name for name in layers if name not in (ACTUAL, ACTUAL_POINTS)]
     words = ", ".join(f"{window}-period moving average" if n == MOVING_AVERAGE and window else n.lower()
                       for n in extra)
-    return (f"{title}. Line chart of {len(observed)} {periods.FREQUENCY_WORDS[frequency]} values "
+    return (f"{title}. Line chart of {len(observed)} {periods.FREQUENCY_ADJECTIVES[frequency]} values "
             f"({unit_title(unit)}) {span}" + (f", with {words}." if words else "."))
 
 
@@ -738,7 +738,7 @@ def cumulative_ytd_chart(series: pd.Series, *, title: str, unit: str, frequency:
               .properties(name="This year and last year points"))
     notes = [subtitle] if isinstance(subtitle, str) else list(subtitle or [])
     if frequency in ("D", "W"):
-        notes.append(f"{periods.FREQUENCY_WORDS[frequency].capitalize()} values summed into months by the date "
+        notes.append(f"{periods.FREQUENCY_ADJECTIVES[frequency].capitalize()} values summed into months by the date "
                      "each period starts.")
     if len(missing):
         notes.append(f"{len(missing)} {'quarter' if quarterly else 'month'}(s) with no data add nothing to the "

@@ -20,6 +20,7 @@ FY_START_MONTH = 4
 FREQUENCIES = ("D", "W", "M", "Q", "FY")
 PERIODS_PER_YEAR = {"D": 365.25, "W": 365.25 / 7, "M": 12.0, "Q": 4.0, "FY": 1.0}
 FREQUENCY_WORDS = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "FY": "year"}  # "3.1 calls a week"
+FREQUENCY_ADJECTIVES = {"D": "daily", "W": "weekly", "M": "monthly", "Q": "quarterly", "FY": "financial year"}
 _MONTHS_PER_PERIOD = {"M": 1, "Q": 3, "FY": 12}
 
 _MONTHS = {
