@@ -28,6 +28,9 @@ DEFAULT_WINDOWS = {"D": 7, "W": 6, "M": 3, "Q": 4, "FY": 3}
 SHORT_SERIES_POINTS = 12  # fewer values than this: say the series is short (DESIGN section 5)
 SMALL_COUNT = 10  # counts below this vary a lot by chance
 SPARKLINE_POINTS = 26
+# Catalogue entries whose values are levels or averages, not flows: adding them up over a year means nothing.
+NOT_CUMULATIVE = ("dols_waiting", "people_in_care", "weekly_cost", "length_of_stay", "waiting_days")
+NOT_CUMULATIVE_NAME = re.compile(r"\b(average|mean|people in|waiting list|population|caseload|open cases)\b", re.I)
 EXCLUDED_FLAGS = ("total", "aggregate")  # rows that add up other rows: never summed again
 IMPROVEMENT = {"higher_is_better": "increase", "lower_is_better": "decrease", "neutral": "neutral"}
 _BASELINE_TEXT = re.compile(r"baseline[^:|]*:?\s*(?:weeks?\s+(?:ending|commencing|starting)\s+)?"
@@ -195,7 +198,7 @@ def _caveats(observed: pd.Series, series: pd.Series, unit: str, frequency: str) 
     if n < SHORT_SERIES_POINTS:
         warns.append(f"Short series: only {n} values (fewer than {SHORT_SERIES_POINTS}), so read any trend or "
                      "signal with care.")
-    if unit == "count" and n and float(observed.dropna().median()) < SMALL_COUNT:
+    if unit == "count" and n and 0 <= float(observed.dropna().median()) < SMALL_COUNT:
         warns.append(f"Small numbers: the typical value is under {SMALL_COUNT}, so changes between periods are "
                      "often down to chance.")
     missing = int(observed.isna().sum())
@@ -212,7 +215,7 @@ def analyse_series(series: pd.Series, *, name: str, frequency: str, unit: str = 
                    polarity: str = "neutral", window: int | None = None, target: float | None = None,
                    rebase_at=(), baseline_points: int | None = None,
                    baseline: tuple[pd.Timestamp, pd.Timestamp] | None = None, horizon: int = 0,
-                   seasonal: bool = True) -> SeriesAnalysis:
+                   seasonal: bool = True, cumulative: bool | None = None) -> SeriesAnalysis:
     """Run every model on one series.
 
     Parameters
@@ -236,6 +239,9 @@ def analyse_series(series: pd.Series, *, name: str, frequency: str, unit: str = 
         Periods to forecast; 0 for no forecast (the forecast is the slow part).
     seasonal : bool, default True
         Fit the STL decomposition when there are two full cycles.
+    cumulative : bool, optional
+        Whether the values add up over time (flows such as admissions), so a year to date means something;
+        by default counts and currency do. Levels (a waiting list) and averages (a weekly cost) do not.
 
     Returns
     -------
@@ -272,7 +278,8 @@ def analyse_series(series: pd.Series, *, name: str, frequency: str, unit: str = 
                          f"{int(observed.notna().sum())}.")
     period_change = _period_change(observed, frequency, unit, warns) if len(observed) else None
     year_change = _year_change(observed, frequency, unit, warns) if len(observed) else None
-    ytd = _ytd(observed, frequency, unit, warns)
+    cumulative = unit in compare.SUMMED_UNITS if cumulative is None else cumulative
+    ytd = _ytd(observed, frequency, unit, warns) if cumulative else None
     baseline_change, bounds = _baseline_change(values, average, baseline, baseline_points, frequency, unit, warns)
     target_result = None
     if target is not None and observed.notna().any() and math.isfinite(float(target)):
@@ -314,6 +321,31 @@ def _latest_target(rows: pd.DataFrame) -> float | None:
     return float(pd.to_numeric(pool.sort_values("period")["target"], errors="coerce").iloc[-1])
 
 
+def _drop_partial_periods(data: Dataset, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Counted records: a first or last period the extract covers only in part is left out, with a warning."""
+    if data.kind != "records" or data.records is None or "date" not in data.records.columns or frame.empty:
+        return frame, []
+    dates = pd.to_datetime(data.records["date"], errors="coerce").dropna()
+    if dates.empty:
+        return frame, []
+    first, last = frame["period"].min(), frame["period"].max()
+    warns, drop = [], []
+    if dates.min() > first:
+        drop.append(first)
+        warns.append(f"The first period ({format_period(first, data.frequency)}) is left out: the records start "
+                     f"part-way through it, on {dates.min().day} {dates.min():%B %Y}.")
+    last_end = last + _PERIOD_LENGTH[data.frequency] - pd.Timedelta(days=1)
+    if dates.max() < last_end:
+        drop.append(last)
+        warns.append(f"The last period ({format_period(last, data.frequency)}) is left out: the records end "
+                     f"part-way through it, on {dates.max().day} {dates.max():%B %Y}.")
+    return frame[~frame["period"].isin(drop)], warns
+
+
+def _with_warnings(analysis: SeriesAnalysis, warns: list[str]) -> SeriesAnalysis:
+    return replace(analysis, warnings=tuple(dict.fromkeys([*warns, *analysis.warnings]))) if warns else analysis
+
+
 def analyse_dataset(data: Dataset, *, targets: dict[str, float] | None = None, horizon: int = 0
                     ) -> list[SeriesAnalysis]:
     """Analyse every measure of a time series (or counted records) dataset.
@@ -344,6 +376,7 @@ def analyse_dataset(data: Dataset, *, targets: dict[str, float] | None = None, h
                             "use the comparison or benchmarking views instead.")
     frame = _kept_rows(data.frame)
     frame = frame[frame["period"].notna()]
+    frame, partial = _drop_partial_periods(data, frame)
     baseline = baseline_from_text(data.source.title, data.frequency)
     results = []
     for measure, info in data.measures.items():
@@ -351,15 +384,27 @@ def analyse_dataset(data: Dataset, *, targets: dict[str, float] | None = None, h
         if rows.empty:
             continue
         target = (targets or {}).get(measure, _latest_target(rows))
+        additive = (info.unit in compare.SUMMED_UNITS and info.known_as not in NOT_CUMULATIVE
+                    and not NOT_CUMULATIVE_NAME.search(measure))
         options = {"frequency": data.frequency, "unit": info.unit, "polarity": info.polarity,
-                   "horizon": horizon, "baseline": baseline}
-        results.append(analyse_series(_summed(rows), name=measure, target=target, **options))
+                   "horizon": horizon, "baseline": baseline, "cumulative": additive}
+        dimensions = [d for d in data.dimensions if d in rows.columns]
+        if info.unit not in compare.SUMMED_UNITS and rows.groupby("period").size().max() > 1:
+            # averages and percentages cannot be added across groups: one series per combination
+            for key, part in rows.groupby(dimensions, sort=True):
+                label = ", ".join(map(str, key if isinstance(key, tuple) else (key,)))
+                results.append(_with_warnings(analyse_series(_summed(part), name=f"{measure} ({label})",
+                                                             **options), partial))
+            continue
+        results.append(_with_warnings(analyse_series(_summed(rows), name=measure, target=target, **options),
+                                      partial))
         if info.unit not in compare.SUMMED_UNITS:
             continue
-        for dimension in data.dimensions:
+        for dimension in dimensions:
             for value in sorted(rows[dimension].dropna().astype(str).unique()):
                 part = rows[rows[dimension].astype(str) == value]
-                results.append(analyse_series(_summed(part), name=f"{measure} ({value})", **options))
+                results.append(_with_warnings(analyse_series(_summed(part), name=f"{measure} ({value})",
+                                                             **options), partial))
     return results
 
 
