@@ -26,7 +26,8 @@ from analytics.trend import TrendResult
 
 DEFAULT_WINDOWS = {"D": 7, "W": 6, "M": 3, "Q": 4, "FY": 3}
 SHORT_SERIES_POINTS = 12  # fewer values than this: say the series is short (DESIGN section 5)
-SMALL_COUNT = 10  # counts below this vary a lot by chance
+SMALL_COUNT = 10
+MIN_TREND_POINTS = 3  # counts below this vary a lot by chance
 SPARKLINE_POINTS = 26
 # Catalogue entries whose values are levels or averages, not flows: adding them up over a year means nothing.
 NOT_CUMULATIVE = ("dols_waiting", "people_in_care", "weekly_cost", "length_of_stay", "waiting_days")
@@ -260,7 +261,12 @@ def analyse_series(series: pd.Series, *, name: str, frequency: str, unit: str = 
     last = values.last_valid_index()
     observed = values.iloc[:0] if last is None else values.loc[:last]
     average = trend.moving_average(values, window)
-    trend_result = _attempt(warns, trend.linear_trend, observed, frequency) if len(observed) else None
+    trend_result = None
+    if observed.notna().sum() >= MIN_TREND_POINTS:
+        trend_result = _attempt(warns, trend.linear_trend, observed, frequency)
+    else:
+        # linear_trend divides by n - 2 in its small-sample correction, so two points would raise
+        warns.append(f"No trend line: it needs at least {MIN_TREND_POINTS} values.")
     spc_result = None
     if observed.notna().any():
         spc_result = _attempt(warns, spc.xmr, observed, improvement=IMPROVEMENT[polarity], target=target,

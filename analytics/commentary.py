@@ -303,7 +303,7 @@ def _spc_sentences(a: SeriesAnalysis, noun: str) -> list[Sentence]:
                if len(groups) > 1 and isinstance(latest["start"], pd.Timestamp) else "")
     if not math.isfinite(upl):
         text = (f"{a.name}: no process limits, because the values hardly vary from one {noun} to the next; "
-                "a run chart suits this series better")
+                "use a run chart instead")
         return [Sentence(text, "spc", a.name, numbers)]
     if s.variation in (None, "common_cause"):
         text = (f"{a.name}: common cause variation: no signal (average {format_value(mean, a.unit)}, process limits "
