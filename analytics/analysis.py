@@ -1,0 +1,449 @@
+"""One call that runs every model on a series: the glue the pages, the export and the command line share.
+
+Each part that cannot be fitted for an ordinary reason (too few points, no same period last year, no
+baseline) is None, and the reason is in ``warnings``; only programming errors raise.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from analytics import compare, forecast, spc, trend
+from analytics import seasonal as seasonal_module
+from analytics.compare import Change, TargetResult
+from analytics.dataset import Dataset
+from analytics.errors import AnalysisError
+from analytics.forecast import ForecastResult
+from analytics.periods import expected_range, financial_year_label, format_period, parse_label
+from analytics.seasonal import SeasonalResult
+from analytics.spc import SpcResult
+from analytics.trend import TrendResult
+
+DEFAULT_WINDOWS = {"D": 7, "W": 6, "M": 3, "Q": 4, "FY": 3}
+SHORT_SERIES_POINTS = 12  # fewer values than this: say the series is short (DESIGN section 5)
+SMALL_COUNT = 10
+MIN_TREND_POINTS = 3  # counts below this vary a lot by chance
+SPARKLINE_POINTS = 26
+# Catalogue entries whose values are levels or averages, not flows: adding them up over a year means nothing.
+NOT_CUMULATIVE = ("dols_waiting", "people_in_care", "weekly_cost", "length_of_stay", "waiting_days")
+NOT_CUMULATIVE_NAME = re.compile(r"\b(average|mean|people in|waiting list|population|caseload|open cases)\b", re.I)
+EXCLUDED_FLAGS = ("total", "aggregate")  # rows that add up other rows: never summed again
+IMPROVEMENT = {"higher_is_better": "increase", "lower_is_better": "decrease", "neutral": "neutral"}
+_BASELINE_TEXT = re.compile(r"baseline[^:|]*:?\s*(?:weeks?\s+(?:ending|commencing|starting)\s+)?"
+                            r"(\S+)\s+to\s+(\S+)", re.I)
+_PERIOD_LENGTH = {"D": pd.DateOffset(days=1), "W": pd.DateOffset(days=7), "M": pd.DateOffset(months=1),
+                  "Q": pd.DateOffset(months=3), "FY": pd.DateOffset(years=1)}
+
+
+@dataclass(frozen=True)
+class SeriesAnalysis:
+    """Every model's result for one series, with the warnings of all of them (see DESIGN section 3)."""
+
+    name: str
+    unit: str
+    polarity: str
+    frequency: str
+    series: pd.Series
+    window: int
+    moving_average: pd.Series
+    trend: TrendResult | None
+    spc: SpcResult | None
+    seasonal: SeasonalResult | None
+    forecast: ForecastResult | None
+    period_change: Change | None
+    year_change: Change | None
+    ytd: Change | None
+    baseline_change: Change | None
+    baseline: tuple[pd.Timestamp, pd.Timestamp] | None
+    target: TargetResult | None
+    warnings: tuple[str, ...]
+
+    @property
+    def observed(self) -> pd.Series:
+        """The series up to its last value (trailing periods with no value yet left off)."""
+        last = self.series.last_valid_index()
+        return self.series.iloc[:0] if last is None else self.series.loc[:last]
+
+
+def _full_index(series: pd.Series, frequency: str) -> pd.Series:
+    """Absent periods inside the series become NaN rows, so gaps show instead of being closed."""
+    values = trend.as_float_series(series, "series")
+    if len(values) < 2 or not isinstance(values.index, pd.DatetimeIndex):
+        return values
+    full = expected_range(values.index[0], values.index[-1], frequency)
+    return values.reindex(full.union(values.index))
+
+
+def _attempt(warns: list[str], fit, *args, **kwargs):
+    """Run one model; an AnalysisError (an expected, data-shaped failure) becomes a warning and None."""
+    try:
+        return fit(*args, **kwargs)
+    except AnalysisError as error:
+        warns.append(error.user_message)
+        return None
+
+
+def _relabel(change: Change | None, before: pd.Timestamp | None, after: pd.Timestamp | None,
+             frequency: str) -> Change | None:
+    if change is None:
+        return None
+    return replace(change,
+                   before_label=format_period(before, frequency) if before is not None else change.before_label,
+                   after_label=format_period(after, frequency) if after is not None else change.after_label)
+
+
+def _period_change(observed: pd.Series, frequency: str, unit: str, warns: list[str]) -> Change | None:
+    if observed.notna().sum() < 2:
+        warns.append("No change on the previous period: fewer than two values.")
+        return None
+    values = observed.dropna()
+    change = _attempt(warns, compare.period_on_period, values, frequency, unit)
+    if change is None:
+        return None
+    warns.extend(change.warnings)
+    return _relabel(change, values.index[-2], values.index[-1], frequency)
+
+
+def _year_change(observed: pd.Series, frequency: str, unit: str, warns: list[str]) -> Change | None:
+    if frequency == "FY":
+        values = observed.dropna()
+        if len(values) < 2 or values.index[-2] != values.index[-1] - pd.DateOffset(years=1):
+            return None
+        return _relabel(compare.change(values.iloc[-2], values.iloc[-1], unit), values.index[-2],
+                        values.index[-1], frequency)
+    change = _attempt(warns, compare.same_period_last_year, observed, frequency, unit)
+    if change is None or change.words == compare.NOT_AVAILABLE:
+        spans_a_year = observed.index[-1] - observed.index[0] >= pd.Timedelta(days=364)
+        if change is not None and spans_a_year:
+            warns.extend(change.warnings)
+        return None
+    before = next((ts for ts in observed.index if compare.period_label(ts, frequency) == change.before_label), None)
+    return _relabel(change, before, observed.index[-1], frequency)
+
+
+def _ytd(observed: pd.Series, frequency: str, unit: str, warns: list[str]) -> Change | None:
+    if frequency == "FY" or observed.empty:
+        return None
+    latest = observed.index[-1]
+    previous_start = compare.financial_year_start(latest) - pd.DateOffset(years=1)
+    if observed.index[0] > previous_start + pd.DateOffset(days=6):
+        return None  # the data does not reach back to the start of last financial year
+    change = _attempt(warns, compare.year_to_date, observed, frequency, unit)
+    if change is None:
+        return None
+    warns.extend(change.warnings)
+    return replace(change, before_label=financial_year_label(previous_start), after_label=financial_year_label(latest))
+
+
+def _date(text: str) -> pd.Timestamp | None:
+    """A UK date (dd/mm/yyyy, day first) or any label ``parse_label`` reads."""
+    if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", text):
+        return pd.to_datetime(text, format="%d/%m/%Y", errors="coerce")
+    return parse_label(text)[0]
+
+
+def baseline_from_text(text: str, frequency: str | None) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """A baseline stated in a title ("Baseline period: weeks ending 07/04/2023 to 30/06/2023") as dates."""
+    match = _BASELINE_TEXT.search(text or "")
+    if not match:
+        return None
+    start, end = _date(match.group(1)), _date(match.group(2).rstrip(".,;"))
+    if start is None or end is None or end < start:
+        return None
+    if frequency == "W" and re.search(r"week\w*\s+ending", match.group(0), re.I):
+        start, end = start - pd.Timedelta(days=6), end - pd.Timedelta(days=6)
+    return pd.Timestamp(start), pd.Timestamp(end)
+
+
+def _baseline_mask(index: pd.DatetimeIndex, baseline: tuple[pd.Timestamp, pd.Timestamp], frequency: str
+                   ) -> np.ndarray:
+    """Periods that overlap the baseline dates."""
+    start, end = pd.Timestamp(baseline[0]), pd.Timestamp(baseline[1])
+    ends = index + _PERIOD_LENGTH[frequency] - pd.Timedelta(days=1)
+    return np.asarray((index <= end) & (ends >= start))
+
+
+def _baseline_change(series: pd.Series, average: pd.Series, baseline, baseline_points, frequency: str,
+                     unit: str, warns: list[str]):
+    if baseline is None and baseline_points is None:
+        return None, None
+    if baseline is not None:
+        mask = _baseline_mask(series.index, baseline, frequency)
+    else:
+        mask = np.arange(len(series)) < int(baseline_points)
+    in_baseline = series[mask]
+    if in_baseline.notna().sum() == 0:
+        warns.append("The baseline periods have no values, so there is no baseline to compare with.")
+        return None, None
+    bounds = (in_baseline.index[0], in_baseline.index[-1])
+    latest_average = average.dropna()
+    if latest_average.empty:
+        warns.append("The moving average has no complete window yet, so it is not compared with the baseline.")
+        return None, bounds
+    if latest_average.index[-1] <= bounds[1]:
+        warns.append("The latest moving average falls inside the baseline, so it is not compared with it.")
+        return None, bounds
+    change = compare.change(float(in_baseline.mean()), float(latest_average.iloc[-1]), unit)
+    label = f"{format_period(bounds[0], frequency)} to {format_period(bounds[1], frequency)}"
+    return replace(change, before_label=label, after_label=format_period(latest_average.index[-1], frequency)), bounds
+
+
+def _caveats(observed: pd.Series, series: pd.Series, unit: str, frequency: str) -> list[str]:
+    warns = []
+    n = int(observed.notna().sum())
+    if n < SHORT_SERIES_POINTS:
+        warns.append(f"Short series: only {n} values (fewer than {SHORT_SERIES_POINTS}), so read any trend or "
+                     "signal with care.")
+    if unit == "count" and n and 0 <= float(observed.dropna().median()) < SMALL_COUNT:
+        warns.append(f"Small numbers: the typical value is under {SMALL_COUNT}, so changes between periods are "
+                     "often down to chance.")
+    missing = int(observed.isna().sum())
+    if missing:
+        warns.append(f"{missing} period(s) have no value (missing or suppressed); they are shown as gaps, "
+                     "never as 0.")
+    if len(series) > len(observed):
+        warns.append(f"No value yet for {format_period(series.index[-1], frequency)}: the latest figures are "
+                     f"for {format_period(observed.index[-1], frequency)}.")
+    return warns
+
+
+def analyse_series(series: pd.Series, *, name: str, frequency: str, unit: str = "count",
+                   polarity: str = "neutral", window: int | None = None, target: float | None = None,
+                   rebase_at=(), baseline_points: int | None = None,
+                   baseline: tuple[pd.Timestamp, pd.Timestamp] | None = None, horizon: int = 0,
+                   seasonal: bool = True, cumulative: bool | None = None) -> SeriesAnalysis:
+    """Run every model on one series.
+
+    Parameters
+    ----------
+    series : pd.Series
+        Values indexed by period start (DatetimeIndex) in time order; NaN where missing or suppressed.
+        Absent periods inside the span are added as NaN.
+    name, frequency, unit, polarity
+        The measure's name, frequency code, unit and polarity (``catalogue`` names).
+    window : int, optional
+        Moving-average window; ``DEFAULT_WINDOWS[frequency]`` when not given.
+    target : float, optional
+        Target for the RAG rating and the SPC assurance icon.
+    rebase_at, baseline_points
+        Passed to :func:`analytics.spc.xmr`.
+    baseline : (Timestamp, Timestamp), optional
+        First and last dates of a baseline; periods overlapping them make the baseline mean that the
+        latest moving average is compared with. Without it, ``baseline_points`` (the first n points)
+        sets the baseline when given.
+    horizon : int, default 0
+        Periods to forecast; 0 for no forecast (the forecast is the slow part).
+    seasonal : bool, default True
+        Fit the STL decomposition when there are two full cycles.
+    cumulative : bool, optional
+        Whether the values add up over time (flows such as admissions), so a year to date means something;
+        by default counts and currency do. Levels (a waiting list) and averages (a weekly cost) do not.
+
+    Returns
+    -------
+    SeriesAnalysis
+
+    Notes
+    -----
+    Comparisons use the series up to its last value. Expected failures of a model (AnalysisError) leave
+    that part None with the message in ``warnings``.
+    """
+    trend.check_frequency(frequency)
+    use_seasonal = seasonal
+    values = _full_index(series, frequency)
+    window = int(window or DEFAULT_WINDOWS[frequency])
+    warns: list[str] = []
+    last = values.last_valid_index()
+    observed = values.iloc[:0] if last is None else values.loc[:last]
+    average = trend.moving_average(values, window)
+    trend_result = None
+    if observed.notna().sum() >= MIN_TREND_POINTS:
+        trend_result = _attempt(warns, trend.linear_trend, observed, frequency)
+    else:
+        # linear_trend divides by n - 2 in its small-sample correction, so two points would raise
+        warns.append(f"No trend line: it needs at least {MIN_TREND_POINTS} values.")
+    spc_result = None
+    if observed.notna().any():
+        spc_result = _attempt(warns, spc.xmr, observed, improvement=IMPROVEMENT[polarity], target=target,
+                              rebase_at=rebase_at, baseline_points=baseline_points, frequency=frequency)
+    seasonal_result = None
+    if use_seasonal and frequency in seasonal_module.CYCLE_LENGTH \
+            and len(observed) >= seasonal_module.min_points(frequency):
+        seasonal_result = _attempt(warns, seasonal_module.decompose, observed, frequency)
+    forecast_result = None
+    if horizon > 0:
+        if observed.notna().sum() >= forecast.MIN_POINTS:
+            forecast_result = _attempt(warns, forecast.ets_forecast, observed, frequency, horizon)
+        else:
+            warns.append(f"No forecast: it needs at least {forecast.MIN_POINTS} values; this series has "
+                         f"{int(observed.notna().sum())}.")
+    period_change = _period_change(observed, frequency, unit, warns) if len(observed) else None
+    year_change = _year_change(observed, frequency, unit, warns) if len(observed) else None
+    cumulative = unit in compare.SUMMED_UNITS if cumulative is None else cumulative
+    ytd = _ytd(observed, frequency, unit, warns) if cumulative else None
+    baseline_change, bounds = _baseline_change(values, average, baseline, baseline_points, frequency, unit, warns)
+    target_result = None
+    if target is not None and observed.notna().any() and math.isfinite(float(target)):
+        target_result = compare.against_target(float(observed.dropna().iloc[-1]), float(target), polarity, unit=unit)
+    for part in (trend_result, spc_result, seasonal_result, forecast_result, target_result):
+        if part is not None:
+            warns.extend(part.warnings)
+    warns.extend(_caveats(observed, values, unit, frequency))
+    return SeriesAnalysis(
+        name=name, unit=unit, polarity=polarity, frequency=frequency, series=values, window=window,
+        moving_average=average, trend=trend_result, spc=spc_result, seasonal=seasonal_result,
+        forecast=forecast_result, period_change=period_change, year_change=year_change, ytd=ytd,
+        baseline_change=baseline_change, baseline=bounds, target=target_result,
+        warnings=tuple(dict.fromkeys(warns)),
+    )
+
+
+
+def _kept_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    if "flag" in frame.columns:
+        frame = frame[~frame["flag"].fillna("").astype(str).str.lower().isin(EXCLUDED_FLAGS)]
+    return frame
+
+
+def _summed(rows: pd.DataFrame) -> pd.Series:
+    """Per period, the sum over the rows; NaN when any part is missing, so a total is never short."""
+    grouped = rows.groupby("period", sort=True)["value"]
+    total = grouped.sum(min_count=1)
+    return total.where(grouped.count() == grouped.size())
+
+
+def _latest_target(rows: pd.DataFrame) -> float | None:
+    if "target" not in rows.columns:
+        return None
+    with_value = rows[rows["value"].notna() & rows["target"].notna()]
+    pool = with_value if len(with_value) else rows[rows["target"].notna()]
+    if pool.empty:
+        return None
+    return float(pd.to_numeric(pool.sort_values("period")["target"], errors="coerce").iloc[-1])
+
+
+def _drop_partial_periods(data: Dataset, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Counted records: a first or last period the extract covers only in part is left out, with a warning."""
+    if data.kind != "records" or data.records is None or "date" not in data.records.columns or frame.empty:
+        return frame, []
+    dates = pd.to_datetime(data.records["date"], errors="coerce").dropna()
+    if dates.empty:
+        return frame, []
+    first, last = frame["period"].min(), frame["period"].max()
+    warns, drop = [], []
+    if dates.min() > first:
+        drop.append(first)
+        warns.append(f"The first period ({format_period(first, data.frequency)}) is left out: the records start "
+                     f"part-way through it, on {dates.min().day} {dates.min():%B %Y}.")
+    last_end = last + _PERIOD_LENGTH[data.frequency] - pd.Timedelta(days=1)
+    if dates.max() < last_end:
+        drop.append(last)
+        warns.append(f"The last period ({format_period(last, data.frequency)}) is left out: the records end "
+                     f"part-way through it, on {dates.max().day} {dates.max():%B %Y}.")
+    return frame[~frame["period"].isin(drop)], warns
+
+
+def _with_warnings(analysis: SeriesAnalysis, warns: list[str]) -> SeriesAnalysis:
+    return replace(analysis, warnings=tuple(dict.fromkeys([*warns, *analysis.warnings]))) if warns else analysis
+
+
+def analyse_dataset(data: Dataset, *, targets: dict[str, float] | None = None, horizon: int = 0
+                    ) -> list[SeriesAnalysis]:
+    """Analyse every measure of a time series (or counted records) dataset.
+
+    Parameters
+    ----------
+    data : Dataset
+        A ``timeseries`` or ``records`` dataset with a frequency.
+    targets : dict, optional
+        Target per measure name; for long layouts with a ``target`` column the latest target is used
+        for measures not named here.
+    horizon : int, default 0
+        Periods to forecast for each series.
+
+    Returns
+    -------
+    list of SeriesAnalysis
+        One per measure (summed over dimensions, total and aggregate rows left out), then, for counts
+        and currency, one per measure and value of each dimension, named "Measure (value)".
+
+    Raises
+    ------
+    AnalysisError
+        The dataset is not a time series.
+    """
+    if data.kind not in ("timeseries", "records") or data.frequency is None or "period" not in data.frame.columns:
+        raise AnalysisError("This table has no periods, so it cannot be analysed as a time series; "
+                            "use the comparison or benchmarking views instead.")
+    frame = _kept_rows(data.frame)
+    frame = frame[frame["period"].notna()]
+    frame, partial = _drop_partial_periods(data, frame)
+    baseline = baseline_from_text(data.source.title, data.frequency)
+    results = []
+    for measure, info in data.measures.items():
+        rows = frame[frame["measure"] == measure]
+        if rows.empty:
+            continue
+        target = (targets or {}).get(measure, _latest_target(rows))
+        additive = (info.unit in compare.SUMMED_UNITS and info.known_as not in NOT_CUMULATIVE
+                    and not NOT_CUMULATIVE_NAME.search(measure))
+        options = {"frequency": data.frequency, "unit": info.unit, "polarity": info.polarity,
+                   "horizon": horizon, "baseline": baseline, "cumulative": additive}
+        dimensions = [d for d in data.dimensions if d in rows.columns]
+        if info.unit not in compare.SUMMED_UNITS and rows.groupby("period").size().max() > 1:
+            # averages and percentages cannot be added across groups: one series per combination
+            for key, part in rows.groupby(dimensions, sort=True):
+                label = ", ".join(map(str, key if isinstance(key, tuple) else (key,)))
+                results.append(_with_warnings(analyse_series(_summed(part), name=f"{measure} ({label})",
+                                                             **options), partial))
+            continue
+        results.append(_with_warnings(analyse_series(_summed(rows), name=measure, target=target, **options),
+                                      partial))
+        if info.unit not in compare.SUMMED_UNITS:
+            continue
+        for dimension in dimensions:
+            for value in sorted(rows[dimension].dropna().astype(str).unique()):
+                part = rows[rows[dimension].astype(str) == value]
+                results.append(_with_warnings(analyse_series(_summed(part), name=f"{measure} ({value})",
+                                                             **options), partial))
+    return results
+
+
+def _vs(change: Change | None, polarity: str) -> str | None:
+    if change is None:
+        return None
+    direction = compare.direction_of_travel(change.before, change.after, polarity)
+    if polarity == "neutral":
+        return {"up": "rose", "down": "fell", "same": "no change"}.get(direction)
+    return direction
+
+
+def kpi_summary(analyses: list[SeriesAnalysis]) -> pd.DataFrame:
+    """One row per analysis for a KPI table: latest value, RAG, direction of travel, SPC icons, sparkline."""
+    rows = []
+    for a in analyses:
+        observed = a.observed
+        latest = observed.dropna()
+        rows.append({
+            "measure": a.name,
+            "period": format_period(latest.index[-1], a.frequency) if len(latest) else None,
+            "value": float(latest.iloc[-1]) if len(latest) else math.nan,
+            "unit": a.unit,
+            "target": a.target.target if a.target else math.nan,
+            "rag": a.target.rag if a.target else None,
+            "vs_last_period": _vs(a.period_change, a.polarity),
+            "vs_last_year": _vs(a.year_change, a.polarity),
+            "variation": a.spc.variation if a.spc else None,
+            "assurance": a.spc.assurance if a.spc else None,
+            "trend": a.trend.direction if a.trend else None,
+            "sparkline": [float(v) for v in observed.iloc[-SPARKLINE_POINTS:]],
+            "warnings": len(a.warnings),
+        })
+    columns = ["measure", "period", "value", "unit", "target", "rag", "vs_last_period", "vs_last_year",
+               "variation", "assurance", "trend", "sparkline", "warnings"]
+    return pd.DataFrame(rows, columns=columns)

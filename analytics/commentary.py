@@ -1,0 +1,647 @@
+"""Plain-English sentences from model results (DESIGN section 5).
+
+GOV.UK style: numbers as digits with thousands separators, units stated, no jargon. "Statistically
+significant" only when p < 0.05; "improved" and "worsened" only for measures with a known better direction
+(otherwise "up", "down", "rose", "fell"). Changes to the whole percent, rates and percentages to 1 decimal
+place, percentages changing in percentage points, finance in £m to 2 decimal places. Same inputs, same words;
+every sentence carries the numbers it was built from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analytics import benchmark as benchmark_module
+from analytics import catalogue, compare, finance
+from analytics.analysis import SeriesAnalysis, analyse_dataset
+from analytics.benchmark import BenchmarkResult, ordinal
+from analytics.compare import Change, format_number, round_half_away
+from analytics.dataset import Dataset
+from analytics.errors import AnalysisError
+from analytics.finance import FinanceResult
+from analytics.periods import format_period
+from analytics.trend import SIGNIFICANCE_LEVEL
+
+NOUNS = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "FY": "year"}
+STRONG_SEASONALITY = 0.6  # strength of seasonality (0 to 1) from which the pattern is called strong
+MODERATE_SEASONALITY = 0.3  # below this there is little seasonal pattern to speak of
+SETTLED_CYCLES = 3  # with fewer full cycles STL fits the pattern to the data too closely to judge its strength
+SMALL_SLOPE = 0.5  # slopes smaller than this a day, week or month are given a year instead
+SMALL_SLOPE_PER_YEAR = ("D", "W", "M")
+MODEL_NAMES = {"ANN": "simple exponential smoothing", "AAdN": "damped trend", "ANA": "seasonal",
+               "AAdA": "damped trend with seasonality"}
+QUARTILE_WORDS = {1: "top", 2: "second", 3: "third", 4: "bottom"}
+# The warnings that become caveat sentences: short series, small counts, missing or suppressed values,
+# gaps, trial limits, comparisons that are not like for like.
+CAVEAT_PREFIXES = ("Short series", "Small numbers", "No value yet", "Not like for like", "The first period (",
+                   "The last period (")
+CAVEAT_PATTERNS = re.compile(r"have no value \(missing or suppressed\)|absent from the series|trial limits|"
+                             r"is missing; compared with", re.I)
+_MONTH_NUMBER = re.compile(r"\bmonth\s+(\d{1,2})\b", re.I)
+_YOUR_COUNCIL = re.compile(r"(?i:your council):?\s*([A-Z][\w'.&-]*(?:\s+(?:and\s+|upon\s+|on\s+)?[A-Z][\w'.&-]*)*)")
+_PEER_AVERAGE = re.compile(r"^(.*\S)\s+(?:average|mean|median)$", re.I)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of commentary, its topic, what it is about and the numbers it was built from."""
+
+    text: str
+    topic: str
+    subject: str
+    numbers: dict[str, float | str] = field(default_factory=dict)
+
+
+# --- formatting ---------------------------------------------------------------------------------------------
+
+def format_value(x: float, unit: str = "count") -> str:
+    """A value in its unit: '1,234', '31.5%', '£1,047.52', '20.3 days', '12.5'."""
+    if x is None or not math.isfinite(float(x)):
+        return "no value"
+    x = float(x)
+    if unit == "percent":
+        return f"{round_half_away(x, 1):.1f}%"
+    if unit == "currency":
+        sign = "-" if x < 0 else ""
+        if abs(x) >= 1000 or float(x).is_integer():
+            return f"{sign}£{int(round_half_away(abs(x))):,}"
+        return f"{sign}£{round_half_away(abs(x), 2):,.2f}"
+    if unit == "days":
+        return f"{round_half_away(x, 1):,.1f} days"
+    if unit == "rate":
+        return f"{round_half_away(x, 1):,.1f}"
+    return format_number(x)
+
+
+def format_millions(x: float) -> str:
+    """£m to 2 decimal places, with a minus sign when negative: '£31.89m', '-£0.92m'."""
+    sign = "-" if x < 0 and round_half_away(abs(x), 2) != 0 else ""
+    return f"{sign}£{round_half_away(abs(x), 2):,.2f}m"
+
+
+def _slope_text(x: float, unit: str, *, with_unit: bool = True) -> str:
+    x = abs(x)
+    if x >= 10:
+        text = format_number(round_half_away(x))
+    elif x >= 0.1:
+        text = f"{round_half_away(x, 1):.1f}"
+    else:
+        text = f"{x:.2g}"
+    if unit == "currency":
+        return f"£{text}"
+    if not with_unit:
+        return text
+    if unit == "currency":
+        return f"£{text}"
+    if unit == "percent":
+        return f"{text} percentage points"
+    if unit == "days":
+        return f"{text} days"
+    return text
+
+
+def _p_text(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def _when(ts: pd.Timestamp, frequency: str) -> str:
+    label = format_period(ts, frequency)
+    if frequency == "D":
+        return f"on {label}"
+    if frequency == "W":
+        return f"in the {label}"
+    return f"in {label}"
+
+
+def _span(start: pd.Timestamp, end: pd.Timestamp, frequency: str) -> str:
+    if frequency == "W":
+        return f"weeks commencing {start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
+    return f"{format_period(start, frequency)} to {format_period(end, frequency)}"
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
+def _polarity_word(change: Change, polarity: str) -> str:
+    """' (improved)' or ' (worsened)' for a known polarity; nothing for neutral measures or no change."""
+    direction = compare.direction_of_travel(change.before, change.after, polarity)
+    return {"better": " (improved)", "worse": " (worsened)"}.get(direction or "", "")
+
+
+def _change_words(change: Change) -> str:
+    if change.words == compare.NOT_COMPARABLE:
+        return f"{'up' if change.after > 0 else 'down'} from 0"
+    return change.words
+
+
+def _change_numbers(change: Change) -> dict[str, float | str]:
+    numbers: dict[str, float | str] = {"before": change.before, "after": change.after, "change": change.abs}
+    if change.pct is not None and change.unit != "percent":
+        numbers["pct_change"] = change.pct
+    for key, label in (("before_period", change.before_label), ("after_period", change.after_label)):
+        if label:
+            numbers[key] = label
+    return numbers
+
+
+def _first_lower(text: str) -> str:
+    text = text.rstrip(". ")
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+# --- time series --------------------------------------------------------------------------------------------
+
+def describe_series(a: SeriesAnalysis) -> list[Sentence]:
+    """Sentences for one analysed series, in a fixed order: latest value, changes, baseline, trend, SPC,
+    target, seasonality, forecast, caveats."""
+    out: list[Sentence] = []
+    observed = a.observed.dropna()
+    if observed.empty:
+        return [Sentence(f"{a.name}: no values to describe", "caveat", a.name, {})]
+    latest, when = float(observed.iloc[-1]), observed.index[-1]
+    noun = NOUNS[a.frequency]
+    out.append(Sentence(f"{a.name}: {format_value(latest, a.unit)} {_when(when, a.frequency)}", "latest", a.name,
+                        {"value": latest, "period": format_period(when, a.frequency)}))
+    if a.period_change is not None:
+        out.append(_period_change_sentence(a, noun))
+    if a.year_change is not None:
+        c = a.year_change
+        out.append(Sentence(
+            f"{a.name}: {_change_words(c)} on the same {noun} last year ({c.before_label}), from "
+            f"{format_value(c.before, a.unit)} to {format_value(c.after, a.unit)}{_polarity_word(c, a.polarity)}",
+            "year_change", a.name, _change_numbers(c)))
+    if a.ytd is not None:
+        out.append(_ytd_sentence(a, when))
+    if a.baseline_change is not None and a.baseline is not None:
+        out.append(_baseline_sentence(a, noun))
+    if a.trend is not None:
+        out.append(_trend_sentence(a, noun))
+    if a.spc is not None:
+        out.extend(_spc_sentences(a, noun))
+    if a.target is not None:
+        out.append(_target_sentence(a, when, noun))
+    if a.seasonal is not None:
+        sentence = _seasonal_sentence(a)
+        if sentence is not None:
+            out.append(sentence)
+    if a.forecast is not None:
+        out.append(_forecast_sentence(a))
+    out.extend(Sentence(f"{a.name}: caveat: {_first_lower(w)}", "caveat", a.name, {})
+               for w in a.warnings if w.startswith(CAVEAT_PREFIXES) or CAVEAT_PATTERNS.search(w))
+    return out
+
+
+def _period_change_sentence(a: SeriesAnalysis, noun: str) -> Sentence:
+    c = a.period_change
+    gap = any("is missing; compared with" in w for w in c.warnings)
+    against = f"{c.before_label} (the {noun} before has no value)" if gap else f"the previous {noun}"
+    return Sentence(f"{a.name}: {_change_words(c)} on {against}, from {format_value(c.before, a.unit)} to "
+                    f"{format_value(c.after, a.unit)}{_polarity_word(c, a.polarity)}",
+                    "period_change", a.name, _change_numbers(c))
+
+
+def _ytd_sentence(a: SeriesAnalysis, when: pd.Timestamp) -> Sentence:
+    c = a.ytd
+    summed = a.unit in compare.SUMMED_UNITS
+    what = "" if summed else "an average of "
+    return Sentence(
+        f"{a.name}: {what}{format_value(c.after, a.unit)} so far in {c.after_label} (to "
+        f"{format_period(when, a.frequency)}), {_change_words(c)} on the same point in {c.before_label} "
+        f"({format_value(c.before, a.unit)}){_polarity_word(c, a.polarity)}",
+        "ytd", a.name, _change_numbers(c))
+
+
+def _baseline_sentence(a: SeriesAnalysis, noun: str) -> Sentence:
+    c = a.baseline_change
+    start, end = a.baseline
+    n = int(a.series.loc[start:end].notna().sum())
+    numbers = _change_numbers(c) | {"window": a.window, "baseline_points": n}
+    return Sentence(
+        f"{a.name}: the {a.window}-{noun} moving average ({format_value(c.after, a.unit)}) is {_change_words(c)} "
+        f"on the baseline average of {format_value(c.before, a.unit)} ({_plural(n, noun)}, "
+        f"{_span(start, end, a.frequency)}){_polarity_word(c, a.polarity)}",
+        "baseline", a.name, numbers)
+
+
+def _trend_sentence(a: SeriesAnalysis, noun: str) -> Sentence:
+    t = a.trend
+    numbers: dict[str, float | str] = {"slope": t.slope, "p_value": t.p_value, "n": t.n}
+    if t.direction is None:
+        return Sentence(f"{a.name}: too few values ({t.n}) to judge a trend; at least 6 are needed", "trend",
+                        a.name, numbers)
+    significant = t.direction in ("up", "down") and t.p_value < SIGNIFICANCE_LEVEL
+    if not significant:
+        return Sentence(f"{a.name}: no clear trend over the {_plural(t.n, noun)} ({_p_text(t.p_value)})",
+                        "trend", a.name, numbers)
+    scale, per = (7.0, "week") if a.frequency == "D" else (1.0, noun)
+    if a.frequency in SMALL_SLOPE_PER_YEAR and abs(t.slope * scale) < SMALL_SLOPE and t.slope_per_year is not None:
+        scale, per = t.slope_per_year / t.slope, "year"  # "3.5 a year" reads better than "0.068 a week"
+    slope, low, high = (v * scale for v in (t.slope, *t.slope_ci))
+    low, high = sorted((abs(low), abs(high)))
+    numbers |= {"slope_per_" + per: slope, "ci_low": low, "ci_high": high}
+    word = "upward" if t.direction == "up" else "downward"
+    verdict = ""
+    if a.polarity != "neutral":
+        good = (t.direction == "up") == (a.polarity == "higher_is_better")
+        verdict = ", improving" if good else ", worsening"
+    return Sentence(
+        f"{a.name}: a statistically significant {word} trend of {_slope_text(slope, a.unit)} a {per} (95% "
+        f"confidence interval {_slope_text(low, a.unit, with_unit=False)} to {_slope_text(high, a.unit)}; "
+        f"{_p_text(t.p_value)}){verdict}", "trend", a.name, numbers)
+
+
+def _run_length(values: np.ndarray, condition) -> int:
+    count = 0
+    for i in range(len(values) - 1, -1, -1):
+        if not condition(i):
+            break
+        count += 1
+    return count
+
+
+def _signal_words(a: SeriesAnalysis, noun: str) -> str:
+    table = a.spc.table
+    group = table[table["group"] == table["group"].iloc[-1]]
+    group = group[group["value"].notna()]
+    last = group.iloc[-1]
+    y, mean = group["value"].to_numpy(), float(last["mean"])
+    rule = last["rule_shown"]
+    if rule == "outside_limits":
+        above = last["value"] > last["upl"]
+        limit = last["upl"] if above else last["lpl"]
+        side = "above the upper" if above else "below the lower"
+        return f"the latest value ({format_value(last['value'], a.unit)}) is {side} process limit of " \
+               f"{format_value(limit, a.unit)}"
+    if rule == "trend":
+        rising = len(y) > 1 and y[-1] > y[-2]
+        k = _run_length(y, lambda i: i > 0 and ((y[i] > y[i - 1]) if rising else (y[i] < y[i - 1]))) + 1
+        return f"{_plural(k, noun)} in a row each {'higher' if rising else 'lower'} than the one before"
+    if rule == "two_of_three":
+        above = last["value"] > mean
+        return f"2 of the last 3 {noun}s close to the {'upper' if above else 'lower'} process limit"
+    above = last["value"] > mean
+    k = _run_length(y, lambda i: (y[i] > mean) if above else (y[i] < mean))
+    return f"{_plural(k, noun)} {'above' if above else 'below'} the average of {format_value(mean, a.unit)}"
+
+
+def _spc_sentences(a: SeriesAnalysis, noun: str) -> list[Sentence]:
+    s = a.spc
+    groups = s.groups
+    latest = groups.iloc[-1]
+    mean, lpl, upl = float(latest["mean"]), float(latest["lpl"]), float(latest["upl"])
+    numbers: dict[str, float | str] = {"mean": mean, "lower_limit": lpl, "upper_limit": upl,
+                                       "variation": s.variation or "", "points": int(latest["n"])}
+    trial = f" (trial limits: only {_plural(int(latest['n']), 'point')})" if s.provisional else ""
+    rebased = (f"; limits recalculated from {format_period(latest['start'], a.frequency)}"
+               if len(groups) > 1 and isinstance(latest["start"], pd.Timestamp) else "")
+    if not math.isfinite(upl):
+        text = (f"{a.name}: no process limits, because the values hardly vary from one {noun} to the next; "
+                "use a run chart instead")
+        return [Sentence(text, "spc", a.name, numbers)]
+    if s.variation in (None, "common_cause"):
+        text = (f"{a.name}: common cause variation: no signal (average {format_value(mean, a.unit)}, process limits "
+                f"{format_value(lpl, a.unit)} to {format_value(upl, a.unit)}){trial}{rebased}")
+    else:
+        kind = s.variation.split("_")[0]
+        label = {"improvement": "special cause variation, improvement",
+                 "concern": "special cause variation, concern"}.get(
+            kind, f"special cause variation, {'higher' if s.variation.endswith('high') else 'lower'} than usual")
+        text = f"{a.name}: {label}: {_signal_words(a, noun)}{trial}{rebased}"
+    out = [Sentence(text, "spc", a.name, numbers)]
+    if s.assurance is not None and s.target is not None:
+        target = format_value(s.target, a.unit)
+        limits = f"{format_value(lpl, a.unit)} to {format_value(upl, a.unit)}"
+        words = {"consistent_pass": f"will consistently meet the target of {target} (the process limits are "
+                                    f"{limits})",
+                 "consistent_fail": f"will consistently fail the target of {target} unless something changes "
+                                    f"(the process limits are {limits})",
+                 "inconsistent": f"hit and miss against the target of {target}: it lies within the process "
+                                 f"limits of {limits}"}[s.assurance]
+        out.append(Sentence(f"{a.name}: {words}{trial}", "spc", a.name,
+                            {"target": s.target, "lower_limit": lpl, "upper_limit": upl, "assurance": s.assurance}))
+    return out
+
+
+def _target_sentence(a: SeriesAnalysis, when: pd.Timestamp, noun: str) -> Sentence:
+    t = a.target
+    value, target = format_value(t.value, a.unit), format_value(t.target, a.unit)
+    numbers: dict[str, float | str] = {"value": t.value, "target": t.target, "rag": t.rag or ""}
+    if t.rag is None:
+        return Sentence(f"{a.name}: {value} {_when(when, a.frequency)} against a target of {target} (no RAG "
+                        "rating: the measure has no better direction)", "target", a.name, numbers)
+    if t.shortfall <= 0:
+        gap = "target met"
+    elif a.unit == "percent":
+        points = round_half_away(t.shortfall, 1)
+        gap = f"{points:.1f} percentage {'point' if points == 1 else 'points'} short"
+    elif t.target != 0:
+        gap = f"{int(round_half_away(t.shortfall / abs(t.target) * 100))}% short"
+    else:
+        gap = f"{format_value(t.shortfall, a.unit)} short"
+    travel = ""
+    if a.period_change is not None:
+        direction = compare.direction_of_travel(a.period_change.before, a.period_change.after, a.polarity)
+        travel = {"better": f"; better than the previous {noun}", "worse": f"; worse than the previous {noun}",
+                  "same": f"; the same as the previous {noun}"}.get(direction or "", "")
+        numbers["direction_of_travel"] = direction or ""
+    return Sentence(f"{a.name}: {t.rag}: {value} {_when(when, a.frequency)} against a target of {target} ({gap})"
+                    f"{travel}", "target", a.name, numbers)
+
+
+def _profile_name(key: int, frequency: str) -> str:
+    if frequency == "D":
+        return f"on {dt.date(2024, 1, 1 + int(key)):%A}s"  # 1 January 2024 was a Monday
+    if frequency == "W":
+        return f"around {dt.date.fromisocalendar(2024, int(key), 1):%B} (week {int(key)} of the year)"
+    if frequency == "M":
+        return f"in {dt.date(2024, int(key), 1):%B}"
+    first = 3 * (int(key) - 1) + 1
+    return f"in {dt.date(2024, first, 1):%B} to {dt.date(2024, first + 2, 1):%B}"
+
+
+def _seasonal_sentence(a: SeriesAnalysis) -> Sentence | None:
+    s = a.seasonal
+    if not math.isfinite(s.strength):
+        return None
+    numbers: dict[str, float | str] = {"strength": s.strength}
+    cycles = len(s.table) // s.period
+    if s.frequency != "D" and cycles < SETTLED_CYCLES:
+        numbers["cycles"] = cycles
+        return Sentence(f"{a.name}: only {cycles} full years of data, too few to say how strong any seasonal "
+                        "pattern is", "seasonal", a.name, numbers)
+    if s.strength < MODERATE_SEASONALITY:
+        return Sentence(f"{a.name}: little seasonal pattern (strength {s.strength:.2f} on a scale of 0 to 1)",
+                        "seasonal", a.name, numbers)
+    strength = "strong" if s.strength >= STRONG_SEASONALITY else "moderate"
+    high, low = s.profile.idxmax(), s.profile.idxmin()
+    numbers |= {"highest": _profile_name(high, s.frequency), "lowest": _profile_name(low, s.frequency)}
+    return Sentence(f"{a.name}: a {strength} seasonal pattern (strength {s.strength:.2f} on a scale of 0 to 1): "
+                    f"usually highest {numbers['highest']} and lowest {numbers['lowest']}", "seasonal", a.name,
+                    numbers)
+
+
+def _forecast_sentence(a: SeriesAnalysis) -> Sentence:
+    f = a.forecast
+    row = f.table.iloc[-1]
+    when = f.table.index[-1]
+    v = lambda key: format_value(float(row[key]), a.unit)  # noqa: E731
+    numbers = {k: float(row[k]) for k in ("forecast", "lower_80", "upper_80", "lower_95", "upper_95")}
+    numbers["period"] = format_period(when, a.frequency)
+    mape = "" if f.mape is None else f"; back-tested error {int(round_half_away(f.mape))}%"
+    if f.mape is not None:
+        numbers["mape"] = f.mape
+    return Sentence(f"{a.name}: forecast {v('forecast')} {_when(when, a.frequency)} (80% prediction interval "
+                    f"{v('lower_80')} to {v('upper_80')}; 95% {v('lower_95')} to {v('upper_95')}), from a "
+                    f"{MODEL_NAMES.get(f.model, f.model)} model{mape}", "forecast", a.name, numbers)
+
+
+# --- two periods, rows --------------------------------------------------------------------------------------
+
+def describe_two_periods(frame: pd.DataFrame, label_column: str, before_column: str, after_column: str,
+                         units: dict[str, str] | None = None) -> list[Sentence]:
+    """One sentence per row: "New visitors: 183 to 215, up 17%"; percent rows in percentage points.
+
+    ``units`` maps a row label to its unit; labels not in it take the unit their name implies
+    (``catalogue.describe``).
+    """
+    out = []
+    for _, row in frame.iterrows():
+        label = str(row[label_column])
+        unit = (units or {}).get(label) or catalogue.describe(label).unit
+        before = pd.to_numeric(row[before_column], errors="coerce")
+        after = pd.to_numeric(row[after_column], errors="coerce")
+        c = compare.change(before, after, unit)
+        numbers = {"before": float(before), "after": float(after), "change": c.abs,
+                   "before_period": str(before_column), "after_period": str(after_column)}
+        if c.pct is not None and unit != "percent":
+            numbers["pct_change"] = c.pct
+        words = _change_words(c) if c.words != compare.NOT_AVAILABLE else "no comparison (a value is missing)"
+        out.append(Sentence(f"{label}: {format_value(before, unit)} to {format_value(after, unit)}, {words}",
+                            "row", label, numbers))
+    return out
+
+
+# --- finance ------------------------------------------------------------------------------------------------
+
+def _finance_line(row, previous: str) -> str:
+    budget, forecast_value = float(row["budget"]), float(row["forecast"])
+    if row["kind"] == "income":
+        head = (f"forecast income of {format_millions(-forecast_value)} against budgeted income of "
+                f"{format_millions(-budget)}")
+    else:
+        head = (f"forecast outturn {format_millions(forecast_value)} against a working budget of "
+                f"{format_millions(budget)}")
+    variance = float(row["variance"])
+    if row["fa"] == finance.ON_BUDGET or round_half_away(variance, 2) == 0:
+        tail = ", on budget"
+    elif row["fa"] == finance.FAVOURABLE:
+        tail = f", a favourable variance of {format_millions(abs(variance))} (F)"
+    else:
+        tail = f", an adverse variance of {format_millions(abs(variance))} (A)"
+    movement = float(row["movement"]) if pd.notna(row["movement"]) else math.nan
+    if math.isfinite(movement):
+        if round_half_away(movement, 2) == 0:
+            tail += f", no change on {previous}"
+        else:
+            tail += f", {format_millions(abs(movement))} {'better' if movement < 0 else 'worse'} than {previous}"
+    return head + tail
+
+
+def describe_scorecard(result: FinanceResult, *, previous: str = "last month") -> list[Sentence]:
+    """One sentence per scorecard line, then the totals, then a flag for every stated figure that differs
+    from the recomputed one (variance = forecast - budget; totals = the sum of their lines)."""
+    lines, totals, checks = [], [], []
+    for row in result.table.itertuples(index=False):
+        row = row._asdict()
+        if not (math.isfinite(row["budget"]) and math.isfinite(row["forecast"])):
+            continue
+        numbers = {k: float(row[k]) for k in ("budget", "forecast", "variance", "movement")
+                   if row[k] is not None and math.isfinite(float(row[k]))}
+        numbers["fa"] = row["fa"] or ""
+        sentence = Sentence(f"{row['line']}: {_finance_line(row, previous)}",
+                            "finance_total" if row["is_total"] else "finance_line", row["line"], numbers)
+        (totals if row["is_total"] else lines).append(sentence)
+    for check in result.checks[result.checks["status"] != "ok"].itertuples(index=False):
+        what = ("forecast minus budget" if check.column == "variance" else f"the sum of its lines' {check.column}")
+        status = "within rounding" if check.status == "rounding" else "a mismatch to check"
+        checks.append(Sentence(
+            f"{check.line}: the stated {check.column} of {format_millions(check.stated)} differs from "
+            f"{what} ({format_millions(check.computed)}) by {format_millions(abs(check.difference))}, {status}",
+            "finance_check", check.line,
+            {"stated": float(check.stated), "computed": float(check.computed),
+             "difference": float(check.difference), "status": check.status}))
+    return lines + totals + checks
+
+
+def _finance_roles(data: Dataset) -> dict[str, str]:
+    roles = {}
+    for measure in data.measures:
+        lower = measure.lower()
+        if "movement" in lower:
+            roles["movement"] = measure
+        elif "variance" in lower or "over" in lower and "spend" in lower:
+            roles["variance"] = measure
+        elif "budget" in lower:
+            roles["budget"] = measure
+        elif "forecast" in lower or "outturn" in lower or "projected" in lower:
+            roles["forecast"] = measure
+    return roles
+
+
+def is_finance(data: Dataset) -> bool:
+    """A budget table: measures for a budget and a forecast outturn."""
+    roles = _finance_roles(data)
+    return "budget" in roles and "forecast" in roles
+
+
+def scorecard_frame(data: Dataset) -> pd.DataFrame:
+    """The tidy table of a budget sheet as the one-row-per-line frame ``finance.scorecard`` reads."""
+    roles = _finance_roles(data)
+    frame = data.frame
+    area = next((d for d in data.dimensions if "area" in d or "service" in d), None)
+    wide = frame.pivot_table(index="category", columns="measure", values="value", sort=False, dropna=False)
+    first = frame.drop_duplicates("category").set_index("category")
+    out = pd.DataFrame({"line": wide.index.astype(str)})
+    for role in ("budget", "forecast", "variance"):
+        if role in roles:
+            out[role] = wide[roles[role]].to_numpy()
+    if "movement" in roles:
+        out["last_forecast"] = out["forecast"] - wide[roles["movement"]].to_numpy()
+    flags = first["flag"].reindex(wide.index).fillna("").astype(str).str.lower().to_numpy()
+    out["is_total"] = np.isin(flags, ("total", "aggregate")) | out["line"].str.match(r"(?i)^total\b").to_numpy()
+    if area is not None:
+        areas = first[area].reindex(wide.index).astype(str).to_numpy()
+        total_lines = set(out.loc[out["is_total"], "line"])
+        grand = [t for t in total_lines if t[len("Total "):] not in set(areas) - total_lines]
+        parents = []
+        for line, own_area, total in zip(out["line"], areas, out["is_total"], strict=True):
+            if total:
+                parents.append(grand[-1] if grand and line not in grand else None)
+            else:
+                parents.append(f"Total {own_area}" if f"Total {own_area}" in total_lines else own_area)
+        out["parent"] = parents
+    return out
+
+
+# --- benchmarking -------------------------------------------------------------------------------------------
+
+def describe_benchmark(result: BenchmarkResult, measure: str, unit: str, peer_group: str | None) -> list[Sentence]:
+    """Where the council ranks among its peers, in words; the peer median and range when no council is named."""
+    peers = f"{peer_group} councils" if peer_group else "councils"
+    median = format_value(result.median, unit)
+    numbers: dict[str, float | str] = {"median": result.median, "n": result.n}
+    out = []
+    if result.council is None or result.rank is None:
+        values = result.table["value"].dropna()
+        lead = f"no value for {result.council}, so it is not ranked; " if result.council else ""
+        numbers |= {"lowest": float(values.min()), "highest": float(values.max())}
+        out.append(Sentence(f"{measure}: {lead}the median of {result.n} {peers} is {median} (from "
+                            f"{format_value(values.min(), unit)} to {format_value(values.max(), unit)})",
+                            "benchmark", measure, numbers))
+    else:
+        numbers |= {"council": result.council, "value": result.value, "rank": result.rank,
+                    "quartile": result.quartile}
+        value = format_value(result.value, unit)
+        if result.polarity == "neutral":
+            place = f"{result.council} has the {ordinal(result.rank)} highest value of {result.n} {peers}"
+        else:
+            place = (f"{result.council} ranks {ordinal(result.rank)} of {result.n} {peers} "
+                     f"({QUARTILE_WORDS[result.quartile]} quartile)")
+        out.append(Sentence(f"{measure}: {place}: {value} against a peer median of {median}", "benchmark",
+                            measure, numbers))
+    out.extend(Sentence(f"{measure}: caveat: {_first_lower(w)}", "caveat", measure, {})
+               for w in result.warnings if "no better direction" not in w)
+    return out
+
+
+def _is_benchmark(data: Dataset, council: str | None) -> bool:
+    flags = data.frame["flag"].fillna("").astype(str).str.lower() if "flag" in data.frame.columns else pd.Series()
+    return bool(council) or "benchmark" in data.source.title.lower() or bool((flags == "aggregate").any())
+
+
+def _benchmark_sentences(data: Dataset, council: str | None, peer_group: str | None) -> list[Sentence]:
+    frame = data.frame
+    flags = frame["flag"].fillna("").astype(str).str.lower()
+    if peer_group is None:
+        names = frame.loc[flags == "aggregate", "category"].astype(str)
+        peer_group = next((m.group(1) for n in names if (m := _PEER_AVERAGE.match(n))), None)
+    if council is None:
+        match = _YOUR_COUNCIL.search(data.source.title)
+        council = match.group(1).strip() if match else None
+    rows = frame[~flags.isin(("total", "aggregate"))]
+    out = []
+    for measure, info in data.measures.items():
+        values = rows[rows["measure"] == measure].set_index("category")["value"]
+        known = council if council in values.index else None
+        try:
+            result = benchmark_module.benchmark(values, known, info.polarity)
+        except AnalysisError as error:
+            out.append(Sentence(f"{measure}: {_first_lower(error.user_message)}", "caveat", measure, {}))
+            continue
+        out.extend(describe_benchmark(result, measure, info.unit, peer_group))
+    return out
+
+
+# --- whole datasets -----------------------------------------------------------------------------------------
+
+def _row_sentences(data: Dataset) -> list[Sentence]:
+    frame = data.frame
+    label = "category" if "category" in frame.columns else "period"
+    out = []
+    for name, rows in frame.groupby(label, sort=False):
+        parts = [f"{m} {format_value(v, data.measures.get(m, catalogue.MeasureInfo()).unit)}"
+                 for m, v in zip(rows["measure"], rows["value"], strict=True)]
+        subject = str(name)
+        out.append(Sentence(f"{subject}: {'; '.join(parts)}", "row", subject,
+                            {str(m): float(v) for m, v in zip(rows["measure"], rows["value"], strict=True)}))
+    return out
+
+
+def describe_dataset(data: Dataset, **options) -> list[Sentence]:
+    """Commentary for a whole dataset, whatever its shape.
+
+    Parameters
+    ----------
+    data : Dataset
+    **options
+        ``measure`` (only this measure), ``targets`` (dict), ``horizon`` (periods to forecast),
+        ``council`` and ``peer_group`` (benchmarking; read from the title and the average row when not
+        given), ``previous`` (what the finance movement is against, e.g. "month 2").
+
+    Returns
+    -------
+    list of Sentence
+        Time series and counted records: :func:`describe_series` for each analysis; budget tables:
+        :func:`describe_scorecard`; council tables: :func:`describe_benchmark` per measure; any other
+        table: one sentence per row. Never raises for a table that loaded.
+    """
+    measure = options.get("measure")
+    if measure is not None:
+        if measure not in data.measures:
+            raise AnalysisError(f"There is no measure '{measure}' in this table; it has "
+                                f"{', '.join(data.measures)}.")
+        data = Dataset(data.frame[data.frame["measure"] == measure], data.kind, data.frequency,
+                       {measure: data.measures[measure]}, data.ledger, data.warnings, data.source,
+                       data.dimensions, data.records)
+    if data.kind in ("timeseries", "records") and data.frequency is not None and "period" in data.frame.columns:
+        analyses = analyse_dataset(data, targets=options.get("targets"), horizon=int(options.get("horizon", 0)))
+        return [s for a in analyses for s in describe_series(a)]
+    if is_finance(data):
+        previous = options.get("previous")
+        if previous is None:
+            month = _MONTH_NUMBER.search(data.source.title)
+            previous = f"month {int(month.group(1)) - 1}" if month and int(month.group(1)) > 1 else "last month"
+        try:
+            return describe_scorecard(finance.scorecard(scorecard_frame(data)), previous=previous)
+        except AnalysisError as error:
+            return [Sentence(f"Budget table: {_first_lower(error.user_message)}", "caveat", "Budget table", {})]
+    if "category" in data.frame.columns and _is_benchmark(data, options.get("council")):
+        return _benchmark_sentences(data, options.get("council"), options.get("peer_group"))
+    return _row_sentences(data)

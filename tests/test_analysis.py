@@ -1,0 +1,90 @@
+"""analysis: every model on one series, whole datasets, the KPI summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import analytics
+from analytics.analysis import DEFAULT_WINDOWS, analyse_dataset, analyse_series, baseline_from_text, kpi_summary
+from analytics.errors import AnalysisError
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
+
+
+def monthly(values, start="2022-04-01") -> pd.Series:
+    return pd.Series(values, index=pd.date_range(start, periods=len(values), freq="MS"), dtype=float)
+
+
+def test_full_analysis_of_a_long_monthly_series():
+    values = 100 + np.arange(36) + 10 * np.sin(np.arange(36) * 2 * np.pi / 12)
+    a = analyse_series(monthly(values), name="Requests", frequency="M", target=120.0,
+                       polarity="higher_is_better", horizon=3)
+    assert a.window == DEFAULT_WINDOWS["M"] == 3
+    assert a.moving_average.iloc[2] == pytest.approx(values[:3].mean())
+    assert a.trend.direction == "up" and a.spc is not None and a.seasonal is not None
+    assert a.forecast is not None and len(a.forecast.table) == 3
+    assert a.period_change.after == pytest.approx(values[-1]) and a.period_change.after_label == "March 2025"
+    assert a.year_change.before == pytest.approx(values[-13]) and a.year_change.before_label == "March 2024"
+    assert a.ytd.before_label == "2023/24" and a.ytd.after_label == "2024/25"
+    assert a.target.rag == "Green"
+
+
+def test_short_odd_series_gives_none_and_warnings_not_errors():
+    a = analyse_series(monthly([3.0, np.nan]), name="Falls", frequency="M", horizon=2)
+    assert a.trend is None and a.forecast is None and a.seasonal is None and a.year_change is None
+    assert a.period_change is None
+    assert any("Short series" in w for w in a.warnings)
+    assert any("No value yet for May 2022" in w for w in a.warnings)
+    assert len(a.warnings) == len(set(a.warnings))
+
+
+def test_gaps_become_nan_rows_and_baseline_change():
+    series = monthly(np.r_[np.full(12, 10.0), np.full(12, 12.0)]).drop(pd.Timestamp("2023-01-01"))
+    a = analyse_series(series, name="Admissions", frequency="M",
+                       baseline=(pd.Timestamp("2022-04-01"), pd.Timestamp("2022-09-30")))
+    assert len(a.series) == 24 and np.isnan(a.series.loc["2023-01-01"])
+    assert a.baseline == (pd.Timestamp("2022-04-01"), pd.Timestamp("2022-09-01"))
+    assert a.baseline_change.before == 10 and a.baseline_change.after == 12
+    assert a.baseline_change.words == "up 20%"
+
+
+def test_baseline_read_from_a_title():
+    start, end = baseline_from_text("Baseline period: weeks ending 07/04/2023 to 30/06/2023 | Source", "W")
+    assert (start, end) == (pd.Timestamp("2023-04-01"), pd.Timestamp("2023-06-24"))
+    assert baseline_from_text("No baseline here", "W") is None
+
+
+def test_dataset_drops_total_rows_and_splits_dimensions():
+    data = analytics.load(SAMPLES / "placements_monthly.xlsx")
+    names = [a.name for a in analyse_dataset(data)]
+    assert names[0] == "Admissions" and "Admissions (Residential)" in names and "Admissions (18-64)" in names
+    total = analyse_dataset(data)[0].series
+    frame = data.frame
+    assert total.sum() == frame["value"].sum()
+
+
+def test_dataset_targets_and_kpi_summary():
+    data = analytics.load(SAMPLES / "kpi_targets.xlsx")
+    analyses = analyse_dataset(data)
+    summary = kpi_summary(analyses)
+    row = summary.set_index("measure").loc["Direct payments (%)"]
+    assert row["target"] == 25.0 and row["rag"] == "Amber" and row["period"] == "2024/25 Q3"
+    assert row["vs_last_period"] == "better" and row["assurance"] == "consistent_fail"
+    referrals = summary.set_index("measure").loc["Referrals"]
+    assert referrals["vs_last_period"] in ("rose", "fell", "no change")
+    assert all(isinstance(v, float) for v in row["sparkline"]) and len(row["sparkline"]) <= 26
+
+
+def test_stock_measures_get_no_year_to_date():
+    data = analytics.load(SAMPLES / "dols_weekly.csv")
+    by_name = {a.name: a for a in analyse_dataset(data)}
+    assert by_name["Waiting list"].ytd is None and by_name["Applications received"].ytd is not None
+
+
+def test_non_time_series_raises_analysis_error():
+    with pytest.raises(AnalysisError):
+        analyse_dataset(analytics.load(SAMPLES / "benchmarking_south_east.xlsx"))
