@@ -12,6 +12,13 @@ st.set_page_config(page_title="ASC Performance Explorer", page_icon=":bar_chart:
 pages = [
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
     st.Page("pages/data.py", title="Data", icon=":material/table:"),
+    st.Page("pages/kpi.py", title="KPI summary", icon=":material/dashboard:"),
+    st.Page("pages/explore.py", title="Explore trends", icon=":material/show_chart:"),
+    st.Page("pages/demand.py", title="Demand", icon=":material/call:"),
+    st.Page("pages/reablement.py", title="Reablement", icon=":material/accessibility_new:"),
+    st.Page("pages/placements.py", title="Placements", icon=":material/home_work:"),
+    st.Page("pages/finance.py", title="Finance", icon=":material/payments:"),
+    st.Page("pages/benchmarking.py", title="Benchmarking", icon=":material/leaderboard:"),
 ]
 
 page = st.navigation(pages)

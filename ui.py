@@ -5,18 +5,27 @@ Lives outside pages/ so Streamlit does not make it a page. Holds no analysis: it
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 import analytics
-from analytics.dataset import Dataset
+from analytics import analysis, benchmark, charts, commentary, derive, topics
+from analytics.analysis import DEFAULT_WINDOWS
+from analytics.dataset import ADDITIVE_UNITS, Dataset
 from analytics.ingest import Options
+from analytics.ingest.records import split_candidates
+from analytics.periods import format_period
+from analytics.topics import Topic
 
 SAMPLE_DIR = Path(__file__).parent / "sample_data"
 SAMPLE_SUFFIXES = (".xlsx", ".csv")
 REGISTRY_KEY = "datasets"
+FORECAST_HORIZONS = {"D": 28, "W": 13, "M": 6, "Q": 4, "FY": 2}  # about a quarter or two ahead
+MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~$]")
 
 
 @dataclass(frozen=True)
@@ -74,3 +83,298 @@ def pick_dataset(label: str = "Dataset", key: str = "dataset") -> str | None:
         st.info("No data loaded yet: upload a file in the sidebar or click **Load sample data**.")
         return None
     return st.selectbox(label, names, key=key)
+
+
+def loaded() -> dict[str, Dataset]:
+    """Every dataset in the session that could be read (the others show their message where opened)."""
+    out = {}
+    for name, upload in registry().items():
+        try:
+            out[name] = load_cached(upload.data, upload.name, upload.options)
+        except analytics.IngestError:
+            continue
+    return out
+
+
+def needs(topic: Topic) -> None:
+    """Say what the page needs, offer the matching sample, and stop the page."""
+    st.info(f"This page needs {topic.needs}. None of the loaded files has that shape yet: upload one, "
+            f"or load the sample extract **{topic.sample}** to see how the page works.", icon=":material/info:")
+    if st.button(f"Load sample: {topic.sample}", key=f"sample:{topic.key}"):
+        path = SAMPLE_DIR / topic.sample
+        add_upload(path.name, path.read_bytes())
+        st.rerun()
+    st.stop()
+
+
+def pick_topic_dataset(topic: Topic) -> tuple[str, Dataset]:
+    """The dataset picker of a topic page, limited to datasets of the right shape (or `needs`)."""
+    datasets = loaded()
+    names = topics.datasets_for(datasets, topic)
+    if not names:
+        needs(topic)
+    name = st.selectbox("Dataset", names, key=f"dataset:{topic.key}")
+    return name, datasets[name]
+
+
+def markdown_text(text: str) -> str:
+    """Escape Markdown so a label from a file is shown as typed, never as a link, image or formatting."""
+    return MARKDOWN_SPECIAL.sub(r"\\\g<0>", text)
+
+
+def sentences(items) -> None:
+    """Commentary as a bulleted list; every sentence escaped (labels in it come from the file)."""
+    st.markdown("\n".join(f"- {markdown_text(s.text)}" for s in items) or "No commentary.")
+
+
+def dimension_filters(data: Dataset, measure: str, container, key: str) -> dict[str, str]:
+    """One select per dimension ("All" sums it, where the unit allows adding up)."""
+    info = data.measures[measure]
+    rows = data.frame[data.frame["measure"] == measure]
+    chosen = {}
+    for dim in data.dimensions:
+        values = sorted(v for v in rows[dim].dropna().unique() if v)
+        if len(values) < 2:
+            continue
+        options = (["All"] if info.unit in ADDITIVE_UNITS else []) + values
+        pick = container.selectbox(dim.replace("_", " ").capitalize(), options, key=f"{key}:{dim}")
+        if pick != "All":
+            chosen[dim] = pick
+    return chosen
+
+
+def measure_series(data: Dataset, measure: str, filters: dict[str, str]) -> pd.Series | None:
+    """The series to model, or None after showing why it cannot be built."""
+    try:
+        series = data.series(measure, **filters)
+    except analytics.AnalysisError as exc:
+        st.error(exc.user_message)
+        return None
+    if series.notna().sum() < 2:
+        st.info(f"'{measure}' has fewer than two values here: nothing to chart.")
+        return None
+    return series
+
+
+def period_range(series: pd.Series, frequency: str, key: str) -> pd.Series:
+    """A from/to slider over the periods, in UK period words."""
+    periods = list(series.index)
+    if len(periods) < 3:
+        return series
+    start, end = st.select_slider("Periods", options=periods, value=(periods[0], periods[-1]), key=key,
+                                  format_func=lambda p: format_period(p, frequency))
+    return series.loc[start:end]
+
+
+@dataclass(frozen=True)
+class ChartView:
+    """The chart and model choices on a trend page (small user choices, not results)."""
+
+    moving_average: bool = True
+    window: int = 6
+    trend: bool = True
+    spc: bool = False
+    forecast: bool = False
+    horizon: int = 0
+    seasonal: bool = False
+    last_year: bool = False
+    target: float | None = None
+    rebase_at: tuple[int, ...] = ()
+    baseline_points: int | None = None
+    baseline: tuple[pd.Timestamp, pd.Timestamp] | None = None
+
+    def analysis_options(self) -> dict:
+        return {"window": self.window, "target": self.target, "rebase_at": self.rebase_at,
+                "baseline_points": self.baseline_points, "baseline": self.baseline,
+                "horizon": self.horizon if self.forecast else 0}
+
+    def chart_layers(self, result) -> dict:
+        return {"moving_average": result.moving_average if self.moving_average else None,
+                "window": self.window,
+                "trend": result.trend if self.trend else None,
+                "spc": result.spc if self.spc else None,
+                "forecast": result.forecast if self.forecast else None,
+                "seasonal": result.seasonal if self.seasonal else None,
+                "last_year": self.last_year,
+                "target": self.target}
+
+
+def chart_controls(frequency: str, series: pd.Series, key: str, *, spc: bool = False) -> ChartView:
+    """Toggles for each layer and the model settings; defaults as officers expect (6 weeks, 3 months...)."""
+    periods = list(series.index)
+    toggles = st.columns(6)
+    show = {name: toggles[i].toggle(label, value=default, key=f"{key}:{name}") for i, (name, label, default) in
+            enumerate([("moving_average", "Moving average", True), ("trend", "Trend line", True),
+                       ("spc", "SPC limits", spc), ("forecast", "Forecast", False),
+                       ("seasonal", "Seasonally adjusted", False), ("last_year", "Same period last year", False)])}
+    with st.expander("Settings: window, target, forecast horizon, SPC rebase and baseline"):
+        cols = st.columns(4)
+        window = cols[0].number_input("Moving average window (periods)", 2, 52,
+                                      DEFAULT_WINDOWS.get(frequency, 3), key=f"{key}:window")
+        target = cols[1].number_input("Target (optional)", value=None, key=f"{key}:target",
+                                      placeholder="none")
+        horizon = cols[2].number_input("Forecast horizon (periods)", 1, 104,
+                                       FORECAST_HORIZONS.get(frequency, 6), key=f"{key}:horizon")
+        fixed = cols[3].number_input("SPC baseline: first n points (12 or more)", value=None, min_value=12,
+                                     key=f"{key}:baseline_points", placeholder="all points")
+        rebase = st.multiselect("Rebase SPC limits at (a known change: new service model, new definition)",
+                                periods[1:], key=f"{key}:rebase", format_func=lambda p: format_period(p, frequency))
+        use_baseline = st.toggle("Compare the moving average with a baseline period", key=f"{key}:use_baseline")
+        baseline = None
+        if use_baseline and len(periods) >= 3:
+            baseline = st.select_slider("Baseline period", options=periods, key=f"{key}:baseline",
+                                        value=(periods[0], periods[min(len(periods) - 1, int(window) * 2 - 1)]),
+                                        format_func=lambda p: format_period(p, frequency))
+    return ChartView(window=int(window), target=target, horizon=int(horizon),
+                     rebase_at=tuple(periods.index(p) for p in rebase),
+                     baseline_points=int(fixed) if fixed else None, baseline=baseline, **show)
+
+
+@st.cache_data(max_entries=256, show_spinner="Fitting the models...")
+def analyse(series: pd.Series, **options):
+    """Models for one series, cached on its values and every option (forecasts are the slow part)."""
+    return analysis.analyse_series(series, **options)
+
+
+def headline(result) -> str:
+    return commentary.headline(result)
+
+
+def trend_panel(data: Dataset, measure: str, key: str, *, series: pd.Series | None = None, unit: str | None = None,
+                polarity: str | None = None, spc: bool = False, filters: dict[str, str] | None = None,
+                frequency: str | None = None) -> None:
+    """Controls, chart, commentary and warnings for one series: the building block of every topic page."""
+    frequency = frequency or data.frequency
+    info = data.measures.get(measure)
+    unit = unit or (info.unit if info else "count")
+    polarity = polarity or (info.polarity if info else "neutral")
+    if series is None:
+        series = measure_series(data, measure, filters or {})
+        if series is None:
+            return
+    view = chart_controls(frequency, series, key=key, spc=spc)
+    try:
+        result = analyse(series, name=measure, frequency=frequency, unit=unit, polarity=polarity,
+                         **view.analysis_options())
+    except analytics.AnalysisError as exc:
+        st.error(exc.user_message)
+        return
+    left, right = st.columns([3, 2])
+    left.altair_chart(charts.trend_chart(series, title=headline(result), unit=unit, frequency=frequency,
+                                         **view.chart_layers(result)), width="stretch")
+    with right:
+        sentences(commentary.describe_series(result))
+    with st.expander("Statistics and data-quality notes"):
+        st.dataframe(analysis.statistics_table(result), hide_index=True, width="stretch")
+        for warning in result.warnings:
+            st.warning(warning)
+
+
+def record_split(name: str, data: Dataset, key: str) -> None:
+    """Record counts per period split by a column the user picks, as a stacked % chart."""
+    candidates = split_candidates(data.records)
+    if not candidates:
+        st.caption("No column with a few categories (source, outcome...) to split by.")
+        return
+    column = st.selectbox("Split by", candidates, key=key)
+    upload = registry()[name]
+    try:
+        split = load_cached(upload.data, upload.name, replace(upload.options, split_by=column,
+                                                               record_frequency=data.frequency))
+    except analytics.IngestError as exc:
+        st.error(exc.user_message)
+        return
+    dim = split.dimensions[0]
+    frame = split.frame[split.frame["flag"] == ""]
+    st.altair_chart(charts.stacked_percent_chart(frame, period_col="period", category_col=dim, value_col="value",
+                                                 title=f"{next(iter(split.measures))} by {column.lower()}"),
+                    width="stretch")
+
+
+def other_sheet_measures(name: str, keys: tuple[str, ...], key: str) -> None:
+    """Trends of matching measures found on the workbook's other sheets (people in care, weekly cost)."""
+    upload = registry()[name]
+    current = dataset(name)
+    for sheet in current.source.sheets if current else ():
+        if sheet == current.source.sheet:
+            continue
+        try:
+            other = load_cached(upload.data, upload.name, replace(upload.options, sheet=sheet, table=None))
+        except analytics.IngestError:
+            continue
+        for measure in topics.measures_with_key(other, *keys) if topics.is_time_series(other) else []:
+            st.subheader(f"{measure} (sheet '{sheet}')")
+            trend_panel(other, measure, f"{key}:{sheet}:{measure}", spc=True)
+
+
+def expected_from_baseline(data: Dataset, measure_actual: str, measure_activity: str, key: str) -> None:
+    """Pick a baseline window and a comparison window; show actual against expected at the baseline rate."""
+    actual, activity = data.series(measure_actual), data.series(measure_activity)
+    periods = list(actual.index.intersection(activity.index))
+    if len(periods) < 4:
+        st.caption("Too few periods with both measures for a baseline comparison.")
+        return
+    half = len(periods) // 2
+    cols = st.columns(2)
+    words = {"format_func": lambda p: format_period(p, data.frequency)}
+    baseline = cols[0].select_slider("Baseline periods", periods, value=(periods[0], periods[half - 1]),
+                                     key=f"{key}:baseline", **words)
+    current = cols[1].select_slider("Periods to compare", periods, value=(periods[half], periods[-1]),
+                                    key=f"{key}:current", **words)
+    result = derive.expected_in_window(actual, activity, baseline, current)
+    st.metric(f"{measure_actual}: actual against expected", f"{result.actual:,.0f}",
+              delta=None if pd.isna(result.expected) else f"{result.difference:+,.0f} against expected",
+              delta_color="off")
+    st.write(markdown_text(f"{measure_actual}: {result.words}."))
+
+
+@st.cache_data(max_entries=64, show_spinner="Analysing every measure...")
+def analyse_upload(data: bytes, filename: str, options: Options) -> list:
+    """Every measure of one upload analysed (no forecasts), cached on the file's bytes and reading options."""
+    return analysis.analyse_dataset(load_cached(data, filename, options))
+
+
+KPI_COLUMNS = {
+    "sparkline": st.column_config.LineChartColumn("Last 26 periods", width="small"),
+    "value": st.column_config.NumberColumn("Latest", format="localized"),
+    "target": st.column_config.NumberColumn("Target", format="localized"),
+    "rag": st.column_config.TextColumn("RAG"),
+    "vs_last_period": st.column_config.TextColumn("vs last period"),
+    "vs_last_year": st.column_config.TextColumn("vs last year"),
+}
+
+
+def kpi_table(datasets: dict[str, Dataset], *, totals_only: bool) -> tuple[pd.DataFrame, list[str]]:
+    """The KPI summary of the chosen datasets, with SPC icon names in words; messages for any that failed."""
+    frames, problems = [], []
+    for name, data in datasets.items():
+        upload = registry()[name]
+        try:
+            analyses = analyse_upload(upload.data, upload.name, upload.options)
+        except analytics.AnalysisError as exc:
+            problems.append(f"{name}: {exc.user_message}")
+            continue
+        if totals_only:
+            analyses = [a for a in analyses if a.name in data.measures]
+        frames.append(analysis.kpi_summary(analyses).assign(dataset=name))
+    if not frames:
+        return pd.DataFrame(), problems
+    return analysis.kpi_display(pd.concat(frames, ignore_index=True)), problems
+
+
+def population_choice(name: str, data: Dataset, container, key: str) -> dict:
+    """Rates per 100,000 when the workbook has a population sheet: the age band to use, or raw values."""
+    upload = registry()[name]
+    for sheet in data.source.sheets:
+        if sheet == data.source.sheet:
+            continue
+        try:
+            table = benchmark.population_table(load_cached(upload.data, upload.name,
+                                                           replace(upload.options, sheet=sheet, table=None)))
+        except analytics.IngestError:
+            continue
+        if table is not None:
+            band = container.selectbox(f"Per 100,000 population (sheet '{sheet}')", ["values as given",
+                                       *table.columns], key=key)
+            return {} if band == "values as given" else {"population": table, "age_band": band}
+    return {}

@@ -21,7 +21,7 @@ from analytics.errors import AnalysisError
 from analytics.forecast import ForecastResult
 from analytics.periods import expected_range, financial_year_label, format_period, parse_label
 from analytics.seasonal import SeasonalResult
-from analytics.spc import SpcResult
+from analytics.spc import ASSURANCE_WORDS, VARIATION_WORDS, SpcResult
 from analytics.trend import TrendResult
 
 DEFAULT_WINDOWS = {"D": 7, "W": 6, "M": 3, "Q": 4, "FY": 3}
@@ -447,3 +447,44 @@ def kpi_summary(analyses: list[SeriesAnalysis]) -> pd.DataFrame:
     columns = ["measure", "period", "value", "unit", "target", "rag", "vs_last_period", "vs_last_year",
                "variation", "assurance", "trend", "sparkline", "warnings"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def _fmt(x: float | None, digits: int = 2) -> str:
+    return "" if x is None or not math.isfinite(x) else f"{x:,.{digits}f}"
+
+
+def statistics_table(a: SeriesAnalysis) -> pd.DataFrame:
+    """The numbers behind the commentary, as 'Statistic' / 'Value' rows (text, ready to show)."""
+    rows = [("Points", f"{int(a.observed.notna().sum())}"), ("Moving average window", f"{a.window} periods")]
+    t = a.trend
+    if t is not None:
+        rows += [("Trend slope per period (95% CI)",
+                  f"{_fmt(t.slope)} ({_fmt(t.slope_ci[0])} to {_fmt(t.slope_ci[1])})"),
+                 ("Trend slope per year", _fmt(t.slope_per_year)),
+                 ("p-value (Newey-West HAC)", _fmt(t.p_value, 4)), ("R²", _fmt(t.r2, 3)),
+                 ("Change over the span of the fitted line", f"{_fmt(t.pct_change, 1)}%" if t.pct_change is not None
+                  else ""),
+                 ("Trend direction (5% level)", t.direction or "no verdict")]
+    s = a.spc
+    if s is not None and len(s.groups):
+        latest = s.groups.iloc[-1]
+        special = int(s.table["special_cause"].sum())
+        rows += [("SPC mean (latest group)", _fmt(float(latest["mean"]))),
+                 ("SPC process limits (latest group)", f"{_fmt(float(latest['lpl']))} to {_fmt(float(latest['upl']))}"),
+                 ("SPC groups (rebased)", f"{len(s.groups)}"),
+                 ("Special-cause points", f"{special}"),
+                 ("SPC variation", VARIATION_WORDS.get(s.variation, "no icon")),
+                 ("SPC assurance", ASSURANCE_WORDS.get(s.assurance, "no icon (no target)")),
+                 ("SPC limits", "trial (fewer than 13 points)" if s.provisional else "settled")]
+    if a.seasonal is not None:
+        rows.append(("Strength of seasonality (0 to 1)", _fmt(a.seasonal.strength)))
+    if a.forecast is not None:
+        rows += [("Forecast model (ETS, chosen by AICc)", a.forecast.model),
+                 ("Back-test error (MAPE)", f"{_fmt(a.forecast.mape, 1)}%" if a.forecast.mape is not None else "")]
+    return pd.DataFrame(rows, columns=["Statistic", "Value"])
+
+
+def kpi_display(kpi: pd.DataFrame) -> pd.DataFrame:
+    """The KPI summary with SPC icon names in words, for people rather than programs."""
+    return kpi.assign(variation=kpi["variation"].map(lambda v: VARIATION_WORDS.get(v, "")),
+                      assurance=kpi["assurance"].map(lambda v: ASSURANCE_WORDS.get(v, "")))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
 
 from analytics.compare import POLARITIES, format_number
+from analytics.dataset import SUMMARY_FLAGS, Dataset
 from analytics.errors import AnalysisError
 
 PER_POPULATION = 100_000
@@ -167,3 +169,50 @@ def _words(council: str, value: float, rank: int, n: int, quartile: int, median:
     return (f"{council} ranks {ordinal(rank)} of {n} ({quarter} quartile), {where} of "
             f"{format_number(median)}")
 
+
+# --- reading a benchmarking sheet ----------------------------------------------------------------------------
+YOUR_COUNCIL = re.compile(r"(?i:your council):?\s*([A-Z][\w'.&-]*(?:\s+(?:and\s+|upon\s+|on\s+)?[A-Z][\w'.&-]*)*)")
+PEER_AVERAGE = re.compile(r"^(.*\S)\s+(?:average|mean|median)$", re.I)
+POPULATION_NAME = re.compile(r"population", re.I)
+
+
+@dataclass(frozen=True)
+class PeerTable:
+    """A benchmarking sheet read as councils by measures, with the summary rows (averages) set aside.
+
+    ``suggested_council`` comes from "Your council: ..." in the sheet title, ``peer_group`` from an
+    average row such as "South East average"; either is None when the sheet does not say.
+    """
+
+    frame: pd.DataFrame  # category, measure, value: council rows only
+    measures: list[str]
+    councils: list[str]
+    suggested_council: str | None
+    peer_group: str | None
+
+    def values(self, measure: str) -> pd.Series:
+        """One value per council for ``measure`` (NaN where suppressed)."""
+        rows = self.frame[self.frame["measure"] == measure]
+        return rows.set_index("category")["value"]
+
+
+def peer_table(data: Dataset) -> PeerTable:
+    """Councils (rows) and measures of a benchmarking table; averages and totals are not councils."""
+    frame = data.frame
+    flags = frame["flag"].fillna("").astype(str).str.lower()
+    summary = frame.loc[flags.isin(SUMMARY_FLAGS), "category"].astype(str)
+    peer_group = next((m.group(1) for name in summary if (m := PEER_AVERAGE.match(name))), None)
+    match = YOUR_COUNCIL.search(data.source.title)
+    rows = frame.loc[~flags.isin(SUMMARY_FLAGS), ["category", "measure", "value"]]
+    councils = list(dict.fromkeys(rows["category"].astype(str)))
+    suggested = match.group(1).strip() if match and match.group(1).strip() in councils else None
+    measures = [m for m in data.measures if not POPULATION_NAME.search(m)]
+    return PeerTable(rows.assign(category=rows["category"].astype(str)), measures, councils, suggested, peer_group)
+
+
+def population_table(data: Dataset) -> pd.DataFrame | None:
+    """Population by council and age band ("18-64", "65+") from a sheet of population measures, or None."""
+    peers = peer_table(data)
+    columns = {band: peers.values(measure) for measure in data.measures if POPULATION_NAME.search(measure)
+               for band in AGE_BANDS if band in measure}
+    return pd.DataFrame(columns) if columns else None

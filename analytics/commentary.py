@@ -44,8 +44,6 @@ CAVEAT_PREFIXES = ("Short series", "Small numbers", "No value yet", "Not like fo
 CAVEAT_PATTERNS = re.compile(r"have no value \(missing or suppressed\)|absent from the series|trial limits|"
                              r"is missing; compared with", re.I)
 _MONTH_NUMBER = re.compile(r"\bmonth\s+(\d{1,2})\b", re.I)
-_YOUR_COUNCIL = re.compile(r"(?i:your council):?\s*([A-Z][\w'.&-]*(?:\s+(?:and\s+|upon\s+|on\s+)?[A-Z][\w'.&-]*)*)")
-_PEER_AVERAGE = re.compile(r"^(.*\S)\s+(?:average|mean|median)$", re.I)
 
 
 @dataclass(frozen=True)
@@ -480,56 +478,6 @@ def describe_scorecard(result: FinanceResult, *, previous: str = "last month") -
     return lines + totals + checks
 
 
-def _finance_roles(data: Dataset) -> dict[str, str]:
-    roles = {}
-    for measure in data.measures:
-        lower = measure.lower()
-        if "movement" in lower:
-            roles["movement"] = measure
-        elif "variance" in lower or "over" in lower and "spend" in lower:
-            roles["variance"] = measure
-        elif "budget" in lower:
-            roles["budget"] = measure
-        elif "forecast" in lower or "outturn" in lower or "projected" in lower:
-            roles["forecast"] = measure
-    return roles
-
-
-def is_finance(data: Dataset) -> bool:
-    """A budget table: measures for a budget and a forecast outturn."""
-    roles = _finance_roles(data)
-    return "budget" in roles and "forecast" in roles
-
-
-def scorecard_frame(data: Dataset) -> pd.DataFrame:
-    """The tidy table of a budget sheet as the one-row-per-line frame ``finance.scorecard`` reads."""
-    roles = _finance_roles(data)
-    frame = data.frame
-    area = next((d for d in data.dimensions if "area" in d or "service" in d), None)
-    wide = frame.pivot_table(index="category", columns="measure", values="value", sort=False, dropna=False)
-    first = frame.drop_duplicates("category").set_index("category")
-    out = pd.DataFrame({"line": wide.index.astype(str)})
-    for role in ("budget", "forecast", "variance"):
-        if role in roles:
-            out[role] = wide[roles[role]].to_numpy()
-    if "movement" in roles:
-        out["last_forecast"] = out["forecast"] - wide[roles["movement"]].to_numpy()
-    flags = first["flag"].reindex(wide.index).fillna("").astype(str).str.lower().to_numpy()
-    out["is_total"] = np.isin(flags, ("total", "aggregate")) | out["line"].str.match(r"(?i)^total\b").to_numpy()
-    if area is not None:
-        areas = first[area].reindex(wide.index).astype(str).to_numpy()
-        total_lines = set(out.loc[out["is_total"], "line"])
-        grand = [t for t in total_lines if t[len("Total "):] not in set(areas) - total_lines]
-        parents = []
-        for line, own_area, total in zip(out["line"], areas, out["is_total"], strict=True):
-            if total:
-                parents.append(grand[-1] if grand and line not in grand else None)
-            else:
-                parents.append(f"Total {own_area}" if f"Total {own_area}" in total_lines else own_area)
-        out["parent"] = parents
-    return out
-
-
 # --- benchmarking -------------------------------------------------------------------------------------------
 
 def describe_benchmark(result: BenchmarkResult, measure: str, unit: str, peer_group: str | None) -> list[Sentence]:
@@ -567,25 +515,19 @@ def _is_benchmark(data: Dataset, council: str | None) -> bool:
 
 
 def _benchmark_sentences(data: Dataset, council: str | None, peer_group: str | None) -> list[Sentence]:
-    frame = data.frame
-    flags = frame["flag"].fillna("").astype(str).str.lower()
-    if peer_group is None:
-        names = frame.loc[flags == "aggregate", "category"].astype(str)
-        peer_group = next((m.group(1) for n in names if (m := _PEER_AVERAGE.match(n))), None)
-    if council is None:
-        match = _YOUR_COUNCIL.search(data.source.title)
-        council = match.group(1).strip() if match else None
-    rows = frame[~flags.isin(("total", "aggregate"))]
+    peers = benchmark_module.peer_table(data)
+    council = council or peers.suggested_council
     out = []
-    for measure, info in data.measures.items():
-        values = rows[rows["measure"] == measure].set_index("category")["value"]
+    for measure in peers.measures:
+        info = data.measures[measure]
+        values = peers.values(measure)
         known = council if council in values.index else None
         try:
             result = benchmark_module.benchmark(values, known, info.polarity)
         except AnalysisError as error:
             out.append(Sentence(f"{measure}: {_first_lower(error.user_message)}", "caveat", measure, {}))
             continue
-        out.extend(describe_benchmark(result, measure, info.unit, peer_group))
+        out.extend(describe_benchmark(result, measure, info.unit, peer_group or peers.peer_group))
     return out
 
 
@@ -633,15 +575,47 @@ def describe_dataset(data: Dataset, **options) -> list[Sentence]:
     if data.kind in ("timeseries", "records") and data.frequency is not None and "period" in data.frame.columns:
         analyses = analyse_dataset(data, targets=options.get("targets"), horizon=int(options.get("horizon", 0)))
         return [s for a in analyses for s in describe_series(a)]
-    if is_finance(data):
+    if finance.is_finance(data):
         previous = options.get("previous")
         if previous is None:
             month = _MONTH_NUMBER.search(data.source.title)
             previous = f"month {int(month.group(1)) - 1}" if month and int(month.group(1)) > 1 else "last month"
         try:
-            return describe_scorecard(finance.scorecard(scorecard_frame(data)), previous=previous)
+            return describe_scorecard(finance.scorecard(finance.scorecard_frame(data)), previous=previous)
         except AnalysisError as error:
             return [Sentence(f"Budget table: {_first_lower(error.user_message)}", "caveat", "Budget table", {})]
     if "category" in data.frame.columns and _is_benchmark(data, options.get("council")):
         return _benchmark_sentences(data, options.get("council"), options.get("peer_group"))
     return _row_sentences(data)
+
+
+# --- headlines (chart titles that state the finding) ---------------------------------------------------------
+
+def headline(a: SeriesAnalysis) -> str:
+    """A chart title that states the finding: the change on last year (or on the last period) and the trend.
+
+    "Calls answered: down 12% on the same week last year; statistically significant downward trend".
+    """
+    parts = []
+    noun = NOUNS[a.frequency]
+    if a.year_change is not None and a.year_change.words != compare.NOT_AVAILABLE:
+        parts.append(f"{a.year_change.words} on the same {noun} last year")
+    elif a.period_change is not None and a.period_change.words != compare.NOT_AVAILABLE:
+        parts.append(f"{a.period_change.words} on the previous {noun}")
+    t = a.trend
+    if t is not None and t.direction in ("up", "down") and t.p_value < SIGNIFICANCE_LEVEL:
+        parts.append(f"statistically significant {'upward' if t.direction == 'up' else 'downward'} trend")
+    elif t is not None and t.direction == "flat":
+        parts.append("no clear trend")
+    return f"{a.name}: {'; '.join(parts)}" if parts else a.name
+
+
+def finance_headline(result: FinanceResult) -> str:
+    """'Forecast underspend of £4.03m (F)' from the grand total (or the sum of the lines when there is none)."""
+    total = finance.grand_total(result)
+    lines = result.table[~result.table["is_total"]]
+    variance = float(total["variance"]) if total is not None else float(lines["variance"].sum())
+    if round_half_away(variance, 2) == 0:
+        return "Forecast on budget"
+    word, fa = ("underspend", finance.FAVOURABLE) if variance < 0 else ("overspend", finance.ADVERSE)
+    return f"Forecast {word} of {format_millions(abs(variance))} ({fa})"

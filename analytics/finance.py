@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analytics.dataset import Dataset
 from analytics.errors import AnalysisError
 
 ROLES = ("line", "parent", "budget", "forecast", "variance", "last_forecast", "last_variance", "is_total")
@@ -261,3 +262,83 @@ def _worst_status(n_rows: int, checks: pd.DataFrame) -> list[str | None]:
         if order[status] >= order[worst.get(row, "ok")]:
             worst[row] = status
     return [worst.get(i) for i in range(n_rows)]
+
+
+# --- reading a budget sheet ---------------------------------------------------------------------------------
+
+def _finance_roles(data: Dataset) -> dict[str, str]:
+    roles = {}
+    for measure in data.measures:
+        lower = measure.lower()
+        if "movement" in lower:
+            roles["movement"] = measure
+        elif "variance" in lower or "over" in lower and "spend" in lower:
+            roles["variance"] = measure
+        elif "budget" in lower:
+            roles["budget"] = measure
+        elif "forecast" in lower or "outturn" in lower or "projected" in lower:
+            roles["forecast"] = measure
+    return roles
+
+
+def is_finance(data: Dataset) -> bool:
+    """A budget table: measures for a budget and a forecast outturn."""
+    roles = _finance_roles(data)
+    return "budget" in roles and "forecast" in roles
+
+
+def scorecard_frame(data: Dataset) -> pd.DataFrame:
+    """The tidy table of a budget sheet as the one-row-per-line frame ``finance.scorecard`` reads."""
+    roles = _finance_roles(data)
+    frame = data.frame
+    area = next((d for d in data.dimensions if "area" in d or "service" in d), None)
+    wide = frame.pivot_table(index="category", columns="measure", values="value", sort=False, dropna=False)
+    first = frame.drop_duplicates("category").set_index("category")
+    out = pd.DataFrame({"line": wide.index.astype(str)})
+    for role in ("budget", "forecast", "variance"):
+        if role in roles:
+            out[role] = wide[roles[role]].to_numpy()
+    if "movement" in roles:
+        out["last_forecast"] = out["forecast"] - wide[roles["movement"]].to_numpy()
+    flags = first["flag"].reindex(wide.index).fillna("").astype(str).str.lower().to_numpy()
+    out["is_total"] = np.isin(flags, ("total", "aggregate")) | out["line"].str.match(r"(?i)^total\b").to_numpy()
+    if area is not None:
+        areas = first[area].reindex(wide.index).astype(str).to_numpy()
+        total_lines = set(out.loc[out["is_total"], "line"])
+        grand = [t for t in total_lines if t[len("Total "):] not in set(areas) - total_lines]
+        parents = []
+        for line, own_area, total in zip(out["line"], areas, out["is_total"], strict=True):
+            if total:
+                parents.append(grand[-1] if grand and line not in grand else None)
+            else:
+                parents.append(f"Total {own_area}" if f"Total {own_area}" in total_lines else own_area)
+        out["parent"] = parents
+    return out
+
+
+MOVEMENT_ARROWS = {"favourable": "▼ favourable", "adverse": "▲ adverse", "no movement": "no movement"}
+
+
+def display_table(result: FinanceResult) -> pd.DataFrame:
+    """The scorecard as officers read it: lines indented under their service area, F/A and RAG as words,
+    movement with an arrow (colour is never the only signal)."""
+    table = result.table
+    indent = np.where(table["is_total"] | table["parent"].isna(), "", "   ")
+    movement = [f"{MOVEMENT_ARROWS.get(d, d or '')} {abs(m):,.2f}".strip() if pd.notna(m) else ""
+                for m, d in zip(table["movement"], table["movement_direction"], strict=True)]
+    return pd.DataFrame({
+        "Line": indent + table["line"].astype(str),
+        "Budget £m": table["budget"].round(2),
+        "Forecast £m": table["forecast"].round(2),
+        "Variance £m": table["variance"].round(2),
+        "F/A": table["fa"].fillna(""),
+        "RAG": table["rag"].fillna(""),
+        "Movement £m": movement,
+        "Check": table["check"].fillna(""),
+    })
+
+
+def grand_total(result: FinanceResult) -> pd.Series | None:
+    """The row that totals everything (the last total row without a parent), or None."""
+    totals = result.table[result.table["is_total"] & result.table["parent"].isna()]
+    return totals.iloc[-1] if len(totals) else None

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analytics import finance
 from analytics.dataset import Dataset
 
-FINANCE_KEYS = frozenset({"budget", "forecast_outturn"})  # both needed for a scorecard
 MIN_PEERS = 3  # a benchmarking table compares at least this many councils
 
 
@@ -71,8 +71,7 @@ def measures_with_key(data: Dataset, *keys: str) -> list[str]:
 
 def is_finance_table(data: Dataset) -> bool:
     """A table (not a time series) with both a budget and a forecast outturn column."""
-    found = {info.known_as for info in data.measures.values()}
-    return data.kind == "table" and FINANCE_KEYS <= found
+    return data.kind == "table" and finance.is_finance(data)
 
 
 def is_benchmark_table(data: Dataset) -> bool:

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import analytics
+from analytics import analysis
 from analytics.analysis import DEFAULT_WINDOWS, analyse_dataset, analyse_series, baseline_from_text, kpi_summary
 from analytics.errors import AnalysisError
 
@@ -88,3 +89,16 @@ def test_stock_measures_get_no_year_to_date():
 def test_non_time_series_raises_analysis_error():
     with pytest.raises(AnalysisError):
         analyse_dataset(analytics.load(SAMPLES / "benchmarking_south_east.xlsx"))
+
+
+def test_statistics_table_shows_the_numbers_the_commentary_uses():
+    weeks = pd.date_range("2023-01-02", periods=30, freq="7D")
+    values = pd.Series(np.arange(30, dtype=float) + 50, index=weeks)
+    a = analysis.analyse_series(values, name="Starts", frequency="W", polarity="higher_is_better", target=60)
+    table = analysis.statistics_table(a).set_index("Statistic")["Value"]
+    assert table["Points"] == "30"
+    assert table["Trend slope per period (95% CI)"].startswith("1.00 (")
+    assert table["Trend direction (5% level)"] == "up"
+    assert table["SPC variation"].startswith("Special cause: improvement")
+    kpi = analysis.kpi_display(analysis.kpi_summary([a]))
+    assert kpi.loc[0, "variation"] == table["SPC variation"]

@@ -90,3 +90,17 @@ def test_quartiles_cover_one_to_four_in_rank_order(values):
     quartiles = table["quartile"].astype(int).tolist()
     assert quartiles == sorted(quartiles)
     assert set(quartiles) <= {1, 2, 3, 4} and quartiles[0] == 1
+
+
+def test_peer_table_and_population_from_the_sample():
+    import analytics
+    from tests.conftest import SAMPLES
+    path = SAMPLES / "benchmarking_south_east.xlsx"
+    peers = benchmark.peer_table(analytics.load(path))
+    assert peers.suggested_council == "West Sussex"
+    assert peers.peer_group == "South East"
+    assert "South East average" not in peers.councils and len(peers.councils) == 19
+    population = benchmark.population_table(analytics.load(path, sheet="Population"))
+    assert list(population.columns) == ["18-64", "65+"]
+    assert population.loc["Bracknell Forest", "18-64"] == 77800.0
+    assert benchmark.population_table(analytics.load(path)) is None

@@ -22,6 +22,8 @@ from analytics.commentary import (
     describe_scorecard,
     describe_series,
     describe_two_periods,
+    finance_headline,
+    headline,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -159,3 +161,22 @@ def test_percent_rows_never_get_a_percent_change(rows):
                           "b": [r[1] for r in rows]})
     for s in describe_two_periods(frame, "label", "a", "b", None):
         assert not re.search(r"(up|down)( less than)? [\d,]+%", s.text)
+
+
+def test_headline_states_change_and_only_a_significant_trend():
+    weeks = pd.date_range("2023-01-02", periods=60, freq="7D")
+    rising = pd.Series(np.arange(60, dtype=float) * 2 + 100, index=weeks)
+    a = analyse_series(rising, name="Calls answered", frequency="W")
+    title = headline(a)
+    assert title.startswith("Calls answered: up ") and "on the same week last year" in title
+    assert title.endswith("statistically significant upward trend")
+    noise = pd.Series(np.random.default_rng(3).normal(100, 5, 60), index=weeks)
+    flat = analyse_series(noise, name="Calls answered", frequency="W")
+    assert flat.trend.p_value >= 0.05
+    assert "significant" not in headline(flat)
+
+
+def test_finance_headline_from_the_sample_grand_total():
+    data = analytics.load(Path(__file__).parents[1] / "sample_data" / "finance_scorecard.xlsx")
+    result = finance.scorecard(finance.scorecard_frame(data))
+    assert finance_headline(result) == "Forecast underspend of £4.03m (F)"

@@ -1,0 +1,24 @@
+"""KPI summary: one row per measure across every loaded time series. Scrutiny members read this page first."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from analytics import topics
+
+st.title("KPI summary")
+datasets = {name: data for name, data in ui.loaded().items() if topics.is_time_series(data)}
+if not datasets:
+    st.info("Load time series extracts in the sidebar (or click **Load sample data**) to see the KPI summary.")
+    st.stop()
+chosen = st.multiselect("Datasets", list(datasets), default=list(datasets), key="kpi:datasets")
+totals_only = st.toggle("Measures only (hide the splits by age band, setting...)", value=True, key="kpi:totals")
+table, problems = ui.kpi_table({name: datasets[name] for name in chosen}, totals_only=totals_only)
+st.caption("RAG against target (where the file has one); direction of travel against the last period and the "
+           "same period last year (better / worse by polarity, rose / fell where neither is better); SPC "
+           "variation and assurance as in NHS England's Making Data Count.")
+st.dataframe(table, hide_index=True, width="stretch", height=min(900, 36 * (len(table) + 1)),
+             column_config=ui.KPI_COLUMNS)
+for problem in problems:
+    st.warning(problem)
