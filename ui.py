@@ -123,8 +123,13 @@ def markdown_text(text: str) -> str:
 
 
 def sentences(items) -> None:
-    """Commentary as a bulleted list; every sentence escaped (labels in it come from the file)."""
-    st.markdown("\n".join(f"- {markdown_text(s.text)}" for s in items) or "No commentary.")
+    """Commentary as a bulleted list; every sentence escaped (labels in it come from the file). Beside one
+    series' chart the repeated "Measure: " lead-in is dropped (the chart title names it)."""
+    items = list(items)
+    subjects = {s.subject for s in items}
+    single = len(subjects) == 1 and all(s.text.startswith(f"{s.subject}: ") for s in items)
+    texts = [commentary.without_subject(s) if single else s.text for s in items]
+    st.markdown("\n".join(f"- {markdown_text(t)}" for t in texts) or "No commentary.")
 
 
 def dimension_filters(data: Dataset, measure: str, container, key: str) -> dict[str, str]:
@@ -190,7 +195,7 @@ class ChartView:
 
     def chart_layers(self, result) -> dict:
         return {"moving_average": result.moving_average if self.moving_average else None,
-                "window": self.window,
+                "window": self.window if self.moving_average else None,
                 "trend": result.trend if self.trend else None,
                 "spc": result.spc if self.spc else None,
                 "forecast": result.forecast if self.forecast else None,
@@ -259,11 +264,13 @@ def trend_panel(data: Dataset, measure: str, key: str, *, series: pd.Series | No
     except analytics.AnalysisError as exc:
         st.error(exc.user_message)
         return
+    said = commentary.describe_series(result)
     left, right = st.columns([3, 2])
     left.altair_chart(charts.trend_chart(series, title=headline(result), unit=unit, frequency=frequency,
-                                         **view.chart_layers(result)), width="stretch")
+                                         **view.chart_layers(result)), width="stretch",
+                      alt=" ".join(s.text for s in said))  # the commentary is the chart's text alternative
     with right:
-        sentences(commentary.describe_series(result))
+        sentences(said)
     with st.expander("Statistics and data-quality notes"):
         st.dataframe(analysis.statistics_table(result), hide_index=True, width="stretch")
         for warning in result.warnings:
@@ -334,7 +341,14 @@ def analyse_upload(data: bytes, filename: str, options: Options) -> list:
     return analysis.analyse_dataset(load_cached(data, filename, options))
 
 
+KPI_ORDER = ("measure", "sparkline", "period", "value", "target", "rag", "vs_last_period", "vs_last_year", "trend",
+             "variation", "assurance", "unit", "dataset")
 KPI_COLUMNS = {
+    "measure": st.column_config.TextColumn("Measure", pinned=True),
+    "period": st.column_config.TextColumn("Latest period"),
+    "trend": st.column_config.TextColumn("Trend (5% level)"),
+    "variation": st.column_config.TextColumn("SPC variation", width="medium"),
+    "assurance": st.column_config.TextColumn("SPC assurance"),
     "sparkline": st.column_config.LineChartColumn("Last 26 periods", width="small"),
     "value": st.column_config.NumberColumn("Latest", format="localized"),
     "target": st.column_config.NumberColumn("Target", format="localized"),

@@ -486,5 +486,7 @@ def statistics_table(a: SeriesAnalysis) -> pd.DataFrame:
 
 def kpi_display(kpi: pd.DataFrame) -> pd.DataFrame:
     """The KPI summary with SPC icon names in words, for people rather than programs."""
-    return kpi.assign(variation=kpi["variation"].map(lambda v: VARIATION_WORDS.get(v, "")),
-                      assurance=kpi["assurance"].map(lambda v: ASSURANCE_WORDS.get(v, "")))
+    words = kpi.assign(variation=kpi["variation"].map(lambda v: VARIATION_WORDS.get(v, "")),
+                       assurance=kpi["assurance"].map(lambda v: ASSURANCE_WORDS.get(v, "")))
+    text = ["rag", "vs_last_period", "vs_last_year", "trend"]
+    return words.assign(**{c: words[c].fillna("") for c in text})

@@ -14,6 +14,7 @@ chart has, say, the moving-average layer.
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Sequence
 
 import altair as alt
@@ -40,7 +41,9 @@ from analytics.trend import (
 
 # --- limits and sizes ------------------------------------------------------------------------------------------
 MAX_ROWS = 5_000  # Altair's default limit per dataset; we stay under it rather than lifting it
-CHART_HEIGHT = 320
+CHART_HEIGHT = 440  # the whole chart: Streamlit fits title, plot, axes and legend into this height
+TITLE_LINE_CHARS = 70  # longer findings wrap onto further title lines instead of being cut off
+BAR_CHART_CHROME = 130  # title, axis and legend around the bars of a horizontal bar chart
 SPARKLINE_WIDTH = 120
 SPARKLINE_HEIGHT = 30
 BAR_STEP = 22  # pixels per bar in horizontal bar charts
@@ -163,9 +166,11 @@ def titled(finding: str, subtitle: str | Sequence[str] | None = None) -> alt.Tit
     """A chart title that states the finding, with an optional subtitle (a string or lines), left aligned."""
     lines = [subtitle] if isinstance(subtitle, str) else list(subtitle or [])
     lines = [line for line in lines if line]
+    text = textwrap.wrap(finding, TITLE_LINE_CHARS) or [finding]
+    text = text[0] if len(text) == 1 else text
     if lines:
-        return alt.TitleParams(text=finding, subtitle=lines, anchor="start")
-    return alt.TitleParams(text=finding, anchor="start")
+        return alt.TitleParams(text=text, subtitle=lines, anchor="start")
+    return alt.TitleParams(text=text, anchor="start")
 
 
 def unit_title(unit: str) -> str:
@@ -820,7 +825,8 @@ def variance_chart(scorecard_table: pd.DataFrame, *, title: str, unit: str = "£
                    f"{n_f} favourable, {n_a} adverse" + (" (totals included)." if include_totals else
                                                          " (totals left out)."))
     chart = alt.layer(bars, zero, positive, negative)
-    return _finish(chart, title=title, subtitle=subtitle, description=description, height=BAR_STEP * len(data))
+    return _finish(chart, title=title, subtitle=subtitle, description=description,
+                   height=BAR_STEP * len(data) + BAR_CHART_CHROME)
 
 
 def benchmark_chart(benchmark_table: pd.DataFrame, *, council: str | None, title: str, unit: str,
@@ -905,7 +911,7 @@ def benchmark_chart(benchmark_table: pd.DataFrame, *, council: str | None, title
     description = (f"{title}. Horizontal bar chart ranking {len(data)} councils ({unit_title(unit)}), "
                    f"with the peer median of {median:,.1f} marked.{where}")
     return _finish(alt.layer(*layers), title=title, subtitle=notes, description=description,
-                   height=BAR_STEP * len(data))
+                   height=BAR_STEP * len(data) + BAR_CHART_CHROME)
 
 
 def sparkline(values: pd.Series | Sequence[float], *, colour: str = ACTUAL_COLOUR) -> alt.LayerChart:

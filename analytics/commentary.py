@@ -619,3 +619,10 @@ def finance_headline(result: FinanceResult) -> str:
         return "Forecast on budget"
     word, fa = ("underspend", finance.FAVOURABLE) if variance < 0 else ("overspend", finance.ADVERSE)
     return f"Forecast {word} of {format_millions(abs(variance))} ({fa})"
+
+
+def without_subject(sentence: Sentence) -> str:
+    """The sentence without its "Subject: " lead-in, capitalised, for lists that already name the subject."""
+    lead = f"{sentence.subject}: "
+    text = sentence.text[len(lead):] if sentence.text.startswith(lead) else sentence.text
+    return text[:1].upper() + text[1:]

@@ -249,8 +249,8 @@ def _window_warnings(current: pd.Series, previous: pd.Series, unit: str) -> list
         warns.append(f"Missing values left out: {int(current.isna().sum())} this time, "
                      f"{int(previous.isna().sum())} last time.")
     if current.notna().sum() != previous.notna().sum():
-        warns.append(f"Not like for like: {int(current.notna().sum())} periods with values against "
-                     f"{int(previous.notna().sum())}.")
+        warns.append(f"Not like for like: {int(current.notna().sum())} period(s) with values this time against "
+                     f"{int(previous.notna().sum())} in the same part of last year.")
     if unit not in SUMMED_UNITS:
         warns.append("Values are averaged over the periods (a simple mean, not weighted by activity).")
     return warns

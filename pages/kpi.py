@@ -19,6 +19,6 @@ st.caption("RAG against target (where the file has one); direction of travel aga
            "same period last year (better / worse by polarity, rose / fell where neither is better); SPC "
            "variation and assurance as in NHS England's Making Data Count.")
 st.dataframe(table, hide_index=True, width="stretch", height=min(900, 36 * (len(table) + 1)),
-             column_config=ui.KPI_COLUMNS)
+             column_config=ui.KPI_COLUMNS, column_order=ui.KPI_ORDER)
 for problem in problems:
     st.warning(problem)

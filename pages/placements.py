@@ -21,7 +21,7 @@ series = ui.measure_series(data, measure, filters)
 if series is None:
     st.stop()
 unit = data.measures[measure].unit
-placements = measure  # the raw count, before any rate
+placements, counts = measure, series  # the raw counts, before any rate
 
 population = st.number_input("Population of the age band shown (optional, for rates per 100,000)", value=None,
                              min_value=1, step=1000, key=f"{key}:population", placeholder="not given")
@@ -35,7 +35,8 @@ ui.trend_panel(data, measure, f"{key}:{population}", series=series, unit=unit, s
 
 if data.frequency in ("M", "W"):
     st.subheader("Financial year to date against last year")
-    st.altair_chart(charts.cumulative_ytd_chart(series, title=f"{measure}: cumulative from April", unit=unit),
+    st.altair_chart(charts.cumulative_ytd_chart(counts, title=f"{placements}: cumulative from April",
+                                                unit=data.measures[placements].unit),
                     width="stretch")
 
 ui.other_sheet_measures(name, ("people_in_care", "weekly_cost"), key=f"placements:other:{name}")

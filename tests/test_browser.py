@@ -19,7 +19,8 @@ ARTEFACTS = ROOT / "tests" / "artefacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-quic", "--no-first-run", "--disable-sync", "--disable-dev-shm-usage"]
-PAGES = ["Home", "Data"]
+PAGES = ["Home", "Data", "KPI summary", "Explore trends", "Demand", "Reablement", "Placements", "Finance",
+         "Benchmarking"]
 
 pytestmark = pytest.mark.browser
 
@@ -67,6 +68,14 @@ def page(server):
         browser.close()
 
 
+def _settled(tab, timeout_s: float = 60) -> None:
+    """Wait until the script has finished running (the status widget's stop button is gone)."""
+    deadline = time.time() + timeout_s
+    while time.time() < deadline and tab.locator("[data-testid='stStatusWidget']").count():
+        tab.wait_for_timeout(300)
+    tab.wait_for_timeout(800)
+
+
 def _no_exception(tab) -> None:
     assert tab.locator("[data-testid='stException']").count() == 0
 
@@ -90,5 +99,6 @@ def test_sample_button_and_every_page(page):
     for name in PAGES:
         page.get_by_role("link", name=name).click()
         page.wait_for_timeout(2500)
-        page.screenshot(path=str(ARTEFACTS / f"page_{name.lower()}.png"), full_page=True)
+        _settled(page)
+        page.screenshot(path=str(ARTEFACTS / f"page_{name.lower().replace(' ', '_')}.png"), full_page=True)
         _no_exception(page)

@@ -180,3 +180,10 @@ def test_finance_headline_from_the_sample_grand_total():
     data = analytics.load(Path(__file__).parents[1] / "sample_data" / "finance_scorecard.xlsx")
     result = finance.scorecard(finance.scorecard_frame(data))
     assert finance_headline(result) == "Forecast underspend of £4.03m (F)"
+
+
+def test_without_subject_drops_only_the_lead_in():
+    from analytics.commentary import Sentence, without_subject
+    assert without_subject(Sentence("Starts: up 5% on the previous week", "period_change", "Starts")) \
+        == "Up 5% on the previous week"
+    assert without_subject(Sentence("No subject here", "caveat", "Starts")) == "No subject here"
