@@ -149,12 +149,14 @@ def dimension_filters(data: Dataset, measure: str, container, key: str) -> dict[
 
 
 def measure_series(data: Dataset, measure: str, filters: dict[str, str]) -> pd.Series | None:
-    """The series to model, or None after showing why it cannot be built."""
+    """The series to model (as the KPI summary and the pack see it), or None after showing why there is none."""
     try:
-        series = data.series(measure, **filters)
+        series, notes = analysis.measure_series(data, measure, **filters)
     except analytics.AnalysisError as exc:
         st.error(exc.user_message)
         return None
+    for note in notes:
+        st.caption(note)
     if series.notna().sum() < 2:
         st.info(f"'{measure}' has fewer than two values here: nothing to chart.")
         return None
@@ -316,7 +318,7 @@ def other_sheet_measures(name: str, keys: tuple[str, ...], key: str) -> None:
 
 def expected_from_baseline(data: Dataset, measure_actual: str, measure_activity: str, key: str) -> None:
     """Pick a baseline window and a comparison window; show actual against expected at the baseline rate."""
-    actual, activity = data.series(measure_actual), data.series(measure_activity)
+    actual, activity = (analysis.measure_series(data, m)[0] for m in (measure_actual, measure_activity))
     periods = list(actual.index.intersection(activity.index))
     if len(periods) < 4:
         st.caption("Too few periods with both measures for a baseline comparison.")

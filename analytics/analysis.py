@@ -16,7 +16,7 @@ import pandas as pd
 from analytics import compare, forecast, spc, trend
 from analytics import seasonal as seasonal_module
 from analytics.compare import Change, TargetResult
-from analytics.dataset import Dataset
+from analytics.dataset import Dataset, sum_by_period
 from analytics.errors import AnalysisError
 from analytics.forecast import ForecastResult
 from analytics.periods import expected_range, financial_year_label, format_period, parse_label
@@ -310,13 +310,6 @@ def _kept_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _summed(rows: pd.DataFrame) -> pd.Series:
-    """Per period, the sum over the rows; NaN when any part is missing, so a total is never short."""
-    grouped = rows.groupby("period", sort=True)["value"]
-    total = grouped.sum(min_count=1)
-    return total.where(grouped.count() == grouped.size())
-
-
 def _latest_target(rows: pd.DataFrame) -> float | None:
     if "target" not in rows.columns:
         return None
@@ -346,6 +339,13 @@ def _drop_partial_periods(data: Dataset, frame: pd.DataFrame) -> tuple[pd.DataFr
         warns.append(f"The last period ({format_period(last, data.frequency)}) is left out: the records end "
                      f"part-way through it, on {dates.max().day} {dates.max():%B %Y}.")
     return frame[~frame["period"].isin(drop)], warns
+
+
+def measure_series(data: Dataset, measure: str, **filters: str) -> tuple[pd.Series, list[str]]:
+    """The series of one measure as the models see it: totals and aggregates out, partly covered first and last
+    periods of record extracts out (with the warnings saying so), dimensions not filtered on summed."""
+    frame, warns = _drop_partial_periods(data, _kept_rows(data.frame))
+    return replace(data, frame=frame).series(measure, **filters), warns
 
 
 def _with_warnings(analysis: SeriesAnalysis, warns: list[str]) -> SeriesAnalysis:
@@ -399,17 +399,17 @@ def analyse_dataset(data: Dataset, *, targets: dict[str, float] | None = None, h
             # averages and percentages cannot be added across groups: one series per combination
             for key, part in rows.groupby(dimensions, sort=True):
                 label = ", ".join(map(str, key if isinstance(key, tuple) else (key,)))
-                results.append(_with_warnings(analyse_series(_summed(part), name=f"{measure} ({label})",
+                results.append(_with_warnings(analyse_series(sum_by_period(part), name=f"{measure} ({label})",
                                                              **options), partial))
             continue
-        results.append(_with_warnings(analyse_series(_summed(rows), name=measure, target=target, **options),
+        results.append(_with_warnings(analyse_series(sum_by_period(rows), name=measure, target=target, **options),
                                       partial))
         if info.unit not in compare.SUMMED_UNITS:
             continue
         for dimension in dimensions:
             for value in sorted(rows[dimension].dropna().astype(str).unique()):
                 part = rows[rows[dimension].astype(str) == value]
-                results.append(_with_warnings(analyse_series(_summed(part), name=f"{measure} ({value})",
+                results.append(_with_warnings(analyse_series(sum_by_period(part), name=f"{measure} ({value})",
                                                              **options), partial))
     return results
 

@@ -46,7 +46,7 @@ TITLE_LINE_CHARS = 70  # longer findings wrap onto further title lines instead o
 BAR_CHART_CHROME = 130  # title, axis and legend around the bars of a horizontal bar chart
 SPARKLINE_WIDTH = 120
 SPARKLINE_HEIGHT = 30
-BAR_STEP = 22  # pixels per bar in horizontal bar charts
+BAR_STEP = 24  # pixels per bar in horizontal bar charts
 LINE_WIDTH = 2
 THIN_LINE_WIDTH = 1
 POINT_SIZE = 40
@@ -801,7 +801,7 @@ def variance_chart(scorecard_table: pd.DataFrame, *, title: str, unit: str = "£
     domain = [k for k in ("Favourable (F)", "Adverse (A)", "On budget", "Total") if k in set(data["kind"])]
     palette = {"Favourable (F)": FAVOURABLE_COLOUR, "Adverse (A)": ADVERSE_COLOUR, "On budget": ON_BUDGET_COLOUR,
                "Total": TOTAL_COLOUR}
-    y = alt.Y("line:N", sort=list(data["line"]), title=None, axis=alt.Axis(labelLimit=260))
+    y = alt.Y("line:N", sort=list(data["line"]), title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False))
     x = alt.X("variance:Q", title=f"Variance ({unit}): forecast minus budget")
     tooltip = [alt.Tooltip("line:N", title="Line"), alt.Tooltip("parent:N", title="Service area"),
                alt.Tooltip("budget:Q", title=f"Budget ({unit})", format=",.2f"),
@@ -876,7 +876,8 @@ def benchmark_chart(benchmark_table: pd.DataFrame, *, council: str | None, title
     order = list(data["council"])
     bold = (alt.ExprRef(f"datum.value === {json.dumps(council)} ? 'bold' : 'normal'") if council is not None
             else "normal")
-    y = alt.Y("council:N", sort=order, title=None, axis=alt.Axis(labelLimit=220, labelFontWeight=bold))
+    y = alt.Y("council:N", sort=order, title=None,
+              axis=alt.Axis(labelLimit=220, labelFontWeight=bold, labelOverlap=False))  # every council named
     x = alt.X("value:Q", title=unit_title(unit), scale=alt.Scale(zero=True))
     domain = ([council] if council is not None and is_you.any() else []) + ["Peers"]
     colours = ([HIGHLIGHT_COLOUR] if len(domain) == 2 else []) + [PEER_COLOUR]

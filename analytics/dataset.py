@@ -16,6 +16,12 @@ SUMMARY_FLAGS = ("total", "aggregate")  # rows that restate other rows: never ad
 ADDITIVE_UNITS = ("count", "currency")
 
 
+def sum_by_period(rows: pd.DataFrame) -> pd.Series:
+    """Per period, the sum of ``value`` over the rows; NaN when any part is missing, so a total is never short."""
+    grouped = rows.groupby("period", sort=True)["value"]
+    return grouped.sum(min_count=1).where(grouped.count() == grouped.size())
+
+
 @dataclass(frozen=True)
 class Ledger:
     """Reconciliation of what was read: rows read = rows used + rows excluded, every exclusion explained.
@@ -110,7 +116,7 @@ class Dataset:
         if info is not None and info.unit not in ADDITIVE_UNITS and rows["period"].duplicated().any():
             raise AnalysisError(f"'{measure}' is a {info.unit} measure with several rows per period; "
                                 "choose one value of each dimension (a percentage cannot be added up).")
-        return rows.groupby("period", sort=True)["value"].sum(min_count=1)
+        return sum_by_period(rows)
 
     def with_measure_info(self, measure: str, info: MeasureInfo) -> Dataset:
         """A copy with one measure's unit or polarity overridden by the user."""

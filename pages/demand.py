@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from analytics import derive, topics
+from analytics import analysis, derive, topics
 from analytics.seasonal import weekly_totals
 
 TOPIC = topics.TOPICS["demand"]
@@ -29,7 +29,7 @@ calls = topics.measures_with_key(data, "calls_answered", "calls")
 contacts = topics.measures_with_key(data, "contacts", "requests")
 if calls and contacts:
     st.subheader(f"{contacts[0]} per 100 {calls[0].lower()}")
-    numerator, denominator = data.series(contacts[0]), data.series(calls[0])
+    numerator, denominator = (analysis.measure_series(data, m)[0] for m in (contacts[0], calls[0]))
     if frequency == "W" and data.frequency == "D":
         numerator, denominator = weekly_totals(numerator)[0], weekly_totals(denominator)[0]
     ratio = derive.ratio_per(numerator, denominator)

@@ -61,7 +61,7 @@ def page(server):
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        tab = browser.new_page(viewport={"width": 1400, "height": 2600})
         tab.goto(server)
         tab.get_by_text("ASC Performance Explorer").first.wait_for(timeout=60_000)
         yield tab

@@ -1,0 +1,232 @@
+"""The scrutiny pack's content: which analyses, charts, sentences, tables and notes go into it.
+
+``export`` knows how to write Word and Excel; this module decides what to say, from the loaded datasets,
+so the Report page and ``python -m analytics report`` build the same pack.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analytics import analysis, benchmark, charts, commentary, export, finance, topics
+from analytics.analysis import SeriesAnalysis
+from analytics.dataset import Dataset
+from analytics.errors import AnalysisError
+from analytics.periods import format_period
+from analytics.spc import LIMIT_FACTOR, RUN_LENGTH, SCREEN_FACTOR, TREND_LENGTH, TRIAL_LIMITS_BELOW
+
+MAX_SECTIONS = 12  # a committee paper, not an appendix of every series
+COUNT_NUMBERS = ("value", "before", "after")  # the Sentence.numbers keys that hold counts of a count measure
+
+
+@dataclass(frozen=True)
+class PackOptions:
+    """What the user chose: title and council for the cover, the measures, suppression, identifiers kept."""
+
+    title: str = "Adult social care performance"
+    council: str = ""
+    measures: tuple[str, ...] | None = None  # analysis names ("Calls answered"); None: the first MAX_SECTIONS
+    suppress: int | None = None  # 5 or 10; None: off
+    keep_identifiers: tuple[str, ...] = ()
+    produced: dt.date | None = None
+    benchmark_measure: str | None = None
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """One analysed series and the dataset it came from."""
+
+    dataset: str
+    result: SeriesAnalysis
+    data: Dataset = field(repr=False)
+
+
+def analyse_all(datasets: Mapping[str, Dataset]) -> list[Analysed]:
+    """Every measure (totals over dimensions) of every time-series dataset, in load order."""
+    out = []
+    for name, data in datasets.items():
+        if not topics.is_time_series(data):
+            continue
+        out += [Analysed(name, a, data) for a in analysis.analyse_dataset(data) if a.name in data.measures]
+    return out
+
+
+def _small(value, threshold: int | None) -> bool:
+    return threshold is not None and isinstance(value, float | int) and 0 < value < threshold
+
+
+def _has_small_counts(a: SeriesAnalysis, threshold: int | None) -> bool:
+    return threshold is not None and a.unit == "count" and bool(((a.series > 0) & (a.series < threshold)).any())
+
+
+def _sentences(a: SeriesAnalysis, threshold: int | None) -> tuple[str, ...]:
+    """The series' commentary; with suppression on, a sentence quoting a count under the threshold is withheld."""
+    out = []
+    for s in commentary.describe_series(a):
+        if a.unit == "count" and any(_small(s.numbers.get(k), threshold) for k in COUNT_NUMBERS):
+            out.append(f"[A sentence is withheld: it quotes a count under {threshold}.]")
+        else:
+            out.append(commentary.without_subject(s))
+    return tuple(out)
+
+
+def _section(item: Analysed, threshold: int | None) -> export.ChartSection:
+    a = item.result
+    title = commentary.headline(a)
+    notes = [f"Source: {item.dataset}."] + list(a.warnings)
+    chart = None
+    if _has_small_counts(a, threshold):
+        notes.insert(0, f"Chart left out: it would show counts under {threshold}.")
+    else:
+        chart = charts.trend_chart(a.series, title=title, unit=a.unit, frequency=a.frequency,
+                                   moving_average=a.moving_average, window=a.window, trend=a.trend, spc=a.spc)
+    return export.ChartSection(title=title, sentences=_sentences(a, threshold), chart=chart, notes=tuple(notes))
+
+
+KPI_PACK_COLUMNS = {"measure": "measure", "period": "period", "value": "value", "target": "target", "rag": "rag",
+                    "vs_last_period": "direction", "vs_last_year": "vs last year", "variation": "variation",
+                    "assurance": "assurance"}
+
+
+def _kpi(items: list[Analysed], threshold: int | None) -> tuple[pd.DataFrame, int]:
+    """The KPI summary (SPC icon names kept: the Word pack shades them); small counts suppressed if asked."""
+    kpi = analysis.kpi_summary([i.result for i in items]).assign(dataset=[i.dataset for i in items])
+    if threshold is None:
+        return kpi, 0
+    counts = kpi["unit"] == "count"
+    part, n = export.suppress_small(kpi[counts], threshold, count_columns=["value"])
+    return pd.concat([part, kpi[~counts]]).sort_index(), n
+
+
+def _finance(datasets: Mapping[str, Dataset]) -> tuple[pd.DataFrame | None, tuple[str, ...], list[str]]:
+    for name, data in datasets.items():
+        if topics.is_finance_table(data):
+            try:
+                result = finance.scorecard(finance.scorecard_frame(data))
+            except AnalysisError as exc:
+                return None, (), [f"{name}: {exc.user_message}"]
+            texts = (commentary.finance_headline(result),
+                     *(s.text for s in commentary.describe_scorecard(result)))
+            return result.table, texts, []
+    return None, (), []
+
+
+def _benchmark(datasets: Mapping[str, Dataset], options: PackOptions) -> export.ChartSection | None:
+    for data in datasets.values():
+        if not topics.is_benchmark_table(data):
+            continue
+        peers = benchmark.peer_table(data)
+        measure = options.benchmark_measure if options.benchmark_measure in peers.measures else peers.measures[0]
+        council = options.council if options.council in peers.councils else peers.suggested_council
+        info = data.measures[measure]
+        try:
+            result = benchmark.benchmark(peers.values(measure), council, info.polarity)
+        except AnalysisError:
+            return None
+        said = commentary.describe_benchmark(result, measure, info.unit, peers.peer_group)
+        title = said[0].text if said else measure
+        return export.ChartSection(title=title, sentences=tuple(s.text for s in said), notes=result.warnings,
+                                   chart=charts.benchmark_chart(result.table, council=council or "", title=title,
+                                                                unit=info.unit))
+    return None
+
+
+def _model_outputs(items: list[Analysed]) -> pd.DataFrame:
+    frames = []
+    for item in items:
+        a = item.result
+        frame = pd.DataFrame({"dataset": item.dataset, "measure": a.name, "period": a.series.index,
+                              "value": a.series.to_numpy(), "moving_average": a.moving_average.to_numpy()})
+        if a.trend is not None:
+            frame["trend"] = a.trend.fitted.reindex(a.series.index).to_numpy()
+        if a.spc is not None:
+            spc_table = a.spc.table.reset_index(drop=True)
+            for column in ("mean", "upl", "lpl", "point_type", "rules"):
+                if column in spc_table.columns and len(spc_table) == len(frame):
+                    frame[f"spc_{column}"] = spc_table[column].to_numpy()
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _tidy(datasets: Mapping[str, Dataset], threshold: int | None, keep: tuple[str, ...]
+          ) -> tuple[pd.DataFrame, int, list[str]]:
+    frames, dropped, suppressed = [], [], 0
+    for name, data in datasets.items():
+        frame, gone = export.drop_identifiers(data.frame, keep)
+        dropped += gone
+        if threshold is not None:
+            counts = frame["measure"].map(lambda m, d=data: d.measures.get(m) is not None
+                                          and d.measures[m].unit == "count")
+            part, n = export.suppress_small(frame[counts], threshold, count_columns=["value"])
+            frame, suppressed = pd.concat([part, frame[~counts]]).sort_index(), suppressed + n
+        frames.append(frame.assign(dataset=name))
+    return (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()), suppressed, dropped
+
+
+def _period_covered(items: list[Analysed]) -> str:
+    if not items:
+        return "not a time series"
+    start = min(i.result.series.index[0] for i in items)
+    end = max(i.result.series.index[-1] for i in items)
+    frequency = items[0].result.frequency
+    return f"{format_period(start, frequency)} to {format_period(end, frequency)}"
+
+
+def methods(datasets: Mapping[str, Dataset], items: list[Analysed]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The methods annex: how each number was made, and where the data came from."""
+    windows = sorted({f"{i.result.window}-period" for i in items})
+    sources = tuple(f"{name}: sheet '{d.source.sheet or 'CSV'}', header row(s) "
+                    f"{', '.join(map(str, d.source.header_rows)) or 'none'}, {d.source.layout} layout. "
+                    f"{d.ledger.summary()}" for name, d in datasets.items())
+    return (
+        ("Moving averages", (f"Trailing moving averages ({', '.join(windows) or 'none'}): the mean of the latest "
+                             "n periods, shown from the n-th period on.",)),
+        ("Trend test", ("A straight line fitted by ordinary least squares to the values against the period number, "
+                        "with Newey-West (HAC) standard errors so that autocorrelation does not overstate "
+                        "significance. A trend is called statistically significant only when p < 0.05; with fewer "
+                        "than 6 points no verdict is given.",)),
+        ("Statistical process control", (
+            f"XmR charts as in NHS England's Making Data Count: limits at the mean ± {LIMIT_FACTOR} × the mean "
+            f"moving range, moving ranges of {SCREEN_FACTOR} × the mean or more screened out first. Special cause: "
+            f"a point outside the limits, {RUN_LENGTH} or more points on one side of the mean, a run of "
+            f"{TREND_LENGTH} points each higher or lower than the one before, or two of three points near a "
+            f"limit. Groups of fewer than {TRIAL_LIMITS_BELOW} points have trial limits. No limits were rebased "
+            "in this pack.",)),
+        ("Comparisons", ("Changes are whole percentages, half away from zero; changes of percentages are in "
+                         "percentage points. Same period last year matches weeks by ISO week number and months by "
+                         "month. Year to date runs from 1 April (the UK financial year).",)),
+        ("Sources", sources),
+    )
+
+
+def build_pack(datasets: Mapping[str, Dataset], options: PackOptions = PackOptions(),
+               analysed: list[Analysed] | None = None) -> export.Pack:
+    """Everything the Word pack and the Excel workbook hold, from the loaded datasets and the user's choices."""
+    threshold = options.suppress
+    items = analysed if analysed is not None else analyse_all(datasets)
+    chosen = [i for i in items if options.measures is None or i.result.name in options.measures][:MAX_SECTIONS]
+    kpi, kpi_suppressed = _kpi(items, threshold)
+    finance_table, finance_texts, finance_problems = _finance(datasets)
+    tidy, tidy_suppressed, dropped = _tidy(datasets, threshold, options.keep_identifiers)
+    commentary_rows = pd.DataFrame(
+        [{"dataset": i.dataset, "measure": i.result.name, "sentence": text}
+         for i in chosen for text in _sentences(i.result, threshold)], columns=["dataset", "measure", "sentence"])
+    sheets = {"KPI summary": analysis.kpi_display(kpi).drop(columns=["sparkline"]), "Commentary": commentary_rows,
+              "Tidy data": tidy}
+    if threshold is None:  # model outputs repeat every value: only shared when nothing needs hiding
+        sheets["Model outputs"] = _model_outputs(chosen)
+    if finance_table is not None:
+        sheets["Finance scorecard"] = finance_table
+    return export.Pack(
+        title=options.title, council=options.council, period_covered=_period_covered(items),
+        produced=options.produced or dt.date.today(), kpi=kpi[list(KPI_PACK_COLUMNS)].rename(columns=KPI_PACK_COLUMNS),
+        sections=tuple(_section(i, threshold) for i in chosen),
+        finance=finance_table, finance_sentences=finance_texts + tuple(finance_problems),
+        benchmark=_benchmark(datasets, options), methods=methods(datasets, items),
+        sources=tuple(datasets), data_sheets=sheets, suppression=threshold,
+        suppressed_cells=kpi_suppressed + tidy_suppressed, identifiers_dropped=tuple(dict.fromkeys(dropped)),
+    )
