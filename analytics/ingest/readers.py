@@ -84,6 +84,8 @@ def read_csv(data: bytes, name: str) -> RawSheet:
     width = max((len(r) for r in rows), default=0)
     if width > MAX_COLUMNS:
         raise IngestError(f"This file has {width:,} columns; this tool reads up to {MAX_COLUMNS}.")
+    if any(len(r) != width for r in rows):  # ragged rows: pandas 4 will refuse to pad them itself
+        rows = [r + [""] * (width - len(r)) for r in rows]
     grid = pd.DataFrame(rows, columns=range(width) if rows else None, dtype=object)
     grid = grid.astype("string").replace("", pd.NA)
     return RawSheet(name=name, visible=True, grid=grid, encoding=encoding, delimiter=delimiter)
