@@ -47,8 +47,9 @@ lint: install-dev
 samples: install
 	$(PY) sample_data/make_samples.py
 
+## Every benchmark in one run (bench/run.py): writes bench/results.md, exits non-zero naming each missed target.
 bench: install-dev
-	$(PY) bench/ingest.py; $(PY) bench/models.py
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,6 +1,7 @@
 """Benchmark the models against the speed targets in issue 3; writes bench/results_models.md.
 
-Run from the repository root: ``python bench/models.py``. Exits 1 if a target is missed.
+Run from the repository root: ``python bench/models.py``. Exits 1 if a target is missed. The last line printed
+is ``BENCH_RESULT {json}`` for bench/run.py.
 
 Targets (median of warm runs):
 * the full set (moving average, trend, STL, ETS with intervals, SPC) on one 104-week series < 0.5 s;
@@ -113,9 +114,14 @@ def main() -> int:
         return 0
     default = measure_all()
     single = single_threaded()
-    RESULTS.write_text(report(default, single))
-    print(RESULTS.read_text())
-    return 0 if all(default[name]["median"] < target for name, target in TARGETS.items()) else 1
+    markdown = report(default, single)
+    RESULTS.write_text(markdown)
+    print(markdown)
+    figures = [{"name": f"{name} (median)", "value": default[name]["median"], "unit": "s", "target": target,
+                "better": "lower", "met": default[name]["median"] < target} for name, target in TARGETS.items()]
+    # The last line is for bench/run.py (make bench), which gathers every benchmark into bench/results.md.
+    print("BENCH_RESULT " + json.dumps({"bench": "models", "markdown": markdown, "figures": figures}))
+    return 0 if all(f["met"] for f in figures) else 1
 
 
 def report(default, single) -> str:

@@ -26,7 +26,11 @@ _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
+_ELEMENT = re.compile(rb"<[A-Za-z_]")  # the first element start ends the prolog, where a DTD would be
+_XML_HEAD = 4096
 TEXT_TYPES = ("csv", "txt", "tsv")
+# Web systems' "Excel" exports are often an HTML table (sometimes only <meta> and <table>, no <html>).
+_HTML_START = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|meta|style|title)\b")
 
 
 @dataclass(frozen=True)
@@ -81,8 +85,9 @@ def _check_xml_parts(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> 
         if not info.filename.endswith((".xml", ".rels")):
             continue
         with archive.open(info) as part:
-            head = part.read(4096)
-        if _DTD.search(head):
+            head = part.read(_XML_HEAD)
+        if _DTD.search(head) or (len(head) == _XML_HEAD and not _ELEMENT.search(head)):
+            # A DTD may only sit before the first element; a prolog longer than the head could hide one.
             raise IngestError("This file contains XML declarations real spreadsheets never use (a DTD or "
                               "entities), so it was not opened.")
         match = _DIMENSION.search(head) if info in sheets else None
@@ -126,12 +131,15 @@ def _xls_has_filepass(data: bytes) -> bool:
 
 
 def _refuse_lookalikes(head: bytes) -> None:
-    lowered = head.lstrip().lower()
+    lowered = head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
     if head.startswith(b"%PDF"):
         raise IngestError("This is a PDF, not a spreadsheet: export the table to Excel or CSV and upload that.")
-    if lowered.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")) or b"<html" in lowered[:1024]:
-        raise IngestError("This is a web page (HTML or XML) saved with a spreadsheet name, as some web systems "
-                          "export. Open it in Excel, choose Save As > Excel Workbook (.xlsx) and upload that.")
+    if _HTML_START.match(lowered) or b"<html" in lowered[:1024]:
+        raise IngestError("This is a web page (HTML) saved with a spreadsheet name, as some web systems export: "
+                          "open it in Excel and save it as .xlsx or .csv, then upload that.")
+    if lowered.startswith(b"<?xml"):
+        raise IngestError("This is an XML file saved with a spreadsheet name (perhaps an 'XML Spreadsheet'): "
+                          "open it in Excel and save it as .xlsx or .csv, then upload that.")
     if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise IngestError("This file is not a spreadsheet or CSV that this tool can read (it looks like binary "
                           "data).")

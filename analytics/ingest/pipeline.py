@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analytics.catalogue import MeasureInfo
 from analytics.dataset import LEDGER_COLUMNS, Dataset, Ledger, Source, TableInfo
 from analytics.errors import IngestError
-from analytics.ingest.readers import RawSheet, percent_columns, read_csv, read_workbook
+from analytics.ingest.readers import RawSheet, percent_columns, read_csv, read_workbook, uncached_formulas
 from analytics.ingest.tables import Table, filled_counts, find_tables
 from analytics.ingest.tidy import Tidied, tidy_table
 
@@ -88,13 +89,14 @@ def _sheet_ledger(table: Table, tidied: Tidied, tables: list[Table]) -> Ledger:
     accounted = {e["row"] - 1 for e in excluded if not e["column"]} | set(tidied.used_rows)
     others = {r: t for t in tables if t is not table and t.sheet is table.sheet
               for r in range(t.first_row, t.data_rows[1] + 1)}
-    for row in range(rows_read):
-        if row in accounted:
-            continue
+    pending = np.ones(rows_read, dtype=bool)
+    pending[[r for r in accounted if 0 <= r < rows_read]] = False
+    # Blank rows are listed in one vectorised step: a used range of a million empty rows must stay fast and small.
+    blank = np.flatnonzero(pending & (counts[:rows_read] == 0))
+    blanks = pd.DataFrame({"row": blank + 1, "column": "", "reason": "blank", "detail": ""}, columns=LEDGER_COLUMNS)
+    for row in np.flatnonzero(pending & (counts[:rows_read] != 0)).tolist():
         label = grid.index[row]
-        if counts[row] == 0:
-            reason = "blank"
-        elif row in table.header_rows:
+        if row in table.header_rows:
             reason = "header"
         elif row in others:
             reason = f"another table (table {others[row].index + 1})"
@@ -106,8 +108,20 @@ def _sheet_ledger(table: Table, tidied: Tidied, tables: list[Table]) -> Ledger:
             reason = "not data"
         values = " ".join(str(v) for v in grid.loc[label] if pd.notna(v))[:120]
         excluded.append({"row": row + 1, "column": "", "reason": reason, "detail": values})
-    frame = pd.DataFrame(excluded, columns=LEDGER_COLUMNS).sort_values(["row", "column"], kind="stable")
+    listed = pd.DataFrame(excluded, columns=LEDGER_COLUMNS)
+    frame = (pd.concat([listed, blanks], ignore_index=True) if len(blanks) else listed).sort_values(
+        ["row", "column"], kind="stable")
     return Ledger(rows_read=rows_read, rows_used=len(tidied.used_rows), excluded=frame.reset_index(drop=True))
+
+
+def _refuse_uncached_formulas(data: bytes, sheet: str) -> None:
+    """Formulas without saved results read as empty cells: refuse rather than lose their numbers."""
+    cells = uncached_formulas(data, sheet)
+    if cells:
+        shown = ", ".join(cells[:3]) + (", ..." if len(cells) > 3 else "")
+        raise IngestError(f"Sheet '{sheet}' has {len(cells):,} formula cell(s) with no saved result ({shown}), as "
+                          "happens when a program rather than Excel wrote the file: open and save it in Excel "
+                          "first, then upload it again.")
 
 
 def _table_infos(tables: list[Table]) -> tuple[TableInfo, ...]:
@@ -120,7 +134,15 @@ def parse(data: bytes, filename: str, file_type: str, options: Options) -> Datas
     """Read, find the table, tidy it and reconcile it. Runs in the sandboxed child."""
     sheets = _sheets(data, filename, file_type)
     tables = _all_tables(sheets)
-    table = _choose(tables, sheets, options)
+    try:
+        table = _choose(tables, sheets, options)
+    except IngestError:
+        if file_type in {"xlsx", "xlsm"}:
+            for sheet in sheets:
+                _refuse_uncached_formulas(data, sheet.name)
+        raise
+    if file_type in {"xlsx", "xlsm"}:
+        _refuse_uncached_formulas(data, table.sheet.name)
     if options.header_row is not None:
         table = _with_header_row(table, options.header_row)
     probe = set()

@@ -84,6 +84,8 @@ def read_csv(data: bytes, name: str) -> RawSheet:
     width = max((len(r) for r in rows), default=0)
     if width > MAX_COLUMNS:
         raise IngestError(f"This file has {width:,} columns; this tool reads up to {MAX_COLUMNS}.")
+    if any(len(r) != width for r in rows):  # ragged rows: pandas 4 will refuse to pad them itself
+        rows = [r + [""] * (width - len(r)) for r in rows]
     grid = pd.DataFrame(rows, columns=range(width) if rows else None, dtype=object)
     grid = grid.astype("string").replace("", pd.NA)
     return RawSheet(name=name, visible=True, grid=grid, encoding=encoding, delimiter=delimiter)
@@ -184,3 +186,36 @@ def percent_columns(data: bytes, sheet: str, rows: range, columns: list[int]) ->
         if row_index >= rows.start and col in wanted and int(style) in percent:
             found.add(col)
     return found
+
+
+_CELL = re.compile(rb'<(?:\w+:)?c\s([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
+_CELL_REF = re.compile(rb'\br="([A-Z]+\d+)"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_SAVED_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
+
+
+def uncached_formulas(data: bytes, sheet: str) -> list[str]:
+    """Cells (as 'C2') of an .xlsx/.xlsm sheet holding a formula with no saved result.
+
+    Excel saves each formula's last result beside it; files written by programs (openpyxl, some report
+    generators) often do not, and every reader then sees an empty cell. Only the start of the sheet is
+    read (as for the percent formats): such files leave every formula without a result, not a few.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        path = _sheet_path(archive, sheet)
+        if path is None:
+            return []
+        with archive.open(path) as part:
+            head = part.read(_HEAD_BYTES)
+    except (KeyError, zipfile.BadZipFile, SafeET.ParseError, ValueError):
+        return []
+    if not _FORMULA.search(head):
+        return []
+    cells = []
+    for match in _CELL.finditer(head):
+        inner = match.group(2) or b""
+        if _FORMULA.search(inner) and not _SAVED_VALUE.search(inner):
+            ref = _CELL_REF.search(match.group(1))
+            cells.append(ref.group(1).decode() if ref else "?")
+    return cells

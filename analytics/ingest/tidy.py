@@ -121,10 +121,10 @@ def _numeric_columns(block: pd.DataFrame, names: tuple[str, ...], skip: set[int]
             continue
         column = block.iloc[:, pos]
         column = column[~blank_mask(column)].head(SAMPLE_ROWS)
+        if column.empty:  # an all-blank column (arrow's null type cannot be combined with booleans)
+            continue
         parsed = parse_numbers(column)
         filled = ~blank_mask(column)
-        if filled.sum() == 0:
-            continue
         ok = (parsed.values.notna() | parsed.marker.notna()) & filled
         if ok.sum() >= NUMERIC_SHARE * filled.sum() or (ok.sum() >= 2 and ok.sum() >= 0.5 * filled.sum()):
             out.append(pos)
