@@ -8,7 +8,7 @@ PORT ?= 8501
 # slower (bench/results_models.md).
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: run test test-fast lint bench samples install install-dev chromium clean
+.PHONY: run test test-fast lint bench samples install install-dev chromium office clean
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -31,10 +31,18 @@ chromium:
 		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+## LibreOffice (Writer, no GUI) and poppler render the Word pack to PDF and PNG in the slow export test.
+office:
+	@command -v soffice >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || { \
+		echo "Installing LibreOffice Writer (no GUI) and poppler-utils for the pack rendering test"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui poppler-utils >/dev/null; }
+
 run: install
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
-test: install-dev chromium
+test: install-dev chromium office
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
 

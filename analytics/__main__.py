@@ -13,7 +13,7 @@ from pathlib import Path
 from analytics.errors import AnalyticsError
 
 EXIT_BAD_INPUT = 2
-SMALL_COUNT_TOPICS = ("latest", "period_change", "year_change", "row")
+SUPPRESSION_THRESHOLDS = (5, 10)
 EPILOG = """examples:
   python -m analytics summary sample_data/reablement_weekly.xlsx
   python -m analytics summary sample_data/placements_monthly.xlsx --sheet "Care home population"
@@ -37,18 +37,21 @@ def _parser() -> argparse.ArgumentParser:
                     "with the measure or row it is about (e.g. 'Calls answered: ...').",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     report = commands.add_parser(
-        "report", help="write the commentary to a Word document (and the sentences to Excel)",
-        description="Write the scrutiny pack for FILE: the commentary as a Word document, and with --xlsx "
-                    "a workbook of the sentences and the numbers behind them.",
+        "report", help="write the scrutiny pack: a Word document, and with --xlsx an Excel workbook",
+        description="Write the scrutiny pack for FILE: a Word document with the KPI summary, a chart and "
+                    "commentary per measure (up to 12), the finance scorecard or benchmarking chart where the "
+                    "file has one, and a methods annex; with --xlsx, a workbook of the tidy data, model outputs, "
+                    "commentary and KPI summary (no formulas). Personal identifiers are left out.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     for sub in (summary, report):
         sub.add_argument("file", metavar="FILE", help="the spreadsheet or CSV file to read")
         sub.add_argument("--sheet", metavar="S", help="the sheet to read (default: the best table in the file)")
         sub.add_argument("--measure", metavar="M", help="describe only this measure (its name as in the file)")
     report.add_argument("--out", required=True, metavar="pack.docx", help="the Word document to write")
-    report.add_argument("--xlsx", metavar="results.xlsx", help="also write the sentences and numbers to Excel")
+    report.add_argument("--xlsx", metavar="results.xlsx", help="also write the Excel workbook")
     report.add_argument("--suppress", type=int, metavar="N", default=None,
-                        help="in the Excel output, hide counts below N (published statistics usually use 5)")
+                        help="small-number suppression: show counts from 1 to N-1 as '<N' (N is 5 or 10), hide "
+                             "figures derived from them and charts or sentences that would show them")
     return parser
 
 
@@ -63,38 +66,18 @@ def _sentences(args):
     return data, describe_dataset(data, measure=args.measure)
 
 
-def _safe_cell(value):
-    """Neutralise text a spreadsheet would run as a formula (DESIGN section 6)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+def write_report(data, out: str, *, xlsx: str | None = None, suppress: int | None = None,
+                 measure: str | None = None) -> str:
+    """Write the scrutiny pack (Word, and Excel with ``xlsx``) for one dataset; returns what was done, in words."""
+    from analytics import export, report
 
-
-def write_report(data, sentences, out: str, *, xlsx: str | None = None, suppress: int | None = None) -> None:
-    """Write the commentary to ``out`` (.docx) and optionally ``xlsx``; the Export issue replaces this."""
-    import docx
-    import pandas as pd
-
-    document = docx.Document()
-    document.add_heading(f"Commentary: {data.source.filename}", level=1)
-    if data.source.sheet:
-        document.add_paragraph(f"Sheet: {data.source.sheet}")
-    for sentence in sentences:
-        document.add_paragraph(sentence.text, style="List Bullet")
-    if data.warnings:
-        document.add_heading("Data notes", level=2)
-        for warning in data.warnings:
-            document.add_paragraph(warning, style="List Bullet")
-    document.save(out)
+    options = report.PackOptions(title=f"Performance report: {data.source.filename}", suppress=suppress,
+                                 measures=(measure,) if measure else None)
+    pack = report.build_pack({data.source.filename: data}, options)
+    Path(out).write_bytes(export.word_pack(pack))
     if xlsx:
-        rows = []
-        for s in sentences:
-            small = suppress is not None and s.topic in SMALL_COUNT_TOPICS
-            numbers = {k: ("suppressed" if small and k in ("value", "before", "after") and isinstance(v, float)
-                           and 0 < v < suppress else v) for k, v in s.numbers.items()}
-            rows.append({"subject": _safe_cell(s.subject), "topic": s.topic, "sentence": _safe_cell(s.text),
-                         "numbers": _safe_cell(", ".join(f"{k}={v}" for k, v in numbers.items()))})
-        pd.DataFrame(rows, columns=["subject", "topic", "sentence", "numbers"]).to_excel(xlsx, index=False)
+        Path(xlsx).write_bytes(export.excel_workbook(pack.data_sheets))
+    return f"Wrote {out}" + (f" and {xlsx}" if xlsx else "") + f": {len(pack.sections)} measure section(s)."
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,8 +88,9 @@ def main(argv: list[str] | None = None) -> int:
             for sentence in sentences:
                 print(sentence.text)
         else:
-            write_report(data, sentences, args.out, xlsx=args.xlsx, suppress=args.suppress)
-            print(f"Wrote {args.out}" + (f" and {args.xlsx}" if args.xlsx else ""))
+            if args.suppress not in (None, *SUPPRESSION_THRESHOLDS):
+                raise AnalyticsError(f"--suppress must be one of {', '.join(map(str, SUPPRESSION_THRESHOLDS))}.")
+            print(write_report(data, args.out, xlsx=args.xlsx, suppress=args.suppress, measure=args.measure))
     except AnalyticsError as error:
         print(error.user_message, file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 import vl_convert
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
@@ -58,6 +58,7 @@ MAX_FILE_STEM = 80
 # --- Word pack ----------------------------------------------------------------------------------------------
 PAGE_WIDTH, PAGE_HEIGHT = Cm(21.0), Cm(29.7)  # A4 portrait
 SIDE_MARGIN, TOP_MARGIN = Cm(2.5), Cm(2.0)
+PNG_WIDTH = 640  # CSS pixels for charts drawn to fit their container; 16 cm at scale 2 is ~200 dpi
 CHART_WIDTH = Cm(16.0)  # the text width between 2.5 cm margins
 HEADER_FILL = "D9D9D9"
 RAG_FILLS = {"Red": "FF7C80", "Amber": "FFC000", "Green": "92D050"}  # black text reads on all three
@@ -207,7 +208,10 @@ def chart_png(chart: alt.TopLevelMixin | dict, scale: float = DEFAULT_PNG_SCALE)
     ``allowed_base_urls=[]`` forbids every external request, so rendering never touches the network;
     number and date formats use the en-GB locale.
     """
-    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    spec = dict(chart if isinstance(chart, dict) else chart.to_dict())
+    if spec.get("width") == "container":  # no container off screen: draw at the pack's width, as Streamlit fits it
+        spec["width"] = PNG_WIDTH
+        spec["autosize"] = {"type": "fit", "contains": "padding"}
     return vl_convert.vegalite_to_png(spec, vl_version=_vega_lite_version(), scale=scale, allowed_base_urls=[],
                                       format_locale=CHART_LOCALE, time_format_locale=CHART_LOCALE)
 
@@ -417,6 +421,13 @@ def _page_setup(doc, pack: Pack) -> None:
     props.created = props.modified = stamp
 
 
+def _orient(doc, *, landscape: bool) -> None:
+    """Start a new page section in landscape or portrait A4, with the same margins and footer."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (PAGE_HEIGHT, PAGE_WIDTH) if landscape else (PAGE_WIDTH, PAGE_HEIGHT)
+
+
 def _cover(doc, pack: Pack) -> None:
     doc.add_paragraph(_clean(pack.title), style="Title")
     doc.add_paragraph(_clean(pack.council), style="Subtitle")
@@ -488,8 +499,10 @@ def word_pack(pack: Pack) -> bytes:
     _page_setup(doc, pack)
     _cover(doc, pack)
     if pack.kpi is not None and len(pack.kpi):
+        _orient(doc, landscape=True)  # nine columns of words need the width of a landscape page
         doc.add_heading("Summary of measures", level=1)
         _kpi_table(doc, pack.kpi)
+        _orient(doc, landscape=False)
     for section in pack.sections:
         _chart_section(doc, section)
     if pack.finance is not None and len(pack.finance):

@@ -168,12 +168,13 @@ def _tidy(datasets: Mapping[str, Dataset], threshold: int | None, keep: tuple[st
 
 
 def _period_covered(items: list[Analysed]) -> str:
+    """From the earliest period to the latest, each in the words of its own series' frequency."""
     if not items:
         return "not a time series"
-    start = min(i.result.series.index[0] for i in items)
-    end = max(i.result.series.index[-1] for i in items)
-    frequency = items[0].result.frequency
-    return f"{format_period(start, frequency)} to {format_period(end, frequency)}"
+    first = min(items, key=lambda i: i.result.series.index[0]).result
+    last = max(items, key=lambda i: i.result.series.index[-1]).result
+    return (f"{format_period(first.series.index[0], first.frequency)} to "
+            f"{format_period(last.series.index[-1], last.frequency)}")
 
 
 def methods(datasets: Mapping[str, Dataset], items: list[Analysed]) -> tuple[tuple[str, tuple[str, ...]], ...]:

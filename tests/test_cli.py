@@ -35,17 +35,27 @@ def test_summary_sheet_and_measure():
     assert all(line.startswith("People in residential care: ") for line in result.stdout.strip().splitlines())
 
 
-def test_report_writes_docx_and_xlsx(tmp_path):
+def test_report_writes_the_pack_docx_and_xlsx(tmp_path):
     out, xlsx = tmp_path / "pack.docx", tmp_path / "results.xlsx"
     result = run("report", str(SAMPLES / "reablement_weekly.xlsx"), "--out", str(out), "--xlsx", str(xlsx),
                  "--suppress", "5")
     assert result.returncode == 0, result.stderr
     import docx
-    import pandas as pd
+    import openpyxl
 
-    paragraphs = [p.text for p in docx.Document(str(out)).paragraphs]
-    assert any(p.startswith("Starts: ") for p in paragraphs)
-    assert list(pd.read_excel(xlsx, engine="openpyxl").columns) == ["subject", "topic", "sentence", "numbers"]
+    document = docx.Document(str(out))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert any(h.startswith("Starts: ") for h in headings)
+    assert len(document.inline_shapes) >= 1
+    assert any("suppress" in p.text.lower() for p in document.paragraphs)
+    book = openpyxl.load_workbook(xlsx)
+    assert {"KPI summary", "Commentary", "Tidy data"} <= set(book.sheetnames)
+
+
+def test_report_refuses_an_odd_suppression_threshold(tmp_path):
+    result = run("report", str(SAMPLES / "reablement_weekly.xlsx"), "--out", str(tmp_path / "p.docx"),
+                 "--suppress", "7")
+    assert result.returncode == 2 and "--suppress" in result.stderr and "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize("content", [os.urandom(4096), b""])
