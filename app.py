@@ -19,6 +19,7 @@ pages = [
     st.Page("pages/placements.py", title="Placements", icon=":material/home_work:"),
     st.Page("pages/finance.py", title="Finance", icon=":material/payments:"),
     st.Page("pages/benchmarking.py", title="Benchmarking", icon=":material/leaderboard:"),
+    st.Page("pages/report.py", title="Scrutiny pack", icon=":material/description:"),
 ]
 
 page = st.navigation(pages)

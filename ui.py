@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 import analytics
-from analytics import analysis, benchmark, charts, commentary, derive, topics
+from analytics import analysis, benchmark, charts, commentary, derive, report, topics
 from analytics.analysis import DEFAULT_WINDOWS
 from analytics.dataset import ADDITIVE_UNITS, Dataset
 from analytics.ingest import Options
@@ -394,3 +394,15 @@ def population_choice(name: str, data: Dataset, container, key: str) -> dict:
                                        *table.columns], key=key)
             return {} if band == "values as given" else {"population": table, "age_band": band}
     return {}
+
+
+def analysed_totals(datasets: dict[str, Dataset]) -> list:
+    """Every measure of every time series, analysed once per upload (cached), for the KPI summary and pack."""
+    items = []
+    for name, data in datasets.items():
+        if not topics.is_time_series(data):
+            continue
+        upload = registry()[name]
+        items += [report.Analysed(name, a, data) for a in analyse_upload(upload.data, upload.name, upload.options)
+                  if a.name in data.measures]
+    return items

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -231,3 +231,18 @@ def build_pack(datasets: Mapping[str, Dataset], options: PackOptions = PackOptio
         sources=tuple(datasets), data_sheets=sheets, suppression=threshold,
         suppressed_cells=kpi_suppressed + tidy_suppressed, identifiers_dropped=tuple(dict.fromkeys(dropped)),
     )
+
+
+def with_pngs(pack: export.Pack) -> export.Pack:
+    """The pack with every chart rendered to PNG once, for the Word file and the PNG downloads alike."""
+    def rendered(section: export.ChartSection | None) -> export.ChartSection | None:
+        if section is None or section.chart is None or section.png is not None:
+            return section
+        return replace(section, png=export.chart_png(section.chart))
+
+    return replace(pack, sections=tuple(rendered(s) for s in pack.sections), benchmark=rendered(pack.benchmark))
+
+
+def identifier_candidates(datasets: Mapping[str, Dataset]) -> list[str]:
+    """Columns of the tidy tables that look like personal identifiers (the user may keep them)."""
+    return list(dict.fromkeys(c for data in datasets.values() for c in export.identifier_columns(data.frame)))

@@ -166,3 +166,14 @@ def test_changing_a_control_reruns_quickly(app):
     start = time.perf_counter()
     at.toggle(key=f"{key}:trend").set_value(True).run()
     assert time.perf_counter() - start < 2.0  # generous for CI; bench/ui.py measures the 0.5 s target
+
+
+def test_report_page_builds_the_pack_in_memory(app):
+    at = open_page(app, "report")
+    at.selectbox(key="report:suppress").set_value(5).run()
+    at.button(key="report:build").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    word, workbook = at.session_state["report:files"][1:3]
+    assert word[:2] == b"PK" and workbook[:2] == b"PK"
+    downloads = [e for e in _elements(at) if getattr(e, "type", "") == "download_button"]
+    assert len(downloads) >= 3  # Word, Excel and at least one chart PNG
