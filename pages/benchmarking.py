@@ -26,8 +26,8 @@ except AnalysisError as exc:
 unit = "rate" if result.per_100k else info.unit
 said = commentary.describe_benchmark(result, measure, unit, peers.peer_group)
 left, right = st.columns([3, 2])
-left.altair_chart(charts.benchmark_chart(result.table, council=council, title=said[0].text if said else measure,
-                                         unit=unit), width="stretch")
+ui.draw(charts.benchmark_chart(result.table, council=council, title=said[0].text if said else measure, unit=unit),
+        container=left, alt=" ".join(s.text for s in said))
 with right:
     st.metric("Rank (1 = best)", f"{result.rank} of {result.n}" if result.rank else "not ranked")
     ui.sentences(said)

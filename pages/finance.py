@@ -30,7 +30,7 @@ with left:
 with right:
     st.subheader("Commentary")
     ui.sentences(commentary.describe_scorecard(result, previous=previous))
-st.altair_chart(charts.variance_chart(result.table, title=commentary.finance_headline(result)), width="stretch")
+ui.draw(charts.variance_chart(result.table, title=commentary.finance_headline(result)))
 with st.expander("Checks of the stated figures"):
     st.dataframe(result.checks, hide_index=True, width="stretch")
 for warning in result.warnings:

@@ -35,9 +35,8 @@ ui.trend_panel(data, measure, f"{key}:{population}", series=series, unit=unit, s
 
 if data.frequency in ("M", "W"):
     st.subheader("Financial year to date against last year")
-    st.altair_chart(charts.cumulative_ytd_chart(counts, title=f"{placements}: cumulative from April",
-                                                unit=data.measures[placements].unit),
-                    width="stretch")
+    ui.draw(charts.cumulative_ytd_chart(counts, title=f"{placements}: cumulative from April",
+                                                unit=data.measures[placements].unit))
 
 ui.other_sheet_measures(name, ("people_in_care", "weekly_cost"), key=f"placements:other:{name}")
 
