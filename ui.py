@@ -243,6 +243,15 @@ def analyse(series: pd.Series, **options):
     return analysis.analyse_series(series, **options)
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
+def trend_spec(series: pd.Series, *, name: str, frequency: str, unit: str, polarity: str, view: ChartView) -> dict:
+    """The trend chart's Vega-Lite spec, cached: on a page of several charts, a click redraws only its own."""
+    result = analyse(series, name=name, frequency=frequency, unit=unit, polarity=polarity, **view.analysis_options())
+    chart = charts.trend_chart(series, title=headline(result), unit=unit, frequency=frequency,
+                               **view.chart_layers(result))
+    return chart.to_dict(validate=False)
+
+
 def headline(result) -> str:
     return commentary.headline(result)
 
@@ -268,9 +277,8 @@ def trend_panel(data: Dataset, measure: str, key: str, *, series: pd.Series | No
         return
     said = commentary.describe_series(result)
     left, right = st.columns([3, 2])
-    draw(charts.trend_chart(series, title=headline(result), unit=unit, frequency=frequency,
-                                         **view.chart_layers(result)),
-         container=left, alt=" ".join(s.text for s in said))  # the commentary is the chart's text alternative
+    spec = trend_spec(series, name=measure, frequency=frequency, unit=unit, polarity=polarity, view=view)
+    left.vega_lite_chart(spec, width="stretch", alt=" ".join(s.text for s in said))  # commentary = text alternative
     with right:
         sentences(said)
     with st.expander("Statistics and data-quality notes"):
