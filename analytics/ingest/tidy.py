@@ -23,6 +23,7 @@ from analytics.ingest.tables import Table, filled_counts
 from analytics.periods import financial_year_in_text, gaps_and_duplicates, looks_like_period, parse_periods
 
 SAMPLE_ROWS = 500  # rows sampled to decide what a column holds, before the full column is read
+SAMPLE_SCAN_FACTOR = 4  # the sample is taken from the first SAMPLE_ROWS x 4 rows when they hold enough cells
 PERIOD_SHARE = 0.8  # share of a column's non-blank cells that must read as periods
 NUMERIC_SHARE = 0.8
 MIN_PERIODS_ACROSS = 3
@@ -69,16 +70,26 @@ def _exclusion(row: int, reason: str, detail: str = "", column: str = "") -> dic
     return {"row": row + 1, "column": column, "reason": reason, "detail": detail[:120]}
 
 
+def _filled_sample(column: pd.Series) -> pd.Series:
+    """The first SAMPLE_ROWS filled cells, looking at a head slice first (a 200,000-row column is not scanned
+    whole just to take a sample); the whole column only when the slice is all blank."""
+    head = column.head(SAMPLE_ROWS * SAMPLE_SCAN_FACTOR)
+    filled = head[~blank_mask(head)]
+    if filled.empty and len(column) > len(head):
+        filled = column[~blank_mask(column)]
+    return filled.head(SAMPLE_ROWS)
+
+
 def _period_candidates(block: pd.DataFrame, names: tuple[str, ...], fy_year: int | None) -> list[tuple[float, int]]:
     scored = []
     for pos, name in enumerate(names):
         column = block.iloc[:, pos]
-        filled = ~blank_mask(column)
-        if filled.sum() == 0:
+        sample = _filled_sample(column)
+        if sample.empty:
             continue
         if column.dtype.kind in "fiu" and not PERIOD_NAME.search(name):
             continue  # plain numbers are only dates (Excel serials) when the header says so
-        parsed = parse_periods(column[filled].head(SAMPLE_ROWS), header=name, fy_year=fy_year)
+        parsed = parse_periods(sample, header=name, fy_year=fy_year)
         share = float(parsed.periods.notna().mean())
         if share >= 0.5:
             scored.append((share + (0.2 if PERIOD_NAME.search(name) else 0.0), pos))
@@ -119,8 +130,7 @@ def _numeric_columns(block: pd.DataFrame, names: tuple[str, ...], skip: set[int]
     for pos in range(len(names)):
         if pos in skip:
             continue
-        column = block.iloc[:, pos]
-        column = column[~blank_mask(column)].head(SAMPLE_ROWS)
+        column = _filled_sample(block.iloc[:, pos])
         if column.empty:  # an all-blank column (arrow's null type cannot be combined with booleans)
             continue
         parsed = parse_numbers(column)
