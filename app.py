@@ -6,6 +6,7 @@ import streamlit as st
 
 import ui
 from analytics.ingest.guard import MAX_FILE_BYTES
+from analytics.ingest.sandbox import TIME_LIMIT_SECONDS
 
 st.set_page_config(page_title="ASC Performance Explorer", page_icon=":bar_chart:", layout="wide")
 
@@ -30,13 +31,16 @@ with st.sidebar:
         "Upload spreadsheets or CSV extracts",
         type=["xlsx", "xlsm", "xls", "ods", "csv", "txt"],
         accept_multiple_files=True,
-        help=f"Up to {MAX_FILE_BYTES // 1024**2} MB each. Files stay in this browser session's memory only.",
+        help=f"Up to {MAX_FILE_BYTES // 1024**2} MB each; each file gets up to {TIME_LIMIT_SECONDS:.0f} s to be read. "
+             "Files stay in this browser session's memory only.",
     )
     for file in files or []:
         if file.name not in ui.registry():
             ui.add_upload(file.name, file.getvalue())
     if st.button("Load sample data", help="Example extracts shaped like real council reports"):
         ui.load_samples()
-    st.caption("Your data stays in this browser session and is not saved.")
+    st.caption(f"Your data stays in this browser session and is not saved. Files up to "
+               f"{MAX_FILE_BYTES // 1024**2} MB; each is read within {TIME_LIMIT_SECONDS:.0f} s "
+               "or refused with a reason.")
 
 page.run()

@@ -15,6 +15,7 @@ PER_POPULATION = 100_000
 AGE_BANDS = ("18-64", "65+")
 QUARTILES = 4
 RANK_TIES = "min"  # competition ranking: tied councils share the best rank (1, 2, 2, 4)
+QUARTILE_NAMES = {1: "top", 2: "second", 3: "third", 4: "bottom"}
 _ORDINAL_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
 
 
@@ -77,6 +78,9 @@ def _ranks(values: pd.Series, polarity: str) -> pd.Series:
 
 
 def _quartiles(ranks: pd.Series, n: int) -> pd.Series:
+    """Quartile of each rank; none with fewer than four councils (two peers have no 'third quartile')."""
+    if n < QUARTILES:
+        return pd.Series(pd.NA, index=ranks.index, dtype="Int64")
     return ranks.map(lambda r: pd.NA if pd.isna(r) else QUARTILES * (int(r) - 1) // n + 1).astype("Int64")
 
 
@@ -153,7 +157,8 @@ def _result(table, n, median, mean, polarity, per_100k, council, warns) -> Bench
         if pd.isna(row["value"]):
             warns.append(f"'{council}' has no value, so it is not ranked.")
         else:
-            value, rank, quartile = float(row["value"]), int(row["rank"]), int(row["quartile"])
+            value, rank = float(row["value"]), int(row["rank"])
+            quartile = None if pd.isna(row["quartile"]) else int(row["quartile"])
             distance = value - median
             pct = distance / abs(median) * 100 if median != 0 else None
             words = _words(council, value, rank, n, quartile, median)
@@ -161,13 +166,12 @@ def _result(table, n, median, mean, polarity, per_100k, council, warns) -> Bench
                            distance, pct, words, tuple(warns))
 
 
-def _words(council: str, value: float, rank: int, n: int, quartile: int, median: float) -> str:
+def _words(council: str, value: float, rank: int, n: int, quartile: int | None, median: float) -> str:
     side = "above" if value > median else "below" if value < median else "at"
     gap = format_number(abs(value - median))
     where = "at the peer median" if side == "at" else f"{gap} {side} the peer median"
-    quarter = {1: "top", 2: "second", 3: "third", 4: "bottom"}[quartile]
-    return (f"{council} ranks {ordinal(rank)} of {n} ({quarter} quartile), {where} of "
-            f"{format_number(median)}")
+    quarter = f" ({QUARTILE_NAMES[quartile]} quartile)" if quartile is not None else ""
+    return f"{council} ranks {ordinal(rank)} of {n}{quarter}, {where} of {format_number(median)}"
 
 
 # --- reading a benchmarking sheet ----------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import pandas as pd
 from analytics import benchmark as benchmark_module
 from analytics import catalogue, compare, finance
 from analytics.analysis import SeriesAnalysis, analyse_dataset
-from analytics.benchmark import BenchmarkResult, ordinal
+from analytics.benchmark import QUARTILE_NAMES, BenchmarkResult, ordinal
 from analytics.compare import Change, format_number, round_half_away
 from analytics.dataset import Dataset
 from analytics.errors import AnalysisError
@@ -36,7 +36,6 @@ SMALL_SLOPE = 0.5  # slopes smaller than this a day, week or month are given a y
 SMALL_SLOPE_PER_YEAR = ("D", "W", "M")
 MODEL_NAMES = {"ANN": "simple exponential smoothing", "AAdN": "damped trend", "ANA": "seasonal",
                "AAdA": "damped trend with seasonality"}
-QUARTILE_WORDS = {1: "top", 2: "second", 3: "third", 4: "bottom"}
 # The warnings that become caveat sentences: short series, small counts, missing or suppressed values,
 # gaps, trial limits, comparisons that are not like for like.
 CAVEAT_PREFIXES = ("Short series", "Small numbers", "No value yet", "Not like for like", "The first period (",
@@ -128,7 +127,11 @@ def _plural(n: int, noun: str) -> str:
 
 
 def _polarity_word(change: Change, polarity: str) -> str:
-    """' (improved)' or ' (worsened)' for a known polarity; nothing for neutral measures or no change."""
+    """' (improved)' or ' (worsened)' for a known polarity; nothing for neutral measures, no change, or a change
+    that rounds to under 1% (or 0 percentage points): calling that better or worse would overstate it."""
+    if change.words.startswith(("up less than", "down less than", "no change")) or change.words.startswith(
+            ("up 0 percentage", "down 0 percentage")):
+        return ""
     direction = compare.direction_of_travel(change.before, change.after, polarity)
     return {"better": " (improved)", "worse": " (worsened)"}.get(direction or "", "")
 
@@ -322,6 +325,9 @@ def _spc_sentences(a: SeriesAnalysis, noun: str) -> list[Sentence]:
                                     f"(the process limits are {limits})",
                  "inconsistent": f"hit and miss against the target of {target}: it lies within the process "
                                  f"limits of {limits}"}[s.assurance]
+        if s.variation not in (None, "common_cause") and s.assurance != "inconsistent":
+            words += ("; but the latest values already show special cause variation, so the process may have "
+                      "changed: consider recalculating the limits from the change")
         out.append(Sentence(f"{a.name}: {words}{trial}", "spc", a.name,
                             {"target": s.target, "lower_limit": lpl, "upper_limit": upl, "assurance": s.assurance}))
     return out
@@ -374,9 +380,12 @@ def _seasonal_sentence(a: SeriesAnalysis) -> Sentence | None:
         numbers["cycles"] = cycles
         return Sentence(f"{a.name}: only {cycles} full years of data, too few to say how strong any seasonal "
                         "pattern is", "seasonal", a.name, numbers)
-    if s.strength < MODERATE_SEASONALITY:
-        return Sentence(f"{a.name}: little seasonal pattern (strength {s.strength:.2f} on a scale of 0 to 1)",
-                        "seasonal", a.name, numbers)
+    if math.isfinite(s.p_value):
+        numbers["p_value"] = s.p_value
+    if s.strength < MODERATE_SEASONALITY or not s.p_value < SIGNIFICANCE_LEVEL:
+        why = (f"{_p_text(s.p_value)}" if math.isfinite(s.p_value) and s.p_value >= SIGNIFICANCE_LEVEL
+               else f"strength {s.strength:.2f} on a scale of 0 to 1")
+        return Sentence(f"{a.name}: no clear seasonal pattern ({why})", "seasonal", a.name, numbers)
     strength = "strong" if s.strength >= STRONG_SEASONALITY else "moderate"
     high, low = s.profile.idxmax(), s.profile.idxmin()
     numbers |= {"highest": _profile_name(high, s.frequency), "lowest": _profile_name(low, s.frequency)}
@@ -500,8 +509,8 @@ def describe_benchmark(result: BenchmarkResult, measure: str, unit: str, peer_gr
         if result.polarity == "neutral":
             place = f"{result.council} has the {ordinal(result.rank)} highest value of {result.n} {peers}"
         else:
-            place = (f"{result.council} ranks {ordinal(result.rank)} of {result.n} {peers} "
-                     f"({QUARTILE_WORDS[result.quartile]} quartile)")
+            quarter = f" ({QUARTILE_NAMES[result.quartile]} quartile)" if result.quartile is not None else ""
+            place = f"{result.council} ranks {ordinal(result.rank)} of {result.n} {peers}{quarter}"
         out.append(Sentence(f"{measure}: {place}: {value} against a peer median of {median}", "benchmark",
                             measure, numbers))
     out.extend(Sentence(f"{measure}: caveat: {_first_lower(w)}", "caveat", measure, {})

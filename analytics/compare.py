@@ -282,8 +282,10 @@ def year_to_date(series: pd.Series, frequency: str, unit: str = "count") -> Chan
 
     Notes
     -----
-    This year: periods from 1 April to the latest. Last year: from the previous 1 April to the
-    latest minus a year (minus 364 days for weeks and days, so weekdays line up).
+    This year: periods from 1 April to the latest. Last year: for months and quarters, from the previous
+    1 April to the latest minus a year; for weeks and days, this year's window moved back 364 days, so
+    both windows hold the same number of periods and weekdays line up (weeks starting on a Saturday would
+    otherwise give one year an extra week from cutting both at 1 April).
     """
     check_frequency(frequency)
     if frequency == "FY":
@@ -291,10 +293,14 @@ def year_to_date(series: pd.Series, frequency: str, unit: str = "count") -> Chan
     values = _dated(series)
     latest = values.index[-1]
     start = financial_year_start(latest)
-    cutoff = latest - (pd.DateOffset(days=364) if frequency in ("W", "D") else pd.DateOffset(years=1))
-    previous_start = start - pd.DateOffset(years=1)
     current = values[(values.index >= start) & (values.index <= latest)]
-    previous = values[(values.index >= previous_start) & (values.index <= cutoff)]
+    previous_start = start - pd.DateOffset(years=1)
+    if frequency in ("W", "D"):
+        back = pd.Timedelta(days=364)
+        first = current.index[0] - back
+        previous = values[(values.index >= first) & (values.index <= latest - back)]
+    else:
+        previous = values[(values.index >= previous_start) & (values.index <= latest - pd.DateOffset(years=1))]
     if previous.empty:
         raise AnalysisError(f"No data for last year to date ({period_label(previous_start, 'FY')}).")
     labels = (f"{period_label(previous_start, 'FY')} to {period_label(previous.index[-1], frequency)}",

