@@ -439,7 +439,10 @@ def describe_two_periods(frame: pd.DataFrame, label_column: str, before_column: 
 
 def _finance_line(row, previous: str) -> str:
     budget, forecast_value = float(row["budget"]), float(row["forecast"])
-    if row["kind"] == "income":
+    if row["kind"] == "net":
+        head = (f"forecast net outturn {format_millions(forecast_value)} against a net budget of "
+                f"{format_millions(budget)}")
+    elif row["kind"] == "income":
         head = (f"forecast income of {format_millions(-forecast_value)} against budgeted income of "
                 f"{format_millions(-budget)}")
     else:

@@ -101,6 +101,17 @@ def _members(lines: pd.Series, parents: pd.Series, is_total: np.ndarray, total_n
     return inside
 
 
+def _kinds(lines: pd.Series, parents: pd.Series, is_total: np.ndarray, signed: pd.Series) -> list[str]:
+    """'income' (negative budget) or 'expenditure' per line; a total over both is 'net' (a net figure is
+    neither the income nor the spending of its lines)."""
+    line_kind = np.where(signed < 0, "income", "expenditure")
+    kinds = []
+    for i, line in enumerate(lines):
+        inside = set(line_kind[_members(lines, parents, is_total, line)]) if is_total[i] else set()
+        kinds.append("net" if len(inside) > 1 else str(line_kind[i]))
+    return kinds
+
+
 def _fa(variance: float) -> str | None:
     if not math.isfinite(variance):
         return None
@@ -192,7 +203,7 @@ def scorecard(frame: pd.DataFrame, *, columns: dict[str, str] | None = None,
         "line": lines,
         "parent": parents,
         "is_total": is_total,
-        "kind": np.where(budget.fillna(forecast) < 0, "income", "expenditure"),
+        "kind": _kinds(lines, parents, is_total, budget.fillna(forecast)),
         "budget": budget,
         "forecast": forecast,
         "variance": variance,

@@ -146,3 +146,10 @@ def test_totals_found_by_name_when_not_flagged():
 def test_rounding_unit_inference():
     assert finance.infer_rounding_unit([1.5, 2.25, 3]) == pytest.approx(0.01)
     assert finance.infer_rounding_unit([100, 200]) == 1.0
+
+
+def test_a_total_over_income_and_spending_is_net():
+    frame = pd.DataFrame({"line": ["Care", "Contributions", "Total Area"], "parent": ["Area", "Area", None],
+                          "budget": [10.0, -4.0, 6.0], "forecast": [11.0, -5.0, 6.0]})
+    result = finance.scorecard(frame)
+    assert result.table["kind"].tolist() == ["expenditure", "income", "net"]
