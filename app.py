@@ -31,14 +31,18 @@ with st.sidebar:
         "Upload spreadsheets or CSV extracts",
         type=["xlsx", "xlsm", "xls", "ods", "csv", "txt"],
         accept_multiple_files=True,
+        key=f"uploader:{st.session_state.get('uploader_round', 0)}",
         help=f"Up to {MAX_FILE_BYTES // 1024**2} MB each; each file gets up to {TIME_LIMIT_SECONDS:.0f} s to be read. "
              "Files stay in this browser session's memory only.",
     )
-    for file in files or []:
-        if file.name not in ui.registry():
-            ui.add_upload(file.name, file.getvalue())
-    if st.button("Load sample data", help="Example extracts shaped like real council reports"):
+    ui.sync_uploads(files)
+    left, right = st.columns(2)
+    if left.button("Load sample data", help="Example extracts shaped like real council reports"):
         ui.load_samples()
+    if right.button("Remove all data", help="Forget every file in this session", disabled=not ui.registry()):
+        ui.clear()
+        st.session_state["uploader_round"] = st.session_state.get("uploader_round", 0) + 1
+        st.rerun()
     st.caption(f"Your data stays in this browser session and is not saved. Files up to "
                f"{MAX_FILE_BYTES // 1024**2} MB; each is read within {TIME_LIMIT_SECONDS:.0f} s "
                "or refused with a reason.")

@@ -35,6 +35,7 @@ class Upload:
     name: str
     data: bytes
     options: Options = Options()
+    uploaded: bool = True  # False for the samples, which stay when the uploader is emptied
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -50,8 +51,25 @@ def registry() -> dict[str, Upload]:
     return st.session_state[REGISTRY_KEY]
 
 
-def add_upload(name: str, data: bytes) -> None:
-    registry()[name] = Upload(name=name, data=data)
+def add_upload(name: str, data: bytes, *, uploaded: bool = True) -> None:
+    registry()[name] = Upload(name=name, data=data, uploaded=uploaded)
+
+
+def sync_uploads(files) -> None:
+    """Make the registry follow the uploader: new or changed files in, files removed with their x out."""
+    current = {file.name: file for file in files or []}
+    for name, upload in list(registry().items()):
+        if upload.uploaded and name not in current:
+            del registry()[name]
+    for name, file in current.items():
+        held = registry().get(name)
+        if held is None or held.data != file.getvalue():
+            add_upload(name, file.getvalue())
+
+
+def clear() -> None:
+    """Forget every file of this session (the uploader is reset by the caller)."""
+    registry().clear()
 
 
 def set_options(name: str, options: Options) -> None:
@@ -64,7 +82,7 @@ def sample_files() -> list[Path]:
 
 def load_samples() -> None:
     for path in sample_files():
-        add_upload(path.name, path.read_bytes())
+        add_upload(path.name, path.read_bytes(), uploaded=False)
 
 
 def dataset(name: str) -> Dataset | None:
@@ -102,7 +120,7 @@ def needs(topic: Topic) -> None:
             f"or load the sample extract **{topic.sample}** to see how the page works.", icon=":material/info:")
     if st.button(f"Load sample: {topic.sample}", key=f"sample:{topic.key}"):
         path = SAMPLE_DIR / topic.sample
-        add_upload(path.name, path.read_bytes())
+        add_upload(path.name, path.read_bytes(), uploaded=False)
         st.rerun()
     st.stop()
 

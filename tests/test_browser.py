@@ -102,3 +102,13 @@ def test_sample_button_and_every_page(page):
         _settled(page)
         page.screenshot(path=str(ARTEFACTS / f"page_{name.lower().replace(' ', '_')}.png"), full_page=True)
         _no_exception(page)
+
+
+def test_removing_an_upload_removes_its_data(page):
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+        str(ROOT / "sample_data" / "dols_weekly.csv"))
+    page.get_by_text("dols_weekly.csv: timeseries").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Remove dols_weekly.csv").click()
+    _settled(page)
+    page.get_by_text("No data loaded yet.").wait_for(timeout=30_000)
+    assert page.get_by_text("dols_weekly.csv: timeseries").count() == 0
