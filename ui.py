@@ -231,7 +231,7 @@ def chart_controls(frequency: str, series: pd.Series, key: str, *, spc: bool = F
     show = {name: toggles[i].toggle(label, value=default, key=f"{key}:{name}") for i, (name, label, default) in
             enumerate([("moving_average", "Moving average", True), ("trend", "Trend line", True),
                        ("spc", "SPC limits", spc), ("forecast", "Forecast", False),
-                       ("seasonal", "Seasonally adjusted", False), ("last_year", "Same period last year", False)])}
+                       ("seasonal", "Seasonal adj.", False), ("last_year", "Last year", False)])}
     with st.expander("Settings: window, target, forecast horizon, SPC rebase and baseline"):
         cols = st.columns(4)
         window = cols[0].number_input("Moving average window (periods)", 2, 52,
@@ -262,10 +262,11 @@ def analyse(series: pd.Series, **options):
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def trend_spec(series: pd.Series, *, name: str, frequency: str, unit: str, polarity: str, view: ChartView) -> dict:
+def trend_spec(series: pd.Series, *, name: str, frequency: str, unit: str, polarity: str, view: ChartView,
+               axis_title: str | None = None) -> dict:
     """The trend chart's Vega-Lite spec, cached: on a page of several charts, a click redraws only its own."""
     result = analyse(series, name=name, frequency=frequency, unit=unit, polarity=polarity, **view.analysis_options())
-    chart = charts.trend_chart(series, title=headline(result), unit=unit, frequency=frequency,
+    chart = charts.trend_chart(series, title=headline(result), unit=axis_title or unit, frequency=frequency,
                                **view.chart_layers(result))
     return chart.to_dict(validate=False)
 
@@ -276,8 +277,9 @@ def headline(result) -> str:
 
 def trend_panel(data: Dataset, measure: str, key: str, *, series: pd.Series | None = None, unit: str | None = None,
                 polarity: str | None = None, spc: bool = False, filters: dict[str, str] | None = None,
-                frequency: str | None = None) -> None:
-    """Controls, chart, commentary and warnings for one series: the building block of every topic page."""
+                frequency: str | None = None, axis_title: str | None = None) -> None:
+    """Controls, chart, commentary and warnings for one series: the building block of every topic page.
+    ``axis_title`` names the y-axis when the unit's own title would mislead (contacts per 100 calls)."""
     frequency = frequency or data.frequency
     info = data.measures.get(measure)
     unit = unit or (info.unit if info else "count")
@@ -295,8 +297,9 @@ def trend_panel(data: Dataset, measure: str, key: str, *, series: pd.Series | No
         return
     said = commentary.describe_series(result)
     left, right = st.columns([3, 2])
-    spec = trend_spec(series, name=measure, frequency=frequency, unit=unit, polarity=polarity, view=view)
-    left.vega_lite_chart(spec, width="stretch", alt=" ".join(s.text for s in said))  # commentary = text alternative
+    spec = trend_spec(series, name=measure, frequency=frequency, unit=unit, polarity=polarity, view=view,
+                      axis_title=axis_title)
+    draw_spec(spec, container=left, alt=" ".join(s.text for s in said))  # the commentary is the text alternative
     with right:
         sentences(said)
     with st.expander("Statistics and data-quality notes"):
@@ -368,7 +371,9 @@ def analyse_upload(data: bytes, filename: str, options: Options) -> list:
     return analysis.analyse_dataset(load_cached(data, filename, options))
 
 
-KPI_ORDER = ("measure", "sparkline", "period", "value", "target", "rag", "vs_last_period", "vs_last_year", "trend",
+FINANCE_COLUMNS = {column: st.column_config.NumberColumn(column, format="%.2f")
+                   for column in ("Budget £m", "Forecast £m", "Variance £m")}
+KPI_ORDER = ("measure", "sparkline", "period", "latest", "target", "rag", "vs_last_period", "vs_last_year", "trend",
              "variation", "assurance", "unit", "dataset")
 KPI_COLUMNS = {
     "measure": st.column_config.TextColumn("Measure", pinned=True),
@@ -377,7 +382,7 @@ KPI_COLUMNS = {
     "variation": st.column_config.TextColumn("SPC variation", width="medium"),
     "assurance": st.column_config.TextColumn("SPC assurance"),
     "sparkline": st.column_config.LineChartColumn("Last 26 periods", width="small"),
-    "value": st.column_config.NumberColumn("Latest", format="localized"),
+    "latest": st.column_config.TextColumn("Latest"),
     "target": st.column_config.NumberColumn("Target", format="localized"),
     "rag": st.column_config.TextColumn("RAG"),
     "vs_last_period": st.column_config.TextColumn("vs last period"),
@@ -397,7 +402,9 @@ def kpi_table(datasets: dict[str, Dataset], *, totals_only: bool) -> tuple[pd.Da
             continue
         if totals_only:
             analyses = [a for a in analyses if a.name in data.measures]
-        frames.append(analysis.kpi_summary(analyses).assign(dataset=name))
+        kpi = analysis.kpi_summary(analyses)
+        frames.append(kpi.assign(dataset=name, latest=[commentary.format_value(v, u) if pd.notna(v) else ""
+                                                       for v, u in zip(kpi["value"], kpi["unit"], strict=True)]))
     if not frames:
         return pd.DataFrame(), problems
     return analysis.kpi_display(pd.concat(frames, ignore_index=True)), problems
@@ -436,4 +443,12 @@ def analysed_totals(datasets: dict[str, Dataset]) -> list:
 def draw(chart, *, container=None, alt: str | None = None) -> None:
     """Show an Altair chart. The builders' specs are schema-checked in tests/test_charts.py, so the page skips
     Altair's validation on every rerun (a third of the drawing time)."""
-    (container or st).vega_lite_chart(chart.to_dict(validate=False), width="stretch", alt=alt)
+    draw_spec(chart.to_dict(validate=False), container=container, alt=alt)
+
+
+def draw_spec(spec: dict, *, container=None, alt: str | None = None) -> None:
+    """Show a Vega-Lite spec; a given ``alt`` text replaces the spec's own description (Streamlit logs a
+    warning when both are set)."""
+    if alt:
+        spec = {k: v for k, v in spec.items() if k != "description"}
+    (container or st).vega_lite_chart(spec, width="stretch", alt=alt)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from analytics import compare, forecast, spc, trend
 from analytics import seasonal as seasonal_module
+from analytics.catalogue import describe
 from analytics.compare import Change, TargetResult
 from analytics.dataset import Dataset, sum_by_period
 from analytics.errors import AnalysisError
@@ -284,7 +285,7 @@ def analyse_series(series: pd.Series, *, name: str, frequency: str, unit: str = 
                          f"{int(observed.notna().sum())}.")
     period_change = _period_change(observed, frequency, unit, warns) if len(observed) else None
     year_change = _year_change(observed, frequency, unit, warns) if len(observed) else None
-    cumulative = unit in compare.SUMMED_UNITS if cumulative is None else cumulative
+    cumulative = is_cumulative(name, unit) if cumulative is None else cumulative
     ytd = _ytd(observed, frequency, unit, warns) if cumulative else None
     baseline_change, bounds = _baseline_change(values, average, baseline, baseline_points, frequency, unit, warns)
     target_result = None
@@ -348,6 +349,13 @@ def measure_series(data: Dataset, measure: str, **filters: str) -> tuple[pd.Seri
     return replace(data, frame=frame).series(measure, **filters), warns
 
 
+def is_cumulative(name: str, unit: str, known_as: str | None = None) -> bool:
+    """Whether a year-to-date total means something: counts and money, but not levels (a waiting list, people
+    in care) or averages (average weekly cost), whose sum over a year is meaningless."""
+    key = known_as if known_as is not None else describe(name).known_as
+    return unit in compare.SUMMED_UNITS and key not in NOT_CUMULATIVE and not NOT_CUMULATIVE_NAME.search(name)
+
+
 def _with_warnings(analysis: SeriesAnalysis, warns: list[str]) -> SeriesAnalysis:
     return replace(analysis, warnings=tuple(dict.fromkeys([*warns, *analysis.warnings]))) if warns else analysis
 
@@ -390,8 +398,7 @@ def analyse_dataset(data: Dataset, *, targets: dict[str, float] | None = None, h
         if rows.empty:
             continue
         target = (targets or {}).get(measure, _latest_target(rows))
-        additive = (info.unit in compare.SUMMED_UNITS and info.known_as not in NOT_CUMULATIVE
-                    and not NOT_CUMULATIVE_NAME.search(measure))
+        additive = is_cumulative(measure, info.unit, info.known_as)
         options = {"frequency": data.frequency, "unit": info.unit, "polarity": info.polarity,
                    "horizon": horizon, "baseline": baseline, "cumulative": additive}
         dimensions = [d for d in data.dimensions if d in rows.columns]
@@ -441,7 +448,7 @@ def kpi_summary(analyses: list[SeriesAnalysis]) -> pd.DataFrame:
             "variation": a.spc.variation if a.spc else None,
             "assurance": a.spc.assurance if a.spc else None,
             "trend": a.trend.direction if a.trend else None,
-            "sparkline": [float(v) for v in observed.iloc[-SPARKLINE_POINTS:]],
+            "sparkline": [float(v) for v in observed.iloc[-SPARKLINE_POINTS:].dropna()],  # a gap breaks the cell
             "warnings": len(a.warnings),
         })
     columns = ["measure", "period", "value", "unit", "target", "rag", "vs_last_period", "vs_last_year",

@@ -241,7 +241,7 @@ def _weekly_means(values: pd.Series) -> pd.Series:
 _POINT_WORD_TYPES = {words: point_type for point_type, words in POINT_TYPE_WORDS.items()}
 _BANDS = (TREND_BAND, FORECAST_80, FORECAST_95)
 LEGEND = alt.Legend(orient="bottom", title=None, symbolStrokeWidth=2, symbolSize=150, symbolOpacity=1, labelLimit=260,
-                    columns=4)
+                    columns=3)  # four columns overflowed a half-width chart and clipped the last names
 
 
 def _legend_style(label: str) -> tuple[str, list[int], str]:

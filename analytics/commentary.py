@@ -159,6 +159,11 @@ def _first_lower(text: str) -> str:
 
 # --- time series --------------------------------------------------------------------------------------------
 
+def is_caveat(warning: str) -> bool:
+    """Whether a warning becomes a caveat sentence of the commentary (the rest are data-quality notes)."""
+    return warning.startswith(CAVEAT_PREFIXES) or bool(CAVEAT_PATTERNS.search(warning))
+
+
 def describe_series(a: SeriesAnalysis) -> list[Sentence]:
     """Sentences for one analysed series, in a fixed order: latest value, changes, baseline, trend, SPC,
     target, seasonality, forecast, caveats."""
@@ -195,7 +200,7 @@ def describe_series(a: SeriesAnalysis) -> list[Sentence]:
     if a.forecast is not None:
         out.append(_forecast_sentence(a))
     out.extend(Sentence(f"{a.name}: caveat: {_first_lower(w)}", "caveat", a.name, {})
-               for w in a.warnings if w.startswith(CAVEAT_PREFIXES) or CAVEAT_PATTERNS.search(w))
+               for w in a.warnings if is_caveat(w))
     return out
 
 
@@ -307,8 +312,13 @@ def _spc_sentences(a: SeriesAnalysis, noun: str) -> list[Sentence]:
                 "use a run chart instead")
         return [Sentence(text, "spc", a.name, numbers)]
     if s.variation in (None, "common_cause"):
-        text = (f"{a.name}: common cause variation: no signal (average {format_value(mean, a.unit)}, process limits "
-                f"{format_value(lpl, a.unit)} to {format_value(upl, a.unit)}){trial}{rebased}")
+        earlier = int(s.table.loc[s.table["group"] == s.table["group"].iloc[-1], "special_cause"].sum())
+        before = (f"; {_plural(earlier, 'earlier point')} showed special cause variation (marked on the chart)"
+                  if earlier else "")
+        numbers["earlier_special_cause_points"] = earlier
+        text = (f"{a.name}: common cause variation at the latest point: no signal (average "
+                f"{format_value(mean, a.unit)}, process limits {format_value(lpl, a.unit)} to "
+                f"{format_value(upl, a.unit)}){before}{trial}{rebased}")
     else:
         kind = s.variation.split("_")[0]
         label = {"improvement": "special cause variation, improvement",

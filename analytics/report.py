@@ -19,6 +19,10 @@ from analytics.errors import AnalysisError
 from analytics.periods import format_period
 from analytics.spc import LIMIT_FACTOR, RUN_LENGTH, SCREEN_FACTOR, TREND_LENGTH, TRIAL_LIMITS_BELOW
 
+KPI_SHEET_HEADINGS = {"measure": "Measure", "period": "Latest period", "value": "Latest value", "unit": "Unit",
+                      "target": "Target", "rag": "RAG", "vs_last_period": "vs last period",
+                      "vs_last_year": "vs last year", "variation": "SPC variation", "assurance": "SPC assurance",
+                      "trend": "Trend (5% level)", "warnings": "Data notes", "dataset": "Dataset"}
 MAX_SECTIONS = 12  # a committee paper, not an appendix of every series
 COUNT_NUMBERS = ("value", "before", "after")  # the Sentence.numbers keys that hold counts of a count measure
 
@@ -77,7 +81,7 @@ def _sentences(a: SeriesAnalysis, threshold: int | None) -> tuple[str, ...]:
 def _section(item: Analysed, threshold: int | None) -> export.ChartSection:
     a = item.result
     title = commentary.headline(a)
-    notes = [f"Source: {item.dataset}."] + list(a.warnings)
+    notes = [f"Source: {item.dataset}."] + [w for w in a.warnings if not commentary.is_caveat(w)]
     chart = None
     if _has_small_counts(a, threshold):
         notes.insert(0, f"Chart left out: it would show counts under {threshold}.")
@@ -129,7 +133,7 @@ def _benchmark(datasets: Mapping[str, Dataset], options: PackOptions) -> export.
             return None
         said = commentary.describe_benchmark(result, measure, info.unit, peers.peer_group)
         title = said[0].text if said else measure
-        return export.ChartSection(title=title, sentences=tuple(s.text for s in said), notes=result.warnings,
+        return export.ChartSection(title=title, sentences=tuple(s.text for s in said[1:]), notes=result.warnings,
                                    chart=charts.benchmark_chart(result.table, council=council or "", title=title,
                                                                 unit=info.unit))
     return None
@@ -177,12 +181,29 @@ def _period_covered(items: list[Analysed]) -> str:
             f"{format_period(last.series.index[-1], last.frequency)}")
 
 
+def sources(datasets: Mapping[str, Dataset]) -> tuple[str, ...]:
+    """One line per file: where the table was, how it was read, and the ledger of rows used and excluded."""
+    return tuple(f"{name}: sheet '{d.source.sheet or 'CSV'}', header row(s) "
+                 f"{', '.join(map(str, d.source.header_rows)) or 'none'}, {d.source.layout} layout. "
+                 f"{d.ledger.summary()}" for name, d in datasets.items())
+
+
+def default_measures(items: list[Analysed]) -> tuple[str, ...]:
+    """Up to MAX_SECTIONS measures taken in turn from each dataset, so no file is left out by the cap."""
+    by_dataset: dict[str, list[str]] = {}
+    for item in items:
+        by_dataset.setdefault(item.dataset, []).append(item.result.name)
+    chosen: list[str] = []
+    while len(chosen) < MAX_SECTIONS and any(by_dataset.values()):
+        for names in by_dataset.values():
+            if names and len(chosen) < MAX_SECTIONS:
+                chosen.append(names.pop(0))
+    return tuple(chosen)
+
+
 def methods(datasets: Mapping[str, Dataset], items: list[Analysed]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The methods annex: how each number was made, and where the data came from."""
     windows = sorted({f"{i.result.window}-period" for i in items})
-    sources = tuple(f"{name}: sheet '{d.source.sheet or 'CSV'}', header row(s) "
-                    f"{', '.join(map(str, d.source.header_rows)) or 'none'}, {d.source.layout} layout. "
-                    f"{d.ledger.summary()}" for name, d in datasets.items())
     return (
         ("Moving averages", (f"Trailing moving averages ({', '.join(windows) or 'none'}): the mean of the latest "
                              "n periods, shown from the n-th period on.",)),
@@ -200,7 +221,6 @@ def methods(datasets: Mapping[str, Dataset], items: list[Analysed]) -> tuple[tup
         ("Comparisons", ("Changes are whole percentages, half away from zero; changes of percentages are in "
                          "percentage points. Same period last year matches weeks by ISO week number and months by "
                          "month. Year to date runs from 1 April (the UK financial year).",)),
-        ("Sources", sources),
     )
 
 
@@ -209,14 +229,16 @@ def build_pack(datasets: Mapping[str, Dataset], options: PackOptions = PackOptio
     """Everything the Word pack and the Excel workbook hold, from the loaded datasets and the user's choices."""
     threshold = options.suppress
     items = analysed if analysed is not None else analyse_all(datasets)
-    chosen = [i for i in items if options.measures is None or i.result.name in options.measures][:MAX_SECTIONS]
+    wanted = options.measures if options.measures is not None else default_measures(items)
+    chosen = [i for i in items if i.result.name in wanted][:MAX_SECTIONS]
     kpi, kpi_suppressed = _kpi(items, threshold)
     finance_table, finance_texts, finance_problems = _finance(datasets)
     tidy, tidy_suppressed, dropped = _tidy(datasets, threshold, options.keep_identifiers)
     commentary_rows = pd.DataFrame(
         [{"dataset": i.dataset, "measure": i.result.name, "sentence": text}
          for i in chosen for text in _sentences(i.result, threshold)], columns=["dataset", "measure", "sentence"])
-    sheets = {"KPI summary": analysis.kpi_display(kpi).drop(columns=["sparkline"]), "Commentary": commentary_rows,
+    kpi_sheet = analysis.kpi_display(kpi).drop(columns=["sparkline"]).rename(columns=KPI_SHEET_HEADINGS)
+    sheets = {"KPI summary": kpi_sheet, "Commentary": commentary_rows,
               "Tidy data": tidy}
     if threshold is None:  # model outputs repeat every value: only shared when nothing needs hiding
         sheets["Model outputs"] = _model_outputs(chosen)
@@ -228,7 +250,7 @@ def build_pack(datasets: Mapping[str, Dataset], options: PackOptions = PackOptio
         sections=tuple(_section(i, threshold) for i in chosen),
         finance=finance_table, finance_sentences=finance_texts + tuple(finance_problems),
         benchmark=_benchmark(datasets, options), methods=methods(datasets, items),
-        sources=tuple(datasets), data_sheets=sheets, suppression=threshold,
+        sources=sources(datasets), data_sheets=sheets, suppression=threshold,
         suppressed_cells=kpi_suppressed + tidy_suppressed, identifiers_dropped=tuple(dict.fromkeys(dropped)),
     )
 

@@ -16,8 +16,10 @@ cols = st.columns([3, 2, 2])
 measure = cols[0].selectbox("Measure", peers.measures, key=f"benchmarking:measure:{name}")
 council = cols[1].selectbox("Your council", peers.councils, key=f"benchmarking:council:{name}",
                             index=peers.councils.index(peers.suggested_council) if peers.suggested_council else 0)
-population = ui.population_choice(name, data, cols[2], key=f"benchmarking:population:{name}")
 info = data.measures[measure]
+# a rate per 100,000 of a percentage or an average means nothing: only counts are divided by population
+population = ui.population_choice(name, data, cols[2], key=f"benchmarking:population:{name}") \
+    if info.unit == "count" else {}
 try:
     result = benchmark.benchmark(peers.values(measure), council, info.polarity, **population)
 except AnalysisError as exc:

@@ -34,7 +34,8 @@ if calls and contacts:
         numerator, denominator = weekly_totals(numerator)[0], weekly_totals(denominator)[0]
     ratio = derive.ratio_per(numerator, denominator)
     ui.trend_panel(data, f"{contacts[0]} per 100 {calls[0].lower()}", f"demand:{name}:ratio:{frequency}",
-                   series=ratio, unit="rate", polarity="neutral", frequency=frequency)
+                   series=ratio, unit="rate", polarity="neutral", frequency=frequency,
+                   axis_title=f"{contacts[0]} per 100 {calls[0].lower()}")
 
 if data.kind == "records" and data.records is not None:
     st.subheader("Records split by a column")

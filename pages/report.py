@@ -21,7 +21,8 @@ cols = st.columns(2)
 title = cols[0].text_input("Title", "Adult social care performance", key="report:title")
 council = cols[1].text_input("Council", "", key="report:council", placeholder="e.g. West Sussex")
 chosen = st.multiselect(f"Measures, one section each (up to {report.MAX_SECTIONS})", names,
-                        default=names[:report.MAX_SECTIONS], max_selections=report.MAX_SECTIONS, key="report:measures")
+                        default=list(report.default_measures(items)), max_selections=report.MAX_SECTIONS,
+                        key="report:measures")
 cols = st.columns(2)
 suppress = cols[0].selectbox("Small-number suppression", [None, 5, 10], key="report:suppress",
                              format_func=lambda t: "Off" if t is None else f"Show counts from 1 to {t - 1} as <{t}")

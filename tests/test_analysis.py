@@ -102,3 +102,12 @@ def test_statistics_table_shows_the_numbers_the_commentary_uses():
     assert table["SPC variation"].startswith("Special cause: improvement")
     kpi = analysis.kpi_display(analysis.kpi_summary([a]))
     assert kpi.loc[0, "variation"] == table["SPC variation"]
+
+
+def test_no_year_to_date_total_for_averages_or_levels():
+    months = pd.date_range("2022-04-01", periods=30, freq="MS")
+    values = pd.Series(np.linspace(900, 1000, 30), index=months)
+    for name in ("Average weekly cost of nursing care (£)", "Waiting list", "People in residential care"):
+        a = analyse_series(values, name=name, frequency="M", unit="currency" if "£" in name else "count")
+        assert a.ytd is None, name
+    assert analyse_series(values, name="Admissions", frequency="M").ytd is not None

@@ -257,3 +257,10 @@ def test_cp1252_csv_with_pound_signs_and_smart_quotes():
     assert data.frame["value"].tolist() == [1234, 2345.5, 999]
     assert "\u201cagreed\u201d" in set(data.frame["comment"])
     assert data.ledger.balanced
+
+
+def test_formula_only_in_the_totals_row_loads_with_a_warning():
+    rows = [["Month", "Referrals"], ["Apr 2024", 5], ["May 2024", 6], ["Jun 2024", 7], ["Total", "=SUM(B2:B4)"]]
+    data = _load(_xlsx(rows), "totals_formula.xlsx")
+    assert data.frame["value"].tolist() == [5, 6, 7]
+    assert any("not data" in w and "B5" in w for w in data.warnings)

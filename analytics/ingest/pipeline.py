@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -114,14 +115,20 @@ def _sheet_ledger(table: Table, tidied: Tidied, tables: list[Table]) -> Ledger:
     return Ledger(rows_read=rows_read, rows_used=len(tidied.used_rows), excluded=frame.reset_index(drop=True))
 
 
-def _refuse_uncached_formulas(data: bytes, sheet: str) -> None:
-    """Formulas without saved results read as empty cells: refuse rather than lose their numbers."""
+def _refuse_uncached_formulas(data: bytes, sheet: str, used_rows: set[int] | None = None) -> list[str]:
+    """Formulas without saved results read as empty cells. Refuse when any sits in a row the table uses (its
+    number would be lost); return a warning when they are only in rows left out anyway (totals, notes)."""
     cells = uncached_formulas(data, sheet)
-    if cells:
-        shown = ", ".join(cells[:3]) + (", ..." if len(cells) > 3 else "")
+    if not cells:
+        return []
+    shown = ", ".join(cells[:3]) + (", ..." if len(cells) > 3 else "")
+    rows = {int(re.sub(r"^[A-Z]+", "", cell)) - 1 for cell in cells}
+    if used_rows is None or rows & used_rows:
         raise IngestError(f"Sheet '{sheet}' has {len(cells):,} formula cell(s) with no saved result ({shown}), as "
                           "happens when a program rather than Excel wrote the file: open and save it in Excel "
                           "first, then upload it again.")
+    return [f"{len(cells):,} formula cell(s) with no saved result ({shown}) are in rows that are not data "
+            "(totals or notes), so nothing is lost; open and save the file in Excel to include their values."]
 
 
 def _table_infos(tables: list[Table]) -> tuple[TableInfo, ...]:
@@ -141,8 +148,6 @@ def parse(data: bytes, filename: str, file_type: str, options: Options) -> Datas
             for sheet in sheets:
                 _refuse_uncached_formulas(data, sheet.name)
         raise
-    if file_type in {"xlsx", "xlsm"}:
-        _refuse_uncached_formulas(data, table.sheet.name)
     if options.header_row is not None:
         table = _with_header_row(table, options.header_row)
     probe = set()
@@ -157,6 +162,8 @@ def parse(data: bytes, filename: str, file_type: str, options: Options) -> Datas
     frame = _column_order(frame, tidied.dimensions)
     measures = {**tidied.measures, **dict(options.measures)}
     warnings = list(tidied.warnings)
+    if file_type in {"xlsx", "xlsm"}:
+        warnings += _refuse_uncached_formulas(data, table.sheet.name, set(tidied.used_rows))
     suppressed = int((frame["flag"].fillna("").str.len() > 0).sum() - frame["flag"].isin(["total", "aggregate"]).sum())
     if suppressed:
         warnings.append(f"{suppressed} value(s) were suppressed or not available (shown as gaps, never as 0).")
