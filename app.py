@@ -36,10 +36,9 @@ with st.sidebar:
              "Files stay in this browser session's memory only.",
     )
     ui.sync_uploads(files)
-    left, right = st.columns(2)
-    if left.button("Load sample data", help="Example extracts shaped like real council reports"):
+    if st.button("Load sample data", help="Example extracts shaped like real council reports"):
         ui.load_samples()
-    if right.button("Remove all data", help="Forget every file in this session", disabled=not ui.registry()):
+    if st.button("Remove all data", help="Forget every file in this session", disabled=not ui.registry()):
         ui.clear()
         st.session_state["uploader_round"] = st.session_state.get("uploader_round", 0) + 1
         st.rerun()

@@ -19,6 +19,7 @@ from analytics.dataset import ADDITIVE_UNITS, Dataset
 from analytics.ingest import Options
 from analytics.ingest.records import split_candidates
 from analytics.periods import format_period
+from analytics.seasonal import weekly_totals
 from analytics.topics import Topic
 
 SAMPLE_DIR = Path(__file__).parent / "sample_data"
@@ -227,6 +228,7 @@ class ChartView:
 def chart_controls(frequency: str, series: pd.Series, key: str, *, spc: bool = False) -> ChartView:
     """Toggles for each layer and the model settings; defaults as officers expect (6 weeks, 3 months...)."""
     periods = list(series.index)
+    span = f"{periods[0]:%Y%m%d}-{len(periods)}"  # period pickers restart when the periods on offer change
     toggles = st.columns(6)
     show = {name: toggles[i].toggle(label, value=default, key=f"{key}:{name}") for i, (name, label, default) in
             enumerate([("moving_average", "Moving average", True), ("trend", "Trend line", True),
@@ -243,11 +245,11 @@ def chart_controls(frequency: str, series: pd.Series, key: str, *, spc: bool = F
         fixed = cols[3].number_input("SPC baseline: first n points (12 or more)", value=None, min_value=12,
                                      key=f"{key}:baseline_points", placeholder="all points")
         rebase = st.multiselect("Rebase SPC limits at (a known change: new service model, new definition)",
-                                periods[1:], key=f"{key}:rebase", format_func=lambda p: format_period(p, frequency))
+                                periods[1:], key=f"{key}:rebase:{span}", format_func=lambda p: format_period(p, frequency))
         use_baseline = st.toggle("Compare the moving average with a baseline period", key=f"{key}:use_baseline")
         baseline = None
         if use_baseline and len(periods) >= 3:
-            baseline = st.select_slider("Baseline period", options=periods, key=f"{key}:baseline",
+            baseline = st.select_slider("Baseline period", options=periods, key=f"{key}:baseline:{span}",
                                         value=(periods[0], periods[min(len(periods) - 1, int(window) * 2 - 1)]),
                                         format_func=lambda p: format_period(p, frequency))
     return ChartView(window=int(window), target=target, horizon=int(horizon),
@@ -355,7 +357,7 @@ def expected_from_baseline(data: Dataset, measure_actual: str, measure_activity:
     cols = st.columns(2)
     words = {"format_func": lambda p: format_period(p, data.frequency)}
     baseline = cols[0].select_slider("Baseline periods", periods, value=(periods[0], periods[half - 1]),
-                                     key=f"{key}:baseline", **words)
+                                     key=f"{key}:baseline:{span}", **words)
     current = cols[1].select_slider("Periods to compare", periods, value=(periods[half], periods[-1]),
                                     key=f"{key}:current", **words)
     result = derive.expected_in_window(actual, activity, baseline, current)
@@ -373,8 +375,8 @@ def analyse_upload(data: bytes, filename: str, options: Options) -> list:
 
 FINANCE_COLUMNS = {column: st.column_config.NumberColumn(column, format="%.2f")
                    for column in ("Budget £m", "Forecast £m", "Variance £m")}
-KPI_ORDER = ("measure", "sparkline", "period", "latest", "target", "rag", "vs_last_period", "vs_last_year", "trend",
-             "variation", "assurance", "unit", "dataset")
+KPI_ORDER = ("measure", "sparkline", "period", "latest", "target_text", "rag", "vs_last_period", "vs_last_year",
+             "trend", "variation", "assurance", "dataset")
 KPI_COLUMNS = {
     "measure": st.column_config.TextColumn("Measure", pinned=True),
     "period": st.column_config.TextColumn("Latest period"),
@@ -382,8 +384,8 @@ KPI_COLUMNS = {
     "variation": st.column_config.TextColumn("SPC variation", width="medium"),
     "assurance": st.column_config.TextColumn("SPC assurance"),
     "sparkline": st.column_config.LineChartColumn("Last 26 periods", width="small"),
-    "latest": st.column_config.TextColumn("Latest"),
-    "target": st.column_config.NumberColumn("Target", format="localized"),
+    "latest": st.column_config.TextColumn("Latest", width="small"),
+    "target_text": st.column_config.TextColumn("Target"),
     "rag": st.column_config.TextColumn("RAG"),
     "vs_last_period": st.column_config.TextColumn("vs last period"),
     "vs_last_year": st.column_config.TextColumn("vs last year"),
@@ -403,8 +405,9 @@ def kpi_table(datasets: dict[str, Dataset], *, totals_only: bool) -> tuple[pd.Da
         if totals_only:
             analyses = [a for a in analyses if a.name in data.measures]
         kpi = analysis.kpi_summary(analyses)
-        frames.append(kpi.assign(dataset=name, latest=[commentary.format_value(v, u) if pd.notna(v) else ""
-                                                       for v, u in zip(kpi["value"], kpi["unit"], strict=True)]))
+        words = {column: [commentary.format_value(v, u) if pd.notna(v) else "" for v, u in
+                          zip(kpi[column], kpi["unit"], strict=True)] for column in ("value", "target")}
+        frames.append(kpi.assign(dataset=name, latest=words["value"], target_text=words["target"]))
     if not frames:
         return pd.DataFrame(), problems
     return analysis.kpi_display(pd.concat(frames, ignore_index=True)), problems
@@ -452,3 +455,13 @@ def draw_spec(spec: dict, *, container=None, alt: str | None = None) -> None:
     if alt:
         spec = {k: v for k, v in spec.items() if k != "description"}
     (container or st).vega_lite_chart(spec, width="stretch", alt=alt)
+
+
+def weekly_option(series: pd.Series, frequency: str, key: str) -> tuple[pd.Series, str]:
+    """Daily data shown as weekly totals by default: a day-of-week pattern swamps daily charts and SPC."""
+    if frequency != "D" or not st.toggle("Show weekly totals (Monday to Sunday)", value=True, key=key):
+        return series, frequency
+    weekly, notes = weekly_totals(series)
+    for note in notes:
+        st.caption(note)
+    return weekly, "W"

@@ -17,12 +17,7 @@ measure = st.selectbox("Measure", measures, key=f"demand:measure:{name}")
 series = ui.measure_series(data, measure, {})
 if series is None:
     st.stop()
-frequency = data.frequency
-if frequency == "D" and st.toggle("Show weekly totals (Monday to Sunday)", value=True, key=f"demand:weekly:{name}"):
-    series, notes = weekly_totals(series)
-    for note in notes:
-        st.caption(note)
-    frequency = "W"
+series, frequency = ui.weekly_option(series, data.frequency, key=f"demand:weekly:{name}")
 ui.trend_panel(data, measure, f"demand:{name}:{measure}:{frequency}", series=series, frequency=frequency)
 
 calls = topics.measures_with_key(data, "calls_answered", "calls")

@@ -23,5 +23,6 @@ filters = ui.dimension_filters(data, measure, top[2], key=key)
 series = ui.measure_series(data, measure, filters)
 if series is None:
     st.stop()
-series = ui.period_range(series, data.frequency, key=f"{key}:range")
-ui.trend_panel(data, measure, key, series=series, spc=True)
+series, frequency = ui.weekly_option(series, data.frequency, key=f"{key}:weekly")
+series = ui.period_range(series, frequency, key=f"{key}:range:{frequency}")
+ui.trend_panel(data, measure, key, series=series, spc=True, frequency=frequency)
