@@ -245,7 +245,8 @@ def chart_controls(frequency: str, series: pd.Series, key: str, *, spc: bool = F
         fixed = cols[3].number_input("SPC baseline: first n points (12 or more)", value=None, min_value=12,
                                      key=f"{key}:baseline_points", placeholder="all points")
         rebase = st.multiselect("Rebase SPC limits at (a known change: new service model, new definition)",
-                                periods[1:], key=f"{key}:rebase:{span}", format_func=lambda p: format_period(p, frequency))
+                                periods[1:], key=f"{key}:rebase:{span}",
+                                format_func=lambda p: format_period(p, frequency))
         use_baseline = st.toggle("Compare the moving average with a baseline period", key=f"{key}:use_baseline")
         baseline = None
         if use_baseline and len(periods) >= 3:
@@ -357,7 +358,7 @@ def expected_from_baseline(data: Dataset, measure_actual: str, measure_activity:
     cols = st.columns(2)
     words = {"format_func": lambda p: format_period(p, data.frequency)}
     baseline = cols[0].select_slider("Baseline periods", periods, value=(periods[0], periods[half - 1]),
-                                     key=f"{key}:baseline:{span}", **words)
+                                     key=f"{key}:baseline", **words)
     current = cols[1].select_slider("Periods to compare", periods, value=(periods[half], periods[-1]),
                                     key=f"{key}:current", **words)
     result = derive.expected_in_window(actual, activity, baseline, current)
