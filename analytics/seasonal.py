@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import f_oneway
+from scipy.stats import f as f_distribution
 from statsmodels.tsa.seasonal import STL
 
 from analytics.errors import AnalysisError
@@ -57,12 +57,18 @@ def seasonality_p_value(values: np.ndarray, cycle: int, observed: np.ndarray) ->
     x = np.arange(len(values), dtype=float)
     slope, intercept = np.polyfit(x[observed], values[observed], 1)
     detrended = values - (intercept + slope * x)
-    positions = np.arange(len(detrended)) % cycle
-    groups = [detrended[(positions == k) & observed] for k in range(cycle)]
-    groups = [g for g in groups if len(g)]
-    if len(groups) < 2 or sum(len(g) for g in groups) <= len(groups):
+    positions = (np.arange(len(detrended)) % cycle)[observed]
+    y = detrended[observed]
+    counts = np.bincount(positions, minlength=cycle)
+    k, n = int((counts > 0).sum()), len(y)
+    if k < 2 or n <= k:
         return math.nan
-    return float(f_oneway(*groups).pvalue)
+    means = np.bincount(positions, weights=y, minlength=cycle) / np.maximum(counts, 1)
+    between = float((counts * (means - y.mean()) ** 2).sum())
+    within = float(((y - means[positions]) ** 2).sum())
+    if within <= 0:
+        return 0.0 if between > 0 else math.nan
+    return float(f_distribution.sf(between / (k - 1) / (within / (n - k)), k - 1, n - k))
 
 
 def min_points(frequency: str) -> int:

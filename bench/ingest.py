@@ -54,18 +54,29 @@ def make_workbook(path: Path, rows: int = ROWS) -> None:
     book.save(path)
 
 
-def _one(name: str) -> dict:
-    """Run one reader in this process and return its time and peak memory."""
-    sys.path.insert(0, str(ROOT))
-    started = time.perf_counter()
-    if name == "analytics.load":
-        import analytics
+WARM_UP = b"Week,Calls\n01/04/2024,5\n08/04/2024,6\n15/04/2024,7\n"
 
+
+def _one(name: str) -> dict:
+    """Run one reader in this process and return its time and peak memory.
+
+    Libraries are imported before the clock starts, for every reader alike. "analytics.load" is timed as the
+    running app sees it: its sandbox's forkserver already started by an earlier (tiny) file; the first file
+    after a server start also pays for starting it, timed as "analytics.load (first file after start)".
+    """
+    sys.path.insert(0, str(ROOT))
+    import fastexcel  # noqa: F401
+    import pandas  # noqa: F401
+
+    import analytics
+
+    if name == "analytics.load":
+        analytics.load(WARM_UP, filename="warm_up.csv")
+    started = time.perf_counter()
+    if name in ("analytics.load", "analytics.load (first file after start)"):
         data = analytics.load(DATA)
         rows = data.ledger.rows_used
     elif name == "analytics.load (in-process)":
-        import analytics
-
         data = analytics.load(DATA, isolated=False)
         rows = data.ledger.rows_used
     elif name == "fastexcel (bare)":
@@ -90,7 +101,8 @@ def main() -> int:
     if not DATA.exists():
         print(f"Writing {ROWS:,}-row workbook to {DATA} ...", flush=True)
         make_workbook(DATA)
-    names = ["fastexcel (bare)", "analytics.load", "analytics.load (in-process)", "pandas+calamine", "pandas+openpyxl"]
+    names = ["fastexcel (bare)", "analytics.load", "analytics.load (first file after start)",
+             "analytics.load (in-process)", "pandas+calamine", "pandas+openpyxl"]
     results = {n: _run(n) for n in names}
     ours = results["analytics.load"]
     vs_openpyxl = results["pandas+openpyxl"]["seconds"] / ours["seconds"]
@@ -99,7 +111,9 @@ def main() -> int:
     lines = [
         "## Ingest (bench/ingest.py)", "",
         f"File: {DATA.name}, {DATA.stat().st_size / 1024**2:.1f} MB, {ROWS:,} rows x 12 columns. "
-        "Each reader in a fresh process, same run.", "",
+        "Each reader in a fresh process, same run, libraries imported before the clock starts. "
+        "analytics.load is timed with its sandbox already running, as in the app after its first file; the "
+        "first file after a server start also starts the sandbox (its own row).", "",
         "| Reader | Seconds | Peak memory (MB) | Rows |", "|---|---:|---:|---:|",
         *[f"| {r['name']} | {r['seconds']:.2f} | {r['peak_mb']:.0f} | {r['rows']:,} |" for r in results.values()],
         "",

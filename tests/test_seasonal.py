@@ -137,3 +137,17 @@ def test_noise_is_rarely_called_seasonal_but_a_real_pattern_is():
     wave = 100 + 15 * np.sin(np.arange(36) * 2 * np.pi / 12)
     real = [seasonal.decompose(pd.Series(wave + rng.normal(0, 5, 36), index=index), "M").p_value for _ in range(50)]
     assert np.mean(np.array(real) < 0.05) >= 0.95
+
+
+def test_seasonality_p_value_is_scipys_one_way_anova():
+    from scipy.stats import f_oneway
+    rng = np.random.default_rng(5)
+    values = rng.normal(0, 1, 30) + np.tile([0.0, 1.0, -1.0], 10)
+    observed = np.ones(30, dtype=bool)
+    observed[4] = False
+    x = np.arange(30.0)
+    slope, intercept = np.polyfit(x[observed], values[observed], 1)
+    detrended = values - (intercept + slope * x)
+    groups = [detrended[(np.arange(30) % 3 == k) & observed] for k in range(3)]
+    expected = f_oneway(*groups).pvalue
+    assert seasonal.seasonality_p_value(values, 3, observed) == pytest.approx(expected, rel=1e-9)
