@@ -1,7 +1,5 @@
-"""Starting the real app on a free port and a headless Debian chromium, for the privacy and session tests.
-
-(tests/test_browser.py keeps its own copy of the same steps.)
-"""
+"""Starting the real app on a free port and a headless Debian chromium, for the browser, privacy and session
+tests."""
 
 from __future__ import annotations
 

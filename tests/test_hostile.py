@@ -20,6 +20,7 @@ from analytics.dataset import Dataset
 from analytics.ingest.guard import MAX_SHEETS, check_file
 from analytics.ingest.pipeline import Options, parse
 from analytics.ingest.sandbox import run_isolated
+from tests.conftest import xlsx_bytes
 
 TIME_LIMIT_S = 20
 MEMORY_CAP = int(1.5 * 1024**3)
@@ -42,15 +43,6 @@ def _refused(data: bytes, filename: str, match: str) -> str:
     message = info.value.user_message
     assert "Traceback" not in message and "\n" not in message
     return message
-
-
-def _xlsx(rows: list[list]) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def _replace_part(data: bytes, name: str, edit) -> bytes:
@@ -136,7 +128,7 @@ _XXE = b'<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/pass
 
 
 def _with_xxe(prolog_padding: int) -> bytes:
-    data = _xlsx([["Month", "Note"], ["Apr 2024", "see"], ["May 2024", "see"]])
+    data = xlsx_bytes([["Month", "Note"], ["Apr 2024", "see"], ["May 2024", "see"]])
 
     def edit(body: bytes) -> bytes:
         body = body.split(b"?>", 1)[-1].lstrip()
@@ -217,7 +209,7 @@ def test_small_table_with_a_note_in_the_last_row_loads():
 def _formulas(cached: bool) -> bytes:
     rows = [["Month", "Referrals", "Doubled"]] + [[m, i, f"=B{i + 2}*2"] for i, m in
                                                    enumerate(["Apr 2024", "May 2024", "Jun 2024"])]
-    data = _xlsx(rows)
+    data = xlsx_bytes(rows)
     if cached:  # what Excel writes: the formula and its last result
         data = _replace_part(data, "xl/worksheets/sheet1.xml",
                              lambda body: body.replace(b"*2</f><v></v>", b"*2</f><v>4</v>"))
@@ -229,7 +221,7 @@ def test_formulas_without_saved_values_refused():
 
 
 def test_formulas_without_saved_values_refused_even_when_no_table_is_left():
-    data = _xlsx([["Month", "Referrals"]] + [[m, f"={i}+1"] for i, m in enumerate(["Apr 2024", "May 2024"])])
+    data = xlsx_bytes([["Month", "Referrals"]] + [[m, f"={i}+1"] for i, m in enumerate(["Apr 2024", "May 2024"])])
     _refused(data, "generated.xlsx", "open and save it in Excel first")
 
 
@@ -240,7 +232,7 @@ def test_formulas_with_saved_values_load():
 
 def test_empty_column_under_a_header_does_not_crash():
     """Regression: an all-blank column came back from the reader as Arrow's null type and crashed tidy."""
-    data = _load(_xlsx([["Month", "Referrals", "Comment"], ["Apr 2024", 1], ["May 2024", 2], ["Jun 2024", 3]]),
+    data = _load(xlsx_bytes([["Month", "Referrals", "Comment"], ["Apr 2024", 1], ["May 2024", 2], ["Jun 2024", 3]]),
                  "blank_column.xlsx")
     assert data.frame["value"].tolist() == [1, 2, 3]
 
@@ -261,6 +253,6 @@ def test_cp1252_csv_with_pound_signs_and_smart_quotes():
 
 def test_formula_only_in_the_totals_row_loads_with_a_warning():
     rows = [["Month", "Referrals"], ["Apr 2024", 5], ["May 2024", 6], ["Jun 2024", 7], ["Total", "=SUM(B2:B4)"]]
-    data = _load(_xlsx(rows), "totals_formula.xlsx")
+    data = _load(xlsx_bytes(rows), "totals_formula.xlsx")
     assert data.frame["value"].tolist() == [5, 6, 7]
     assert any("not data" in w and "B5" in w for w in data.warnings)

@@ -10,12 +10,12 @@ import datetime as dt
 import io
 import os
 
-import openpyxl
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import analytics
+from tests.conftest import xlsx_bytes
 
 EXAMPLES = int(os.environ.get("LEDGER_EXAMPLES", 25))  # raise it locally to hunt for more cases
 MEASURES = ["Referrals received", "Assessments completed", "Cost (£)", "Hours of home care"]
@@ -86,15 +86,6 @@ def _rows(table: dict, as_text: bool) -> tuple[list[list], dict[int, tuple[pd.Ti
     return rows, data_rows
 
 
-def _xlsx(rows: list[list]) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 def _csv(rows: list[list]) -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerows(["" if v is None else v for v in row] for row in rows)
@@ -121,9 +112,9 @@ def _check(data: analytics.Dataset, table: dict, data_rows: dict) -> None:
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(messy_tables())
-def test_every_number_is_used_or_excluded_xlsx(table):
+def test_every_number_is_used_or_excludedxlsx_bytes(table):
     rows, data_rows = _rows(table, as_text=False)
-    _check(analytics.load(_xlsx(rows), filename="messy.xlsx", isolated=False), table, data_rows)
+    _check(analytics.load(xlsx_bytes(rows), filename="messy.xlsx", isolated=False), table, data_rows)
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
