@@ -31,11 +31,12 @@ with st.sidebar:
         "Upload spreadsheets or CSV extracts",
         type=["xlsx", "xlsm", "xls", "ods", "csv", "txt"],
         accept_multiple_files=True,
-        key=f"uploader:{st.session_state.get('uploader_round', 0)}",
+        key=(uploader := f"uploader:{st.session_state.get('uploader_round', 0)}"),
+        on_change=lambda: ui.forget_removed(st.session_state[uploader]),
         help=f"Up to {MAX_FILE_BYTES // 1024**2} MB each; each file gets up to {TIME_LIMIT_SECONDS:.0f} s to be read. "
              "Files stay in this browser session's memory only.",
     )
-    ui.sync_uploads(files)
+    ui.add_new(files)
     if st.button("Load sample data", help="Example extracts shaped like real council reports"):
         ui.load_samples()
     if st.button("Remove all data", help="Forget every file in this session", disabled=not ui.registry()):

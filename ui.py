@@ -56,16 +56,23 @@ def add_upload(name: str, data: bytes, *, uploaded: bool = True) -> None:
     registry()[name] = Upload(name=name, data=data, uploaded=uploaded)
 
 
-def sync_uploads(files) -> None:
-    """Make the registry follow the uploader: new or changed files in, files removed with their x out."""
-    current = {file.name: file for file in files or []}
+def add_new(files) -> None:
+    """New or changed files from the uploader into the registry."""
+    for file in files or []:
+        held = registry().get(file.name)
+        if held is None or held.data != file.getvalue():
+            add_upload(file.name, file.getvalue())
+
+
+def forget_removed(files) -> None:
+    """The uploader's change callback: files the user removed with their x leave the registry too.
+
+    Only on a change the user made: a page switch during an upload can briefly show the uploader empty, and
+    that must not drop data (the ten-session browser test caught it)."""
+    current = {file.name for file in files or []}
     for name, upload in list(registry().items()):
         if upload.uploaded and name not in current:
             del registry()[name]
-    for name, file in current.items():
-        held = registry().get(name)
-        if held is None or held.data != file.getvalue():
-            add_upload(name, file.getvalue())
 
 
 def clear() -> None:
