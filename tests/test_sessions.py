@@ -51,7 +51,10 @@ def test_ten_concurrent_sessions_upload_and_render(capsys):
         for page, name in zip(pages, names, strict=True):  # all uploads are in flight before any is awaited
             mime = XLSX if name.endswith("xlsx") else "text/csv"
             upload(page, name, (ROOT / "sample_data" / name).read_bytes(), mime)
-        for page in pages:
+        for page, name in zip(pages, names, strict=True):
+            # as a user does: wait until Home has read the file, then open Data. Switching page while the
+            # upload is still in flight can lose it in Streamlit's front end (the uploader comes back empty).
+            page.get_by_role("button", name=f"Remove {name}").wait_for(timeout=90_000)
             page.get_by_role("link", name="Data").click()
         for page, name in zip(pages, names, strict=True):
             page.get_by_text("Ledger: every row read").wait_for(timeout=60_000)
