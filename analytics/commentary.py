@@ -520,7 +520,8 @@ def describe_benchmark(result: BenchmarkResult, measure: str, unit: str, peer_gr
                     "quartile": result.quartile}
         value = format_value(result.value, unit)
         if result.polarity == "neutral":
-            place = f"{result.council} has the {ordinal(result.rank)} highest value of {result.n} {peers}"
+            nth = "" if result.rank == 1 else f"{ordinal(result.rank)} "
+            place = f"{result.council} has the {nth}highest value of {result.n} {peers}"
         else:
             quarter = f" ({QUARTILE_NAMES[result.quartile]} quartile)" if result.quartile is not None else ""
             place = f"{result.council} ranks {ordinal(result.rank)} of {result.n} {peers}{quarter}"

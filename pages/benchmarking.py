@@ -31,7 +31,8 @@ left, right = st.columns([3, 2])
 ui.draw(charts.benchmark_chart(result.table, council=council, title=said[0].text if said else measure, unit=unit),
         container=left, alt=" ".join(s.text for s in said))
 with right:
-    st.metric("Rank (1 = best)", f"{result.rank} of {result.n}" if result.rank else "not ranked")
+    st.metric("Rank (1 = best)" if info.polarity != "neutral" else "Rank (1 = highest; no better direction)",
+              f"{result.rank} of {result.n}" if result.rank else "not ranked")
     ui.sentences(said)
 for warning in result.warnings:
     st.caption(warning)

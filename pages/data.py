@@ -78,7 +78,8 @@ for warning in data.warnings:
 
 st.subheader("Tidy table")
 st.caption(f"{len(data.frame):,} rows: one per period (or row label), measure and dimension.")
-st.dataframe(data.frame.head(2000), hide_index=True, width="stretch")
+st.dataframe(data.frame.head(2000), hide_index=True, width="stretch",
+             column_config={"period": st.column_config.DateColumn("period", format="D MMM YYYY")})
 
 st.subheader("Ledger: every row read is used or explained")
 st.write(data.ledger.summary())

@@ -187,3 +187,10 @@ def test_without_subject_drops_only_the_lead_in():
     assert without_subject(Sentence("Starts: up 5% on the previous week", "period_change", "Starts")) \
         == "Up 5% on the previous week"
     assert without_subject(Sentence("No subject here", "caveat", "Starts")) == "No subject here"
+
+
+def test_neutral_benchmark_says_highest_not_first_highest():
+    from analytics.commentary import describe_benchmark
+    result = benchmark(pd.Series({"A": 9.0, "B": 5.0, "C": 4.0, "D": 1.0}), "A", "neutral")
+    text = describe_benchmark(result, "Contacts", "count", None)[0].text
+    assert "A has the highest value of 4 councils" in text and "1st" not in text
