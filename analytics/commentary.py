@@ -478,6 +478,8 @@ def describe_scorecard(result: FinanceResult, *, previous: str = "last month") -
     """One sentence per scorecard line, then the totals, then a flag for every stated figure that differs
     from the recomputed one (variance = forecast - budget; totals = the sum of their lines)."""
     lines, totals, checks = [], [], []
+    stems = result.table["line"].astype(str).str.replace(r"\s*\(.*?\)", "", regex=True).str.lower()
+    repeated = set(result.table["line"][stems.duplicated(keep=False)])
     for row in result.table.itertuples(index=False):
         row = row._asdict()
         if not (math.isfinite(row["budget"]) and math.isfinite(row["forecast"])):
@@ -485,8 +487,11 @@ def describe_scorecard(result: FinanceResult, *, previous: str = "last month") -
         numbers = {k: float(row[k]) for k in ("budget", "forecast", "variance", "movement")
                    if row[k] is not None and math.isfinite(float(row[k]))}
         numbers["fa"] = row["fa"] or ""
-        sentence = Sentence(f"{row['line']}: {_finance_line(row, previous)}",
-                            "finance_total" if row["is_total"] else "finance_line", row["line"], numbers)
+        # two service areas can each have a "Residential and nursing care" line: name the area to tell them apart
+        area = str(row["parent"]).removeprefix("Total ") if row["parent"] and row["line"] in repeated else ""
+        label = f"{row['line']}, {area}" if area else row["line"]
+        sentence = Sentence(f"{label}: {_finance_line(row, previous)}",
+                            "finance_total" if row["is_total"] else "finance_line", label, numbers)
         (totals if row["is_total"] else lines).append(sentence)
     for check in result.checks[result.checks["status"] != "ok"].itertuples(index=False):
         what = ("forecast minus budget" if check.column == "variance" else f"the sum of its lines' {check.column}")
@@ -505,7 +510,12 @@ def describe_scorecard(result: FinanceResult, *, previous: str = "last month") -
 def describe_benchmark(result: BenchmarkResult, measure: str, unit: str, peer_group: str | None) -> list[Sentence]:
     """Where the council ranks among its peers, in words; the peer median and range when no council is named."""
     peers = f"{peer_group} councils" if peer_group else "councils"
-    median = format_value(result.median, unit)
+    per = " per 100,000 population" if result.per_100k else ""
+
+    def shown(x: float) -> str:
+        return format_value(x, "rate" if result.per_100k else unit) + per
+
+    median = shown(result.median)
     numbers: dict[str, float | str] = {"median": result.median, "n": result.n}
     out = []
     if result.council is None or result.rank is None:
@@ -513,12 +523,12 @@ def describe_benchmark(result: BenchmarkResult, measure: str, unit: str, peer_gr
         lead = f"no value for {result.council}, so it is not ranked; " if result.council else ""
         numbers |= {"lowest": float(values.min()), "highest": float(values.max())}
         out.append(Sentence(f"{measure}: {lead}the median of {result.n} {peers} is {median} (from "
-                            f"{format_value(values.min(), unit)} to {format_value(values.max(), unit)})",
+                            f"{shown(values.min())} to {shown(values.max())})",
                             "benchmark", measure, numbers))
     else:
         numbers |= {"council": result.council, "value": result.value, "rank": result.rank,
                     "quartile": result.quartile}
-        value = format_value(result.value, unit)
+        value = shown(result.value)
         if result.polarity == "neutral":
             nth = "" if result.rank == 1 else f"{ordinal(result.rank)} "
             place = f"{result.council} has the {nth}highest value of {result.n} {peers}"

@@ -194,3 +194,21 @@ def test_neutral_benchmark_says_highest_not_first_highest():
     result = benchmark(pd.Series({"A": 9.0, "B": 5.0, "C": 4.0, "D": 1.0}), "A", "neutral")
     text = describe_benchmark(result, "Contacts", "count", None)[0].text
     assert "A has the highest value of 4 councils" in text and "1st" not in text
+
+
+def test_finance_lines_with_the_same_name_are_told_apart_by_area():
+    frame = pd.DataFrame({"line": ["Residential care (65+)", "Total Older People", "Residential care", "Total MH"],
+                          "parent": ["Total Older People", None, "Total MH", None],
+                          "budget": [10.0, 10.0, 5.0, 5.0], "forecast": [9.0, 9.0, 6.0, 6.0]})
+    texts = [s.text for s in describe_scorecard(finance.scorecard(frame))]
+    assert any(t.startswith("Residential care (65+), Older People: ") for t in texts)
+    assert any(t.startswith("Residential care, MH: ") for t in texts)
+
+
+def test_benchmark_rates_say_per_100000():
+    from analytics.commentary import describe_benchmark
+    values = pd.Series({"A": 20.0, "B": 30.0, "C": 10.0, "D": 40.0})
+    population = pd.Series({"A": 200_000.0, "B": 100_000.0, "C": 100_000.0, "D": 400_000.0})
+    result = benchmark(values, "A", "lower_is_better", population=population)
+    text = describe_benchmark(result, "Admissions", "count", None)[0].text
+    assert "10.0 per 100,000 population against a peer median of 10.0 per 100,000 population" in text
