@@ -25,7 +25,7 @@ from analytics import periods, spc
 from analytics.compare import SUMMED_UNITS
 from analytics.errors import AnalysisError
 from analytics.forecast import ForecastResult
-from analytics.seasonal import SeasonalResult, iso_year_week
+from analytics.seasonal import SeasonalResult
 from analytics.spc import SpcResult
 from analytics.trend import (
     CONFIDENCE,
@@ -157,8 +157,6 @@ PERIOD_TITLES = {"D": "Date", "W": "Week commencing", "M": "Month", "Q": "Quarte
                  "FY": "Financial year starting"}
 FY_MONTHS = ("Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar")
 FY_QUARTERS = ("Q1", "Q2", "Q3", "Q4")
-_LAST_YEAR_OFFSET = {"D": pd.Timedelta(days=364), "M": pd.DateOffset(years=1), "Q": pd.DateOffset(years=1),
-                     "FY": pd.DateOffset(years=1)}
 
 
 # ===================================================================================================== helpers
@@ -311,15 +309,9 @@ def same_period_last_year(values: pd.Series, frequency: str) -> pd.Series:
     Weeks by ISO week number (week 53 has no match), days by the same weekday 52 weeks (364 days)
     earlier, months, quarters and years by the same date a year earlier. NaN where there is no match.
     """
-    check_frequency(frequency)
     index = pd.DatetimeIndex(values.index)
-    if frequency == "W":
-        years, weeks = iso_year_week(index)
-        by_week = dict(zip(zip(years.tolist(), weeks.tolist(), strict=True), values.to_numpy(), strict=True))
-        found = [by_week.get((y - 1, w), np.nan) for y, w in zip(years.tolist(), weeks.tolist(), strict=True)]
-        return pd.Series(found, index=index, dtype=float, name=LAST_YEAR)
-    back = index - _LAST_YEAR_OFFSET[frequency]
-    return pd.Series(values.reindex(back).to_numpy(dtype=float), index=index, name=LAST_YEAR)
+    matched = periods.a_year_back(index, frequency)
+    return pd.Series(values.reindex(matched).to_numpy(dtype=float), index=index, name=LAST_YEAR)
 
 
 # ===================================================================================================== layers

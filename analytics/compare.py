@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from analytics.errors import AnalysisError
-from analytics.periods import financial_year_start
+from analytics.periods import PERIOD_STEPS, a_year_back, financial_year_start
 from analytics.periods import format_period as period_label  # re-exported: UK period words
 from analytics.trend import as_float_series, check_frequency
 
@@ -174,30 +174,12 @@ def period_on_period(series: pd.Series, frequency: str, unit: str = "count") -> 
         raise AnalysisError("A period-on-period comparison needs at least two periods.")
     before_at, after_at = values.index[-2], values.index[-1]
     warns = []
-    expected_previous = _one_period_back(after_at, frequency)
+    expected_previous = after_at - PERIOD_STEPS[frequency]
     if before_at != expected_previous:
         warns.append(f"The period before {period_label(after_at, frequency)} is missing; compared with "
                      f"{period_label(before_at, frequency)} instead.")
     return _labelled(values.iloc[-2], values.iloc[-1], unit,
                      (period_label(before_at, frequency), period_label(after_at, frequency)), warns)
-
-
-def _one_period_back(period: pd.Timestamp, frequency: str) -> pd.Timestamp:
-    offsets = {"D": pd.DateOffset(days=1), "W": pd.DateOffset(days=7), "M": pd.DateOffset(months=1),
-               "Q": pd.DateOffset(months=3), "FY": pd.DateOffset(years=1)}
-    return period - offsets[frequency]
-
-
-def _same_period_a_year_back(values: pd.Series, period: pd.Timestamp, frequency: str) -> pd.Timestamp | None:
-    """Weeks by ISO week number, days by weekday 52 weeks back, others by the same date a year back."""
-    if frequency == "W":
-        iso = period.isocalendar()
-        calendar = values.index.isocalendar()
-        same_week = (calendar.year == iso.year - 1).to_numpy() & (calendar.week == iso.week).to_numpy()
-        match = values.index[same_week]
-        return match[0] if len(match) else None
-    back = period - (pd.DateOffset(days=364) if frequency == "D" else pd.DateOffset(years=1))
-    return back if back in values.index else None
 
 
 def same_period_last_year(series: pd.Series, frequency: str, unit: str = "count") -> Change:
@@ -225,9 +207,9 @@ def same_period_last_year(series: pd.Series, frequency: str, unit: str = "count"
     check_frequency(frequency)
     values = _dated(series)
     latest = values.index[-1]
-    previous = _same_period_a_year_back(values, latest, frequency)
+    previous = a_year_back(values.index, frequency)[-1]
     after_label = period_label(latest, frequency)
-    if previous is None:
+    if pd.isna(previous):
         reason = ("ISO week 53 has no matching week last year" if frequency == "W"
                   and latest.isocalendar().week == 53 else "the series does not include that period")
         return Change(math.nan, float(values.iloc[-1]), math.nan, None, NOT_AVAILABLE, unit, None,

