@@ -338,17 +338,21 @@ def record_split(name: str, data: Dataset, key: str) -> None:
                                                  title=f"{next(iter(split.measures))} by {column.lower()}"))
 
 
-def other_sheet_measures(name: str, keys: tuple[str, ...], key: str) -> None:
-    """Trends of matching measures found on the workbook's other sheets (people in care, weekly cost)."""
+def other_sheets(name: str, data: Dataset):
+    """(sheet, Dataset) for every other sheet of the workbook that can be read with the same options."""
     upload = registry()[name]
-    current = dataset(name)
-    for sheet in current.source.sheets if current else ():
-        if sheet == current.source.sheet:
+    for sheet in data.source.sheets:
+        if sheet == data.source.sheet:
             continue
         try:
-            other = load_cached(upload.data, upload.name, replace(upload.options, sheet=sheet, table=None))
+            yield sheet, load_cached(upload.data, upload.name, replace(upload.options, sheet=sheet, table=None))
         except analytics.IngestError:
             continue
+
+
+def other_sheet_measures(name: str, data: Dataset, keys: tuple[str, ...], key: str) -> None:
+    """Trends of matching measures found on the workbook's other sheets (people in care, weekly cost)."""
+    for sheet, other in other_sheets(name, data):
         for measure in topics.measures_with_key(other, *keys) if topics.is_time_series(other) else []:
             st.subheader(f"{measure} (sheet '{sheet}')")
             trend_panel(other, measure, f"{key}:{sheet}:{measure}", spc=True)
@@ -400,38 +404,22 @@ KPI_COLUMNS = {
 }
 
 
-def kpi_table(datasets: dict[str, Dataset], *, totals_only: bool) -> tuple[pd.DataFrame, list[str]]:
-    """The KPI summary of the chosen datasets, with SPC icon names in words; messages for any that failed."""
-    frames, problems = [], []
-    for name, data in datasets.items():
-        upload = registry()[name]
-        try:
-            analyses = analyse_upload(upload.data, upload.name, upload.options)
-        except analytics.AnalysisError as exc:
-            problems.append(f"{name}: {exc.user_message}")
-            continue
-        if totals_only:
-            analyses = [a for a in analyses if a.name in data.measures]
-        kpi = analysis.kpi_summary(analyses)
-        words = {column: [commentary.format_value(v, u) if pd.notna(v) else "" for v, u in
-                          zip(kpi[column], kpi["unit"], strict=True)] for column in ("value", "target")}
-        frames.append(kpi.assign(dataset=name, latest=words["value"], target_text=words["target"]))
-    if not frames:
-        return pd.DataFrame(), problems
-    return analysis.kpi_display(pd.concat(frames, ignore_index=True)), problems
+def kpi_table(datasets: dict[str, Dataset], *, totals_only: bool) -> pd.DataFrame:
+    """The KPI summary of the chosen datasets: values and targets in their unit, SPC icon names in words."""
+    items = analysed(datasets, totals_only=totals_only)
+    if not items:
+        return pd.DataFrame()
+    kpi = analysis.kpi_summary([i.result for i in items])
+    words = {column: [commentary.format_value(v, u) if pd.notna(v) else "" for v, u in
+                      zip(kpi[column], kpi["unit"], strict=True)] for column in ("value", "target")}
+    kpi = kpi.assign(dataset=[i.dataset for i in items], latest=words["value"], target_text=words["target"])
+    return analysis.kpi_display(kpi)
 
 
 def population_choice(name: str, data: Dataset, container, key: str) -> dict:
     """Rates per 100,000 when the workbook has a population sheet: the age band to use, or raw values."""
-    upload = registry()[name]
-    for sheet in data.source.sheets:
-        if sheet == data.source.sheet:
-            continue
-        try:
-            table = benchmark.population_table(load_cached(upload.data, upload.name,
-                                                           replace(upload.options, sheet=sheet, table=None)))
-        except analytics.IngestError:
-            continue
+    for sheet, other in other_sheets(name, data):
+        table = benchmark.population_table(other)
         if table is not None:
             band = container.selectbox(f"Per 100,000 population (sheet '{sheet}')", ["values as given",
                                        *table.columns], key=key)
@@ -439,16 +427,13 @@ def population_choice(name: str, data: Dataset, container, key: str) -> dict:
     return {}
 
 
-def analysed_totals(datasets: dict[str, Dataset]) -> list:
+def analysed(datasets: dict[str, Dataset], *, totals_only: bool = True) -> list:
     """Every measure of every time series, analysed once per upload (cached), for the KPI summary and pack."""
-    items = []
-    for name, data in datasets.items():
-        if not topics.is_time_series(data):
-            continue
+    def cached(name: str, data: Dataset) -> list:
         upload = registry()[name]
-        items += [report.Analysed(name, a, data) for a in analyse_upload(upload.data, upload.name, upload.options)
-                  if a.name in data.measures]
-    return items
+        return analyse_upload(upload.data, upload.name, upload.options)
+
+    return report.analyse_all(datasets, totals_only=totals_only, analyse=cached)
 
 
 def draw(chart, *, container=None, alt: str | None = None) -> None:

@@ -7,7 +7,7 @@ so the Report page and ``python -m analytics report`` build the same pack.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -49,13 +49,17 @@ class Analysed:
     data: Dataset = field(repr=False)
 
 
-def analyse_all(datasets: Mapping[str, Dataset]) -> list[Analysed]:
-    """Every measure (totals over dimensions) of every time-series dataset, in load order."""
+def analyse_all(datasets: Mapping[str, Dataset], *, totals_only: bool = True,
+                analyse: Callable[[str, Dataset], list[SeriesAnalysis]] | None = None) -> list[Analysed]:
+    """Every measure of every time-series dataset, in load order: totals over dimensions only, unless
+    ``totals_only`` is False (then the splits by age band, setting... too). ``analyse(name, data)`` replaces
+    :func:`analysis.analyse_dataset`, so the app can pass its cached version."""
     out = []
     for name, data in datasets.items():
         if not topics.is_time_series(data):
             continue
-        out += [Analysed(name, a, data) for a in analysis.analyse_dataset(data) if a.name in data.measures]
+        results = analyse(name, data) if analyse is not None else analysis.analyse_dataset(data)
+        out += [Analysed(name, a, data) for a in results if a.name in data.measures or not totals_only]
     return out
 
 

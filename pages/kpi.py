@@ -14,11 +14,9 @@ if not datasets:
     st.stop()
 chosen = st.multiselect("Datasets", list(datasets), default=list(datasets), key="kpi:datasets")
 totals_only = st.toggle("Measures only (hide the splits by age band, setting...)", value=True, key="kpi:totals")
-table, problems = ui.kpi_table({name: datasets[name] for name in chosen}, totals_only=totals_only)
+table = ui.kpi_table({name: datasets[name] for name in chosen}, totals_only=totals_only)
 st.caption("RAG against target (where the file has one); direction of travel against the last period and the "
            "same period last year (better / worse by polarity, rose / fell where neither is better); SPC "
            "variation and assurance as in NHS England's Making Data Count.")
 st.dataframe(table, hide_index=True, width="stretch", height=min(900, 36 * (len(table) + 1)),
              column_config=ui.KPI_COLUMNS, column_order=ui.KPI_ORDER)
-for problem in problems:
-    st.warning(problem)

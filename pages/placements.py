@@ -38,7 +38,7 @@ if data.frequency in ("M", "W"):
     ui.draw(charts.cumulative_ytd_chart(counts, title=f"{placements}: cumulative from April",
                                                 unit=data.measures[placements].unit))
 
-ui.other_sheet_measures(name, ("people_in_care", "weekly_cost"), key=f"placements:other:{name}")
+ui.other_sheet_measures(name, data, ("people_in_care", "weekly_cost"), key=f"placements:other:{name}")
 
 activity = topics.measures_with_key(data, "assessments")
 if activity:

@@ -14,7 +14,7 @@ datasets = ui.loaded()
 if not datasets:
     st.info("Load your extracts in the sidebar (or click **Load sample data**) to build a pack.")
     st.stop()
-items = ui.analysed_totals(datasets)
+items = ui.analysed(datasets)
 names = [i.result.name for i in items]
 
 cols = st.columns(2)
