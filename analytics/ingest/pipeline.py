@@ -115,7 +115,7 @@ def _sheet_ledger(table: Table, tidied: Tidied, tables: list[Table]) -> Ledger:
     return Ledger(rows_read=rows_read, rows_used=len(tidied.used_rows), excluded=frame.reset_index(drop=True))
 
 
-def _refuse_uncached_formulas(data: bytes, sheet: str, used_rows: set[int] | None = None) -> list[str]:
+def _check_uncached_formulas(data: bytes, sheet: str, used_rows: set[int] | None = None) -> list[str]:
     """Formulas without saved results read as empty cells. Refuse when any sits in a row the table uses (its
     number would be lost); return a warning when they are only in rows left out anyway (totals, notes)."""
     cells = uncached_formulas(data, sheet)
@@ -146,7 +146,7 @@ def parse(data: bytes, filename: str, file_type: str, options: Options) -> Datas
     except IngestError:
         if file_type in {"xlsx", "xlsm"}:
             for sheet in sheets:
-                _refuse_uncached_formulas(data, sheet.name)
+                _check_uncached_formulas(data, sheet.name)
         raise
     if options.header_row is not None:
         table = _with_header_row(table, options.header_row)
@@ -163,7 +163,7 @@ def parse(data: bytes, filename: str, file_type: str, options: Options) -> Datas
     measures = {**tidied.measures, **dict(options.measures)}
     warnings = list(tidied.warnings)
     if file_type in {"xlsx", "xlsm"}:
-        warnings += _refuse_uncached_formulas(data, table.sheet.name, set(tidied.used_rows))
+        warnings += _check_uncached_formulas(data, table.sheet.name, set(tidied.used_rows))
     suppressed = int((frame["flag"].fillna("").str.len() > 0).sum() - frame["flag"].isin(["total", "aggregate"]).sum())
     if suppressed:
         warnings.append(f"{suppressed} value(s) were suppressed or not available (shown as gaps, never as 0).")
