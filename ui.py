@@ -276,13 +276,9 @@ def trend_spec(series: pd.Series, *, name: str, frequency: str, unit: str, polar
                axis_title: str | None = None) -> dict:
     """The trend chart's Vega-Lite spec, cached: on a page of several charts, a click redraws only its own."""
     result = analyse(series, name=name, frequency=frequency, unit=unit, polarity=polarity, **view.analysis_options())
-    chart = charts.trend_chart(series, title=headline(result), unit=axis_title or unit, frequency=frequency,
+    chart = charts.trend_chart(series, title=commentary.headline(result), unit=axis_title or unit, frequency=frequency,
                                **view.chart_layers(result))
     return chart.to_dict(validate=False)
-
-
-def headline(result) -> str:
-    return commentary.headline(result)
 
 
 def trend_panel(data: Dataset, measure: str, key: str, *, series: pd.Series | None = None, unit: str | None = None,
