@@ -100,9 +100,31 @@ def _two_digit_year(y: str) -> int:
 
 def _safe_ts(year: int, month: int, day: int = 1) -> pd.Timestamp | None:
     try:
-        return pd.Timestamp(year, month, day)
+        ts = pd.Timestamp(year, month, day)
     except ValueError:
         return None
+    return ts if _NS_MIN <= ts <= _NS_MAX else None
+
+
+_NS_MIN, _NS_MAX = pd.Timestamp.min, pd.Timestamp.max  # pandas' nanosecond range: 1677-09-21 to 2262-04-11
+OUT_OF_RANGE_REASON = ("dates before 1677 or after 2262 are outside the range this tool can hold; "
+                       "they were kept as text and left out")
+
+
+def _nanoseconds(values: pd.Series) -> pd.Series:
+    """Dates as datetime64[ns], NaT for any pandas cannot hold there (before 1677, in or after 2262).
+
+    pandas 3 reads '3000-01-01' at second resolution; converting it to nanoseconds raises
+    OutOfBoundsDatetime, so such dates are set aside (and reported as unread) instead."""
+    ts = pd.to_datetime(values, errors="coerce")
+    if ts.dtype == "datetime64[ns]":
+        return ts
+    if ts.dtype == object:  # Timestamps of mixed resolution
+        ts = pd.Series([v if isinstance(v, pd.Timestamp) and _NS_MIN <= v <= _NS_MAX else pd.NaT for v in ts],
+                       index=ts.index, dtype=object)
+        return pd.to_datetime(ts, errors="coerce").astype("datetime64[ns]")
+    inside = ts.notna() & (ts >= _NS_MIN) & (ts <= _NS_MAX)
+    return ts.where(inside).astype("datetime64[ns]")
 
 
 def _quarter_start(fy_year: int, quarter: int) -> pd.Timestamp:
@@ -172,9 +194,9 @@ def _read_slash_dates(values: pd.Series) -> tuple[pd.Series, list[str]]:
     month_first = bool((b > 12).any() and not (a > 12).any())
     day, month = (b, a) if month_first else (a, b)
     years = parts["y"].map(_two_digit_year)
-    out = pd.to_datetime(
+    out = _nanoseconds(pd.to_datetime(
         pd.DataFrame({"year": years, "month": month, "day": day}), errors="coerce"
-    ).reindex(values.index)
+    )).reindex(values.index)
     ambiguous = parts[(a <= 12) & (b <= 12) & (a != b)]
     if month_first:
         warnings.append(
@@ -364,7 +386,7 @@ def parse_periods(values: pd.Series, *, header: str = "", fy_year: int | None = 
     freq_votes: list[str] = []
     warnings: list[str] = []
     if pd.api.types.is_datetime64_any_dtype(values):
-        out = pd.to_datetime(values).astype("datetime64[ns]")
+        out = _nanoseconds(values)
         texts = pd.Series("", index=index)
     elif pd.api.types.is_numeric_dtype(values):
         out = _excel_serials(values.astype(float))
@@ -372,12 +394,12 @@ def parse_periods(values: pd.Series, *, header: str = "", fy_year: int | None = 
     elif _mostly_iso(values):
         # Fast path for big extracts: fastexcel writes date cells in mixed columns as ISO text.
         texts = values.astype("string").str.strip()
-        out = pd.to_datetime(texts, format="ISO8601", errors="coerce").astype("datetime64[ns]")
+        out = _nanoseconds(pd.to_datetime(texts, format="ISO8601", errors="coerce"))
         freq_votes.append("D")
     else:
         obj = values.astype(object)
         is_ts = obj.map(lambda v: isinstance(v, pd.Timestamp | np.datetime64) or hasattr(v, "year"))
-        out[is_ts] = pd.to_datetime(obj[is_ts].astype(str), errors="coerce")
+        out[is_ts] = _nanoseconds(obj[is_ts].astype(str))
         is_num = obj.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool))
         out[is_num] = _excel_serials(obj[is_num].astype(float))
         texts = obj.where(~is_ts & ~is_num).astype("string").str.strip()
@@ -391,10 +413,12 @@ def parse_periods(values: pd.Series, *, header: str = "", fy_year: int | None = 
         rest = texts[texts.notna() & out.isna()]
         labels = {text: parse_label(text, fy_year=fy_year) for text in rest.unique()}  # repeats parse once
         found = rest.map(lambda t: labels[t][0]).dropna()
-        out[found.index] = pd.to_datetime(found)
+        out[found.index] = _nanoseconds(found)
         freq_votes += [labels[t][1] for t in rest[found.index]]
     present = values.notna() & (values.astype("string").str.strip().fillna("") != "")
     unparsed = present & out.isna()
+    if (unparsed & _far_dates(values)).any():
+        warnings.append(f"Some dates could not be used: {OUT_OF_RANGE_REASON}.")
     description = ""
     if _week_ending(header, texts.fillna("")):
         out = out - pd.Timedelta(days=6)
@@ -405,6 +429,13 @@ def parse_periods(values: pd.Series, *, header: str = "", fy_year: int | None = 
     if frequency in {"M", "Q", "FY"}:
         out = period_starts(out, frequency)
     return PeriodParse(out, frequency, unparsed, tuple(warnings), description)
+
+
+def _far_dates(values: pd.Series) -> pd.Series:
+    """True where a cell holds a date or a 4-digit year outside pandas' range (for the warning's reason)."""
+    text = values.astype("string").str.extract(r"(?<!\d)(\d{4})(?!\d)")[0]
+    years = pd.to_numeric(text, errors="coerce")
+    return ((years < 1678) | (years > 2261)).fillna(False).astype(bool)
 
 
 def _mostly_iso(values: pd.Series) -> bool:

@@ -47,6 +47,12 @@ def column_letter(index: int) -> str:
 
 
 def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text" (.txt): UTF-16 with a BOM
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise IngestError("This UTF-16 text file is damaged (an odd number of bytes or a broken "
+                              "character): save it again, or save it as CSV UTF-8.") from exc
     for encoding in CSV_ENCODINGS:
         try:
             text = data.decode(encoding)
@@ -79,8 +85,15 @@ def _sniff_delimiter(text: str) -> str:
 def read_csv(data: bytes, name: str) -> RawSheet:
     """A CSV or text export as a grid of strings (encoding and delimiter detected)."""
     text, encoding = _decode(data)
+    # Any field may be as long as the file (csv's default limit, 131,072 characters, is an exception
+    # otherwise); newline="" lets csv take CR-only, LF and CRLF line ends, mixed, as Excel and old Macs write.
+    csv.field_size_limit(max(len(text), csv.field_size_limit()))
     delimiter = _sniff_delimiter(text)
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise IngestError("This text file could not be read as CSV (a quote or line end is out of place): "
+                          "open it in Excel and save it as CSV UTF-8.") from exc
     width = max((len(r) for r in rows), default=0)
     if width > MAX_COLUMNS:
         raise IngestError(f"This file has {width:,} columns; this tool reads up to {MAX_COLUMNS}.")
