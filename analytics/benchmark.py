@@ -1,17 +1,28 @@
-"""Benchmarking one council against its peers: rank, quartile, median, mean, rates per 100,000."""
+"""Benchmarking one council against its peers: rank, quartile, median, England, intervals, over time.
+
+The core (:func:`benchmark`) ranks one Series of values. On top of it, a table of places (councils found by
+:mod:`analytics.councils` in one of the frame's columns) is read into one row per item (a measure and its
+other dimensions), period and place, with 95% intervals where the file allows, and :func:`compare` gives
+one council's figures against a comparator group, England and its region, each year.
+"""
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
+from analytics import councils
 from analytics.compare import POLARITIES, format_number
 from analytics.dataset import SUMMARY_FLAGS, Dataset
 from analytics.errors import AnalysisError
+from analytics.periods import format_period
 
 PER_POPULATION = 100_000
+MIN_PEERS = 3  # a benchmarking table compares at least this many councils
 AGE_BANDS = ("18-64", "65+")
 QUARTILES = 4
 RANK_TIES = "min"  # competition ranking: tied councils share the best rank (1, 2, 2, 4)
@@ -174,10 +185,532 @@ def _words(council: str, value: float, rank: int, n: int, quartile: int | None, 
     return f"{council} ranks {ordinal(rank)} of {n}{quarter}, {where} of {format_number(median)}"
 
 
+# --- intervals ----------------------------------------------------------------------------------------------
+Z_95 = 1.959963984540054  # the 97.5th percentile of the standard normal distribution
+
+
+def wilson_interval(successes: float, trials: float, z: float = Z_95) -> tuple[float, float]:
+    """Wilson score interval for a proportion (as a fraction), as Fingertips uses for percentages.
+
+    Notes
+    -----
+    Wilson, E. B. (1927) JASA 22, 209-212; Public Health England, "Technical Guide: Confidence Intervals"
+    (2018), section 3: :math:`(2O + z^2 \\pm z \\sqrt{z^2 + 4O(1 - O/n)}) / (2(n + z^2))`.
+    """
+    if not trials > 0 or not 0 <= successes <= trials:
+        return (math.nan, math.nan)
+    root = z * math.sqrt(z * z + 4 * successes * (1 - successes / trials))
+    denominator = 2 * (trials + z * z)
+    return ((2 * successes + z * z - root) / denominator, (2 * successes + z * z + root) / denominator)
+
+
+def byar_interval(count: float, z: float = Z_95) -> tuple[float, float]:
+    """Byar's approximation to the exact Poisson interval for a count, as Fingertips uses for rates.
+
+    Notes
+    -----
+    Breslow and Day (1987), "Statistical methods in cancer research" vol. II; PHE "Technical Guide:
+    Confidence Intervals" (2018), section 4: :math:`O(1 - 1/(9O) - z/(3\\sqrt O))^3` and
+    :math:`(O + 1)(1 - 1/(9(O + 1)) + z/(3\\sqrt{O + 1}))^3`; the lower limit of a zero count is 0.
+    """
+    if not count >= 0:
+        return (math.nan, math.nan)
+    lower = 0.0 if count == 0 else count * (1 - 1 / (9 * count) - z / (3 * math.sqrt(count))) ** 3
+    upper = (count + 1) * (1 - 1 / (9 * (count + 1)) + z / (3 * math.sqrt(count + 1))) ** 3
+    return (lower, upper)
+
+
+SCALES = (1.0, 100.0, 1_000.0, 10_000.0, 100_000.0)  # a value is numerator / denominator times one of these
+SCALE_TOLERANCE = 0.01
+
+
+def interval_from_counts(value: float, numerator: float, denominator: float) -> tuple[float, float, str]:
+    """The 95% interval of ``value`` from its numerator and denominator, and the method's name.
+
+    The value's scale (a fraction, a percentage or a rate per 1,000 ... 100,000) is found from the three
+    numbers; a fraction or percentage gets a Wilson interval, a rate Byar's interval for its count.
+    """
+    if not (denominator > 0 and numerator >= 0 and math.isfinite(value)):
+        return (math.nan, math.nan, "")
+    ratio = numerator / denominator
+    scale = next((s for s in SCALES if ratio > 0 and abs(value - s * ratio) <= SCALE_TOLERANCE * abs(value)),
+                 None if ratio > 0 else (1.0 if value == 0 else None))
+    if scale is None:
+        return (math.nan, math.nan, "")
+    if scale <= 100 and numerator <= denominator:
+        low, high = wilson_interval(numerator, denominator)
+        return (low * scale, high * scale, "Wilson score interval")
+    low, high = byar_interval(numerator)
+    return (low / denominator * scale, high / denominator * scale, "Byar's interval")
+
+
+# --- places and items ---------------------------------------------------------------------------------------
+MIN_PLACE_SHARE = 0.5  # at least half a column's distinct labels are places (councils, aggregates, area codes)
+AREA_CODE = re.compile(r"^\s*[EWSNK]\d{8}\b")  # a GSS code: a place, if not one with adult social care duties
+METRIC_ROLES = {
+    "value": re.compile(r"^(?:outcome|value|indicator value|measure value|rate|percentage|percent|score|"
+                        r"proportion|figure)$", re.I),
+    "numerator": re.compile(r"^numerator$|^count$", re.I),
+    "denominator": re.compile(r"^denominator$|^base$|^population$", re.I),
+    "moe": re.compile(r"^(?:margin of error|moe|\+/-|±)(?:\s*\(95%\))?$", re.I),
+    "lower": re.compile(r"^(?:lower|lower (?:95% )?(?:ci|confidence (?:interval|limit)|limit)|lcl|lci)$", re.I),
+    "upper": re.compile(r"^(?:upper|upper (?:95% )?(?:ci|confidence (?:interval|limit)|limit)|ucl|uci)$", re.I),
+}
+AGE_BAND_PATTERNS = {"18-64": re.compile(r"18\s*(?:-|to|–)\s*64", re.I),
+                     "65+": re.compile(r"65\s*(?:\+|and over|and older|or over|plus)|aged 65\b|over 65", re.I)}
+ALL_AGES = "all ages"
+
+
+@dataclass(frozen=True)
+class Places:
+    """The column of a frame that holds places, and what each of its labels is.
+
+    ``places`` maps every matched label to its :class:`councils.Place`; ``unmatched`` are labels of the
+    column that are neither councils with adult social care duties nor aggregates (districts, NHS trusts,
+    typing slips), which are left out of the ranking and named in the warnings.
+    """
+
+    column: str
+    places: dict[str, councils.Place]
+    unmatched: tuple[str, ...]
+    others: tuple[str, ...] = ()  # other columns that also hold places (a name beside a code)
+
+    @property
+    def councils(self) -> list[str]:
+        return [label for label, place in self.places.items() if place.kind == "council"]
+
+    @property
+    def aggregates(self) -> list[str]:
+        return [label for label, place in self.places.items() if place.kind == "aggregate"]
+
+
+def _place_candidates(data: Dataset) -> list[str]:
+    frame = data.frame
+    columns = [c for c in ("council", *data.dimensions, "category") if c in frame.columns]
+    return list(dict.fromkeys(columns))
+
+
+def _read_column(frame: pd.DataFrame, column: str) -> Places:
+    labels = [str(v).strip() for v in dict.fromkeys(frame[column].dropna().astype(str)) if str(v).strip()]
+    matched = {label: place for label in labels if (place := councils.match(label)) is not None}
+    return Places(column, matched, tuple(label for label in labels if label not in matched))
+
+
+def find_places(data: Dataset) -> Places | None:
+    """The column of places (councils and aggregates) in the frame, or None when it has none.
+
+    A column is one of places when at least :data:`MIN_PEERS` councils and half of its distinct
+    labels match the reference list; of several, the one with the most councils (the first on a tie).
+    """
+    found = []
+    for column in _place_candidates(data):
+        places = _read_column(data.frame, column)
+        n_labels = len(places.places) + len(places.unmatched)
+        coded = sum(1 for label in places.unmatched if AREA_CODE.match(label))
+        if len(places.councils) >= MIN_PEERS and len(places.places) + coded >= MIN_PLACE_SHARE * n_labels:
+            found.append(places)
+    if not found:
+        return None
+    best = max(found, key=lambda p: len(p.councils))
+    return Places(best.column, best.places, best.unmatched, tuple(p.column for p in found if p is not best))
+
+
+def is_place_table(data: Dataset) -> bool:
+    """A table whose rows (or a dimension) are councils: the Benchmarking page's kind of table."""
+    return find_places(data) is not None
+
+
+def what_it_is(data: Dataset) -> str:
+    """One sentence on what a table that cannot be benchmarked is, for the page that cannot use it."""
+    frame = data.frame
+    n = len(data.measures)
+    if "period" in frame.columns and frame["period"].notna().any():
+        span = f"{frame['period'].min():%b %Y} to {frame['period'].max():%b %Y}"
+        shape = f"a time series of {n} measure(s) from {span}"
+    else:
+        rows = frame["category"].nunique() if "category" in frame.columns else 0
+        shape = f"a table of {rows} row(s) by {n} measure(s)"
+    return (f"'{data.source.filename}' is {shape}; its rows are not councils (none of its columns lists "
+            f"at least {MIN_PEERS} English councils by name or code), so it cannot be benchmarked.")
+
+
+def _metric_column(frame: pd.DataFrame, columns: list[str]) -> tuple[str, dict[str, str]] | None:
+    """A dimension whose values are metric names (outcome, numerator, denominator, margin of error)."""
+    for column in columns:
+        values = [str(v).strip() for v in frame[column].dropna().unique()]
+        roles = {v: role for v in values for role, pattern in METRIC_ROLES.items() if pattern.match(v)}
+        if values and len(roles) == len(values) and "value" in roles.values() and len(set(roles.values())) > 1:
+            return column, roles
+    return None
+
+
+def age_band_of(item: str) -> str | None:
+    """The age band an item is about ('... aged 65 and over' -> '65+'), None when it does not say."""
+    return next((band for band, pattern in AGE_BAND_PATTERNS.items() if pattern.search(item)), None)
+
+
+@dataclass(frozen=True)
+class PlaceTable:
+    """A table of places read for benchmarking: one row per item, period and place.
+
+    ``rows`` has ``item``, ``measure``, ``period`` (NaT when the table has none), ``label`` (as in the file),
+    ``name`` (the reference name), ``key`` (ONS code for councils; ``england``, ``region:<name>``,
+    ``type:<name>`` for aggregates), ``kind``, ``value``, ``lower`` and ``upper`` (95% interval, NaN where the
+    file allows none) and ``interval`` (its method).
+    """
+
+    rows: pd.DataFrame
+    places: Places
+    items: list[str]
+    item_measure: dict[str, str]
+    periods: list[pd.Timestamp]
+    frequency: str | None
+    warnings: tuple[str, ...]
+
+
+def _item_names(frame: pd.DataFrame, extra: list[str]) -> pd.Series:
+    names = frame["measure"].astype(str)
+    for column in extra:
+        part = frame[column].fillna("").astype(str).str.strip()
+        names = names.where(part == "", names + ": " + part)
+    return names
+
+
+def place_table(data: Dataset) -> PlaceTable:
+    """Read a table of places for benchmarking (see :class:`PlaceTable`); AnalysisError if it has none."""
+    places = find_places(data)
+    if places is None:
+        raise AnalysisError(what_it_is(data))
+    frame = data.frame.copy()
+    frame[places.column] = frame[places.column].astype(str).str.strip()
+    frame = frame[frame[places.column].isin(places.places)]
+    skip = {places.column, *places.others, "period", "measure", "value", "flag"}
+    dims = [c for c in frame.columns if c not in skip]
+    metric = _metric_column(frame, dims)
+    extra = [c for c in dims if metric is None or c != metric[0]]
+    frame = frame.assign(item=_item_names(frame, extra), label=frame[places.column])
+    if "period" not in frame.columns:
+        frame["period"] = pd.NaT
+    frame["period"] = pd.to_datetime(frame["period"])
+    keys = ["item", "measure", "period", "label"]
+    if metric is not None:
+        column, roles = metric
+        frame = frame.assign(role=frame[column].astype(str).str.strip().map(roles))
+        wide = frame.pivot_table(index=keys, columns="role", values="value", aggfunc="first", dropna=False,
+                                 observed=True, sort=False).reset_index()
+    else:
+        wide = frame.groupby(keys, sort=False, dropna=False)["value"].first().reset_index()
+    wide = _with_intervals(wide.dropna(subset=["item"]))
+    info = {label: places.places[label] for label in wide["label"].unique()}
+    wide["name"] = wide["label"].map(lambda label: info[label].name)
+    wide["kind"] = wide["label"].map(lambda label: info[label].kind)
+    wide["key"] = wide["label"].map(lambda label: _place_key(info[label]))
+    items = list(dict.fromkeys(wide["item"]))
+    periods = sorted(p for p in wide["period"].dropna().unique())
+    warns = []
+    if places.unmatched:
+        shown = ", ".join(places.unmatched[:5]) + ("..." if len(places.unmatched) > 5 else "")
+        warns.append(f"{len(places.unmatched)} label(s) of '{places.column}' are not English councils with adult "
+                     f"social care duties and are not ranked: {shown}.")
+    measure_of = dict(zip(wide["item"], wide["measure"], strict=True))
+    return PlaceTable(wide, places, items, measure_of, [pd.Timestamp(p) for p in periods], data.frequency,
+                      tuple(warns))
+
+
+def _place_key(place: councils.Place) -> str:
+    if place.kind == "council":
+        return place.council.key
+    return "england" if place.level == "england" else f"{place.level}:{place.name}"
+
+
+def _with_intervals(wide: pd.DataFrame) -> pd.DataFrame:
+    for column in ("value", "numerator", "denominator", "moe", "lower", "upper"):
+        if column not in wide.columns:
+            wide[column] = np.nan
+    wide = wide.astype({c: float for c in ("value", "numerator", "denominator", "moe", "lower", "upper")})
+    method = pd.Series("", index=wide.index, dtype=object)
+    given = wide["lower"].notna() & wide["upper"].notna()
+    method[given] = "as published"
+    moe = ~given & wide["moe"].notna() & wide["value"].notna()
+    wide.loc[moe, "lower"] = wide.loc[moe, "value"] - wide.loc[moe, "moe"].abs()
+    wide.loc[moe, "upper"] = wide.loc[moe, "value"] + wide.loc[moe, "moe"].abs()
+    method[moe] = "margin of error as published"
+    counts = ~given & ~moe & wide["numerator"].notna() & wide["denominator"].notna()
+    for i in wide.index[counts]:
+        low, high, name = interval_from_counts(wide.at[i, "value"], wide.at[i, "numerator"], wide.at[i, "denominator"])
+        wide.at[i, "lower"], wide.at[i, "upper"] = low, high
+        method[i] = name
+    return wide.assign(interval=method)
+
+
+# --- comparator groups --------------------------------------------------------------------------------------
+GROUP_KINDS = ("england", "region", "type", "list")
+
+
+@dataclass(frozen=True)
+class Group:
+    """Which councils are peers: all England, the council's region, its type, or a user's list of keys."""
+
+    kind: str = "england"
+    keys: frozenset[str] = frozenset()
+    name: str = ""  # the list's name ("CIPFA nearest neighbours")
+
+    def label(self, council: councils.Council | None) -> str:
+        if self.kind == "region" and council is not None:
+            return f"{council.region} councils"
+        if self.kind == "type" and council is not None:
+            return f"{council.council_type.lower()}s" if council.council_type else "councils of its type"
+        if self.kind == "list":
+            return f"{self.name or 'councils in your list'}"
+        return "England councils"
+
+    def contains(self, peer: councils.Council, council: councils.Council | None) -> bool:
+        if self.kind == "region" and council is not None:
+            return peer.region == council.region
+        if self.kind == "type" and council is not None:
+            return peer.council_type == council.council_type
+        if self.kind == "list":
+            return peer.key in self.keys or (council is not None and peer.key == council.key)
+        return True
+
+
+def read_council_list(text: str) -> tuple[frozenset[str], list[str]]:
+    """Council keys from a pasted or uploaded list (one a line, or comma-separated), and the lines not known."""
+    keys, unknown = set(), []
+    for part in re.split(r"[\n\r;\t]+|,(?![^,]*\bof\b)", text):
+        label = part.strip().strip('"')
+        if not label:
+            continue
+        place = councils.match(label)
+        if place is not None and place.council is not None:
+            keys.add(place.council.key)
+        elif label.lower() not in ("council", "name", "la", "local authority", "code", "area"):
+            unknown.append(label)
+    return frozenset(keys), unknown
+
+
+# --- one council against its peers -------------------------------------------------------------------------
+VERDICTS = ("better", "similar", "worse", "higher", "lower")
+
+
+@dataclass(frozen=True)
+class YearResult:
+    """One period's comparison: the ranking among the group and the comparator figures."""
+
+    period: pd.Timestamp | None
+    result: BenchmarkResult
+    england: float | None
+    region: float | None
+    council_type: float | None
+    lower: float | None
+    upper: float | None
+    interval: str
+    verdict: str | None  # better / similar / worse than England (higher / lower for a neutral measure)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A council's standing on one item: each year's :class:`YearResult`, latest last.
+
+    ``council`` is the user's council; ``shown_as`` the council in the file that stands for it (itself, or a
+    predecessor in a file from before a reorganisation); ``table`` is the latest year's ranked peers with
+    ``key``, ``lower`` and ``upper`` added.
+    """
+
+    item: str
+    measure: str
+    unit: str
+    polarity: str
+    group: str
+    council: councils.Council | None
+    shown_as: str | None
+    region_name: str | None
+    years: tuple[YearResult, ...]
+    table: pd.DataFrame
+    frequency: str | None
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def latest(self) -> YearResult:
+        return self.years[-1]
+
+    def period_label(self, period: pd.Timestamp | None) -> str:
+        return "" if period is None or pd.isna(period) else format_period(period, self.frequency or "FY")
+
+
+def stand_in(council: councils.Council, keys: set[str]) -> tuple[councils.Council | None, str | None]:
+    """The council in a file (of ``keys``) that stands for ``council``, and a note when it is a predecessor."""
+    if council.key in keys:
+        return council, None
+    for earlier in councils.predecessors_of(council):
+        if earlier.key in keys:
+            return earlier, (f"{council.short_name} is not in this file; it shows {earlier.short_name}, which "
+                             f"{council.short_name} replaced in {council.start[:4]}.")
+    for later in councils.successors_of(council):
+        if later.key in keys:
+            return later, f"{council.short_name} is not in this file; it shows its successor {later.short_name}."
+    return None, None
+
+
+def compare(table: PlaceTable, item: str, council: councils.Council | str | None = None, *,
+            group: Group | None = None, unit: str = "count", polarity: str = "neutral",
+            population: pd.DataFrame | None = None, age_band: str | None = None) -> Comparison:
+    """One council's value, England, its region, the group median, rank and quartile, each period.
+
+    Parameters
+    ----------
+    table : PlaceTable
+    item : str
+        One of ``table.items``.
+    council : Council or str, optional
+        The user's council (a name or code is matched); None ranks without describing one council.
+    group : Group, optional
+        The comparator group (all England councils by default). Aggregates are never ranked.
+    unit, polarity : str
+        The measure's unit and polarity (rank 1 is the best).
+    population : pd.DataFrame, optional
+        Population by council key (index) and age band (columns), see :func:`population_by_council`; counts
+        become rates per 100,000 of ``age_band``.
+
+    Raises
+    ------
+    AnalysisError
+        The item is unknown, or fewer than two peers have values in the latest period.
+
+    Notes
+    -----
+    Better / similar / worse than England as Fingertips does it: similar when England's value lies within
+    the council's 95% interval, otherwise better or worse by the measure's polarity (higher or lower for a
+    neutral one). Without an interval there is no verdict, only the rank.
+    """
+    if item not in table.items:
+        raise AnalysisError(f"There is no item '{item}' in this table.")
+    if isinstance(council, str):
+        council = councils.named(council) if council else None
+    group = group or Group()
+    rows = table.rows[table.rows["item"] == item]
+    council_rows = rows[rows["kind"] == "council"]
+    shown, note = stand_in(council, set(council_rows["key"])) if council is not None else (None, None)
+    notes = [note] if note else []
+    if council is not None and shown is None:
+        notes.append(f"{council.short_name} has no row in this table.")
+    periods = [p for p in table.periods if p in set(rows["period"])] or [None]
+    years = []
+    for period in periods:
+        year_rows = rows if period is None else rows[rows["period"] == period]
+        try:
+            years.append(_year(year_rows, period, shown, group, unit, polarity, population, age_band))
+        except AnalysisError:
+            if period == periods[-1] and not years:
+                raise
+    if not years:
+        raise AnalysisError(f"'{item}' has values for fewer than two councils in every period.")
+    latest = years[-1]
+    peers = latest.result.table
+    return Comparison(item, table.item_measure[item], "rate" if latest.result.per_100k else unit, polarity,
+                      group.label(shown), council, shown.short_name if shown else None,
+                      shown.region if shown else None, tuple(years), peers, table.frequency,
+                      tuple(notes) + latest.result.warnings)
+
+
+def _peer_values(rows: pd.DataFrame, shown, group: Group) -> pd.DataFrame:
+    peers = rows[rows["kind"] == "council"].drop_duplicates("key")
+    keep = [group.contains(councils.by_key(k), shown) for k in peers["key"]]
+    peers = peers[keep]
+    names = peers["name"].where(~peers["name"].duplicated(keep=False), peers["name"] + " (" + peers["label"] + ")")
+    return peers.assign(name=names).set_index("name")
+
+
+def _year(rows, period, shown, group, unit, polarity, population, age_band) -> YearResult:
+    peers = _peer_values(rows, shown, group)
+    values = peers["value"]
+    pop = None
+    if population is not None and unit == "count":
+        band = age_band if age_band in population.columns else ALL_AGES
+        if band in population.columns:
+            pop = population[band].reindex(peers["key"]).set_axis(peers.index)
+    name = peers.index[peers["key"] == shown.key][0] if shown is not None and (peers["key"] == shown.key).any() \
+        else None
+    result = benchmark(values, name, polarity, population=pop)
+    table = result.table.assign(key=peers["key"], lower=peers["lower"], upper=peers["upper"])
+    if pop is not None:
+        scale = table["value"] / table["raw_value"]
+        table = table.assign(lower=table["lower"] * scale, upper=table["upper"] * scale)
+    result = BenchmarkResult(table, *[getattr(result, f) for f in BenchmarkResult.__dataclass_fields__
+                                      if f != "table"])
+    aggregates = rows[rows["kind"] == "aggregate"].set_index("key")["value"]
+
+    def aggregate(key: str | None) -> float | None:
+        if key is None or key not in aggregates.index or pd.isna(aggregates[key]) or pop is not None:
+            return None
+        return float(aggregates[key])
+
+    england = aggregate("england")
+    region = aggregate(f"region:{shown.region}" if shown is not None else None)
+    kind = aggregate(f"type:{shown.council_type}" if shown is not None else None)
+    lower = upper = None
+    interval = ""
+    if name is not None and pd.notna(table.at[name, "lower"]):
+        lower, upper = float(table.at[name, "lower"]), float(table.at[name, "upper"])
+        interval = str(peers.at[name, "interval"])
+    verdict = _verdict(result.value, lower, upper, england, polarity)
+    return YearResult(None if period is None else pd.Timestamp(period), result, england, region, kind, lower,
+                      upper, interval, verdict)
+
+
+def _verdict(value, lower, upper, england, polarity) -> str | None:
+    if value is None or lower is None or upper is None or england is None:
+        return None
+    if lower <= england <= upper:
+        return "similar"
+    higher = value > england
+    if polarity == "neutral":
+        return "higher" if higher else "lower"
+    return "better" if higher == (polarity == "higher_is_better") else "worse"
+
+
+# --- population ---------------------------------------------------------------------------------------------
+POPULATION_NAME = re.compile(r"population", re.I)
+_SINGLE_AGE = re.compile(r"^(?:age\s*)?(\d{1,3})(?:\+| and over)?$", re.I)
+_ALL_AGES_NAME = re.compile(r"all\s+ages|total\s+population|all\s+persons|^population$", re.I)
+OLDEST_SINGLE_AGE = 90  # ONS mid-year estimates end at "90" meaning 90 and over
+
+
+def population_by_council(data: Dataset) -> pd.DataFrame | None:
+    """Population by council key and age band ("18-64", "65+", "all ages") from a population table, or None.
+
+    Reads an ONS mid-year estimate by single year of age (measures "0" ... "90", summed into the bands) or a
+    table whose measures name the bands ("Population 18-64"). Councils are matched by code or name.
+    """
+    places = find_places(data)
+    if places is None:
+        return None
+    frame = data.frame[data.frame[places.column].astype(str).str.strip().isin(places.councils)]
+    frame = frame[~frame["flag"].isin(("aggregate",))]
+    keys = frame[places.column].astype(str).str.strip().map(lambda label: places.places[label].council.key)
+    by_measure = frame.assign(key=keys).pivot_table(index="key", columns="measure", values="value",
+                                                    aggfunc="first", observed=True)
+    ages = {m: int(a.group(1)) for m in by_measure.columns if (a := _SINGLE_AGE.match(str(m).strip()))}
+    bands: dict[str, pd.Series] = {}
+    if len(ages) >= OLDEST_SINGLE_AGE:
+        def total(low: int, high: int) -> pd.Series:
+            return by_measure[[m for m, age in ages.items() if low <= age <= high]].sum(axis=1, min_count=1)
+
+        bands = {"18-64": total(18, 64), "65+": total(65, 200)}
+    else:
+        for band, pattern in AGE_BAND_PATTERNS.items():
+            match = [m for m in by_measure.columns if POPULATION_NAME.search(str(m)) and pattern.search(str(m))]
+            if match:
+                bands[band] = by_measure[match[0]]
+    whole = [m for m in by_measure.columns if _ALL_AGES_NAME.search(str(m))]
+    if whole:
+        bands[ALL_AGES] = by_measure[whole[0]]
+    return pd.DataFrame(bands).astype(float) if bands else None
+
+
 # --- reading a benchmarking sheet ----------------------------------------------------------------------------
 YOUR_COUNCIL = re.compile(r"(?i:your council):?\s*([A-Z][\w'.&-]*(?:\s+(?:and\s+|upon\s+|on\s+)?[A-Z][\w'.&-]*)*)")
 PEER_AVERAGE = re.compile(r"^(.*\S)\s+(?:average|mean|median)$", re.I)
-POPULATION_NAME = re.compile(r"population", re.I)
 
 
 @dataclass(frozen=True)
@@ -203,6 +736,8 @@ class PeerTable:
 def peer_table(data: Dataset) -> PeerTable:
     """Councils (rows) and measures of a benchmarking table; averages and totals are not councils."""
     frame = data.frame
+    if "category" not in frame.columns:
+        raise AnalysisError("This table has no rows of councils to compare (it is a time series).")
     flags = frame["flag"].fillna("").astype(str).str.lower()
     summary = frame.loc[flags.isin(SUMMARY_FLAGS), "category"].astype(str)
     peer_group = next((m.group(1) for name in summary if (m := PEER_AVERAGE.match(name))), None)

@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analytics import finance
+from analytics.benchmark import MIN_PEERS, is_place_table
 from analytics.dataset import Dataset
-
-MIN_PEERS = 3  # a benchmarking table compares at least this many councils
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,8 @@ TOPICS: dict[str, Topic] = {
               "a budget monitoring table with a budget column and a forecast outturn column per service line",
               "finance_scorecard.xlsx"),
         Topic("benchmarking", "Benchmarking",
-              f"a table with one row per council (at least {MIN_PEERS}) and one column per measure",
+              f"a table of English councils (at least {MIN_PEERS}, by name or code: rows, columns or a column of "
+              "council names) with one or more measures, such as a national publication",
               "benchmarking_south_east.xlsx"),
     )
 }
@@ -75,11 +75,8 @@ def is_finance_table(data: Dataset) -> bool:
 
 
 def is_benchmark_table(data: Dataset) -> bool:
-    """A table of rows (councils) by measures that is not a budget table."""
-    if data.kind != "table" or is_finance_table(data) or "category" not in data.frame.columns:
-        return False
-    rows = data.frame.loc[data.frame["flag"].isin(("", None)) | data.frame["flag"].isna(), "category"]
-    return rows.nunique() >= MIN_PEERS
+    """A table of places (councils by name or code in a row label or a dimension) that is not a budget table."""
+    return not is_finance_table(data) and is_place_table(data)
 
 
 def datasets_for(datasets: dict[str, Dataset], topic: Topic) -> list[str]:
