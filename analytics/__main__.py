@@ -18,6 +18,7 @@ EPILOG = """examples:
   python -m analytics summary sample_data/reablement_weekly.xlsx
   python -m analytics summary sample_data/placements_monthly.xlsx --sheet "Care home population"
   python -m analytics summary sample_data/kpi_targets.xlsx --measure "Direct payments (%)"
+  python -m analytics summary tests/corpus_real/mhclg_iod2019_upper_tier_la_summaries.xlsx --council Trafford
   python -m analytics report sample_data/dols_weekly.csv --out pack.docx --xlsx results.xlsx --suppress 5
 
 exit status: 0 on success, 2 when the file cannot be read or analysed (the reason is printed on stderr).
@@ -47,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("file", metavar="FILE", help="the spreadsheet or CSV file to read")
         sub.add_argument("--sheet", metavar="S", help="the sheet to read (default: the best table in the file)")
         sub.add_argument("--measure", metavar="M", help="describe only this measure (its name as in the file)")
+        sub.add_argument("--council", metavar="NAME",
+                         help="in a table of councils, benchmark this council (name or ONS code) against England, "
+                              "its region and all councils")
     report.add_argument("--out", required=True, metavar="pack.docx", help="the Word document to write")
     report.add_argument("--xlsx", metavar="results.xlsx", help="also write the Excel workbook")
     report.add_argument("--suppress", type=int, metavar="N", default=None,
@@ -63,16 +67,17 @@ def _sentences(args):
     if not path.is_file():
         raise AnalyticsError(f"There is no file at {args.file}.")
     data = load(path, sheet=args.sheet)
-    return data, describe_dataset(data, measure=args.measure)
+    return data, describe_dataset(data, measure=args.measure, council=args.council)
 
 
 def write_report(data, out: str, *, xlsx: str | None = None, suppress: int | None = None,
-                 measure: str | None = None) -> str:
+                 measure: str | None = None, council: str | None = None) -> str:
     """Write the scrutiny pack (Word, and Excel with ``xlsx``) for one dataset; returns what was done, in words."""
     from analytics import export, report
 
     options = report.PackOptions(title=f"Performance report: {data.source.filename}", suppress=suppress,
-                                 measures=(measure,) if measure else None)
+                                 measures=(measure,) if measure else None, council=council or "",
+                                 benchmark_measure=measure)
     pack = report.build_pack({data.source.filename: data}, options)
     Path(out).write_bytes(export.word_pack(pack))
     if xlsx:
@@ -90,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             if args.suppress not in (None, *SUPPRESSION_THRESHOLDS):
                 raise AnalyticsError(f"--suppress must be one of {', '.join(map(str, SUPPRESSION_THRESHOLDS))}.")
-            print(write_report(data, args.out, xlsx=args.xlsx, suppress=args.suppress, measure=args.measure))
+            print(write_report(data, args.out, xlsx=args.xlsx, suppress=args.suppress, measure=args.measure,
+                               council=args.council))
     except AnalyticsError as error:
         print(error.user_message, file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from analytics import councils
+from analytics import ascof, councils
 from analytics.compare import POLARITIES, format_number
 from analytics.dataset import SUMMARY_FLAGS, Dataset
 from analytics.errors import AnalysisError
@@ -445,6 +445,7 @@ def _with_intervals(wide: pd.DataFrame) -> pd.DataFrame:
 
 # --- comparator groups --------------------------------------------------------------------------------------
 GROUP_KINDS = ("england", "region", "type", "list")
+NATIONAL_SHARE = 0.9  # a file with at least 90% of today's councils is a national table
 
 
 @dataclass(frozen=True)
@@ -454,6 +455,7 @@ class Group:
     kind: str = "england"
     keys: frozenset[str] = frozenset()
     name: str = ""  # the list's name ("CIPFA nearest neighbours")
+    scope: str = "England councils"  # what "all" means in this file: England, one region, or just the file
 
     def label(self, council: councils.Council | None) -> str:
         if self.kind == "region" and council is not None:
@@ -462,7 +464,7 @@ class Group:
             return f"{council.council_type.lower()}s" if council.council_type else "councils of its type"
         if self.kind == "list":
             return f"{self.name or 'councils in your list'}"
-        return "England councils"
+        return self.scope
 
     def contains(self, peer: councils.Council, council: councils.Council | None) -> bool:
         if self.kind == "region" and council is not None:
@@ -538,17 +540,27 @@ class Comparison:
         return "" if period is None or pd.isna(period) else format_period(period, self.frequency or "FY")
 
 
+def _scope(table: PlaceTable) -> str:
+    """'England councils' for a national table, 'South East councils' for one region's, else 'councils in this file'."""
+    found = [table.places.places[label].council for label in table.places.councils]
+    if len(found) >= NATIONAL_SHARE * len(councils.current()):
+        return "England councils"
+    regions = {c.region for c in found}
+    return f"{regions.pop()} councils" if len(regions) == 1 else "councils in this file"
+
+
 def stand_in(council: councils.Council, keys: set[str]) -> tuple[councils.Council | None, str | None]:
     """The council in a file (of ``keys``) that stands for ``council``, and a note when it is a predecessor."""
     if council.key in keys:
         return council, None
     for earlier in councils.predecessors_of(council):
         if earlier.key in keys:
-            return earlier, (f"{council.short_name} is not in this file; it shows {earlier.short_name}, which "
-                             f"{council.short_name} replaced in {council.start[:4]}.")
+            return earlier, (f"This file is from before {council.short_name} started ({council.start[:4]}): it "
+                             f"shows {earlier.short_name}, which {council.short_name} replaced.")
     for later in councils.successors_of(council):
         if later.key in keys:
-            return later, f"{council.short_name} is not in this file; it shows its successor {later.short_name}."
+            return later, (f"This file is from after {council.short_name} ended: it shows its successor "
+                           f"{later.short_name}.")
     return None, None
 
 
@@ -589,11 +601,12 @@ def compare(table: PlaceTable, item: str, council: councils.Council | str | None
         council = councils.named(council) if council else None
     group = group or Group()
     rows = table.rows[table.rows["item"] == item]
+    group = replace(group, scope=_scope(table))
     council_rows = rows[rows["kind"] == "council"]
     shown, note = stand_in(council, set(council_rows["key"])) if council is not None else (None, None)
     notes = [note] if note else []
     if council is not None and shown is None:
-        notes.append(f"{council.short_name} has no row in this table.")
+        notes.append(f"There is no row for {council.short_name} (or a council it replaced) in this table.")
     periods = [p for p in table.periods if p in set(rows["period"])] or [None]
     years = []
     for period in periods:
@@ -755,3 +768,39 @@ def population_table(data: Dataset) -> pd.DataFrame | None:
     columns = {band: peers.values(measure) for measure in data.measures if POPULATION_NAME.search(measure)
                for band in AGE_BANDS if band in measure}
     return pd.DataFrame(columns) if columns else None
+
+
+def suggested_council(data: Dataset) -> councils.Council | None:
+    """The council a sheet says it is for ("Your council: West Sussex" in its title), or None."""
+    found = YOUR_COUNCIL.search(data.source.title)
+    place = councils.match(found.group(1).strip()) if found else None
+    return place.council if place is not None else None
+
+
+def over_time(comparison: Comparison) -> pd.DataFrame:
+    """One row per period: the council's value and interval, England, region, group median, rank, n, verdict."""
+    rows = []
+    for year in comparison.years:
+        r = year.result
+        rows.append({"period": year.period, "value": r.value, "lower": year.lower, "upper": year.upper,
+                     "england": year.england, "region": year.region, "group_median": r.median, "rank": r.rank,
+                     "n": r.n, "quartile": r.quartile, "verdict": year.verdict})
+    return pd.DataFrame(rows)
+
+
+def trend_lines(comparison: Comparison) -> pd.DataFrame:
+    """period / series / value (/ rank / n) rows for the over-time chart: council, England, group median."""
+    table = over_time(comparison)
+    council = comparison.shown_as or "Council"
+    parts = [table.assign(series=council)[["period", "series", "value", "rank", "n"]],
+             table.assign(series="England", value=table["england"])[["period", "series", "value"]],
+             table.assign(series=f"Median of {comparison.group}", value=table["group_median"])[
+                 ["period", "series", "value"]]]
+    return pd.concat(parts, ignore_index=True)
+
+
+def measure_info(data: Dataset, table: PlaceTable, item: str):
+    """Unit and polarity of an item: the dataset's (the catalogue's or the user's), or ASCOF's when the
+    catalogue did not know the measure."""
+    info = data.measures[table.item_measure[item]]
+    return info if info.known_as else ascof.describe(item, info)

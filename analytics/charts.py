@@ -907,6 +907,124 @@ def benchmark_chart(benchmark_table: pd.DataFrame, *, council: str | None, title
                    height=BAR_STEP * len(data) + BAR_CHART_CHROME)
 
 
+QUARTILE_BAND_COLOURS = ("#f2f2f2", "#ffffff")  # alternate shading of the four quartiles
+COMPARATOR_DASHES = ([6, 3], [2, 2], [8, 2, 2, 2])  # England, region, council type
+
+
+def ranked_dot_chart(table: pd.DataFrame, *, council: str | None, title: str, unit: str,
+                     lines: dict[str, float] | None = None, subtitle: str | Sequence[str] | None = None,
+                     ) -> alt.LayerChart:
+    """Councils as dots in rank order (1 = best on the left), the user's council highlighted and named.
+
+    Parameters
+    ----------
+    table : pd.DataFrame
+        ``BenchmarkResult.table`` indexed by council with ``value``, ``rank``, ``quartile`` and, when the file
+        gives intervals, ``lower`` and ``upper``.
+    council : str or None
+        The council (index label) to highlight.
+    lines : dict, optional
+        Comparators drawn as labelled horizontal lines, never as dots: {"England": 19.1, "North West": 20.3}.
+
+    Returns
+    -------
+    alt.LayerChart
+        Layers "Quartile bands", "Intervals" (when any), "Councils", "Council value" (when highlighted),
+        "Comparators" and "Comparator labels" (when any lines).
+    """
+    valued = table[table["value"].notna()].sort_values("rank", kind="stable")
+    if len(valued) < 2:
+        raise AnalysisError(f"A benchmark chart needs values for at least two councils; this table has {len(valued)}.")
+    if council is not None and council not in table.index:
+        raise AnalysisError(f"'{council}' is not among the councils in this table.")
+    data = pd.DataFrame({"council": valued.index.astype(str), "value": valued["value"].to_numpy(dtype=float),
+                         "rank": valued["rank"].astype(float).to_numpy()})
+    data["you"] = data["council"] == council
+    for column in ("lower", "upper"):
+        data[column] = valued[column].to_numpy(dtype=float) if column in valued.columns else np.nan
+    x = alt.X("rank:Q", title="Rank (1 = best)", scale=alt.Scale(domain=[0, len(valued) + 1], nice=False))
+    y = alt.Y("value:Q", title=unit_title(unit), scale=alt.Scale(zero=False))
+    tooltip = [alt.Tooltip("council:N", title="Council"), alt.Tooltip("value:Q", title=unit_title(unit),
+                                                                      format=VALUE_FORMAT),
+               alt.Tooltip("rank:Q", title="Rank")]
+    layers = [_quartile_bands(valued)]
+    has_intervals = bool(data["lower"].notna().any())
+    if has_intervals:
+        layers.append(alt.Chart(data.dropna(subset=["lower", "upper"])).mark_rule(color=LIMIT_COLOUR)
+                      .encode(x=x, y="lower:Q", y2="upper:Q").properties(name="Intervals"))
+    layers.append(alt.Chart(data[~data["you"]]).mark_circle(color=ACTUAL_COLOUR, size=POINT_SIZE, opacity=0.7)
+                  .encode(x=x, y=y, tooltip=tooltip).properties(name="Councils"))
+    you = data[data["you"]]
+    if len(you):
+        layers.append(alt.Chart(you).mark_point(shape="diamond", filled=True, size=SPC_POINT_SIZE * 3,
+                                                color=HIGHLIGHT_COLOUR).encode(x=x, y=y, tooltip=tooltip)
+                      .properties(name="Council value"))
+        layers.append(alt.Chart(you.assign(text=you["council"] + " " + you["value"].map(lambda v: f"{v:,.1f}")))
+                      .mark_text(align="left", dx=8, dy=-8, fontWeight="bold", color=HIGHLIGHT_COLOUR)
+                      .encode(x=x, y=y, text="text:N").properties(name="Council label"))
+    comparators = pd.DataFrame([{"line": name, "value": float(v), "text": f"{name} {v:,.1f}"}
+                                for name, v in (lines or {}).items() if v is not None and np.isfinite(v)])
+    if len(comparators):
+        dash = alt.StrokeDash("line:N", title=None, legend=alt.Legend(orient="bottom"),
+                              scale=alt.Scale(domain=list(comparators["line"]),
+                                              range=list(COMPARATOR_DASHES[:len(comparators)])))
+        layers.append(alt.Chart(comparators).mark_rule(color=MEAN_COLOUR, strokeWidth=1.5)
+                      .encode(y="value:Q", strokeDash=dash,
+                              tooltip=[alt.Tooltip("line:N", title="Comparator"),
+                                       alt.Tooltip("value:Q", title=unit_title(unit), format=VALUE_FORMAT)])
+                      .properties(name="Comparators"))
+        layers.append(alt.Chart(comparators).mark_text(align="right", baseline="bottom", dy=-2, fontStyle="italic",
+                                                       x="width").encode(y="value:Q", text="text:N")
+                      .properties(name="Comparator labels"))
+    where = ""
+    if len(you):
+        row = you.iloc[0]
+        where = f" {council} is {row['value']:,.1f}, ranked {int(row['rank'])} of {len(data)}."
+    described = ", ".join(comparators["text"]) if len(comparators) else "no comparator lines"
+    description = (f"{title}. Dot chart of {len(data)} councils in rank order ({unit_title(unit)}), quartiles "
+                   f"shaded, {described}{'; 95% intervals as vertical lines' if has_intervals else ''}.{where}")
+    return _finish(alt.layer(*layers), title=title, subtitle=subtitle, description=description)
+
+
+def _quartile_bands(valued: pd.DataFrame) -> alt.Chart:
+    """Alternately shaded x ranges, one per quartile of rank, labelled at the top."""
+    rows = []
+    if "quartile" in valued.columns and valued["quartile"].notna().any():
+        for quartile, group in valued.groupby("quartile"):
+            rows.append({"start": float(group["rank"].min()) - 0.5, "end": float(group["rank"].max()) + 0.5,
+                         "band": f"Quartile {int(quartile)}", "shade": QUARTILE_BAND_COLOURS[int(quartile) % 2]})
+    frame = pd.DataFrame(rows, columns=["start", "end", "band", "shade"])
+    rects = (alt.Chart(frame).mark_rect(opacity=1).encode(x="start:Q", x2="end:Q", color=alt.Color(
+        "shade:N", scale=None), tooltip=[alt.Tooltip("band:N", title="Quartile")]))
+    labels = alt.Chart(frame).mark_text(baseline="top", y=2, color=LIMIT_COLOUR, fontSize=10).encode(
+        x=alt.X("mid:Q"), text="band:N").transform_calculate(mid="(datum.start + datum.end) / 2")
+    return alt.layer(rects, labels).properties(name="Quartile bands")
+
+
+def benchmark_trend_chart(years: pd.DataFrame, *, council: str, title: str, unit: str, frequency: str | None,
+                          subtitle: str | Sequence[str] | None = None) -> alt.Chart:
+    """The council's value each period beside England and the group median, its rank in the tooltip.
+
+    ``years`` has ``period``, ``series`` (the council, "England", "Group median") and ``value``, and
+    ``rank`` / ``n`` on the council's rows.
+    """
+    data = years.dropna(subset=["value"]).copy()
+    data["label"] = [periods.format_period(p, frequency) for p in data["period"]]
+    names = list(dict.fromkeys(data["series"]))
+    colours = [HIGHLIGHT_COLOUR if n == council else MEAN_COLOUR if n == "England" else LIMIT_COLOUR for n in names]
+    dashes = [[1, 0] if n == council else [6, 3] if n == "England" else [2, 2] for n in names]
+    encode = {"x": _x(frequency), "y": alt.Y("value:Q", title=unit_title(unit), scale=alt.Scale(zero=False)),
+              "color": alt.Color("series:N", title=None, scale=alt.Scale(domain=names, range=colours),
+                                 legend=alt.Legend(orient="bottom")),
+              "strokeDash": alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=names, range=dashes)),
+              "tooltip": [alt.Tooltip("series:N", title="Series"), alt.Tooltip("label:N", title="Period"),
+                          alt.Tooltip("value:Q", title=unit_title(unit), format=VALUE_FORMAT),
+                          alt.Tooltip("rank:Q", title="Rank"), alt.Tooltip("n:Q", title="of")]}
+    chart = alt.Chart(data).mark_line(point=True, strokeWidth=LINE_WIDTH).encode(**encode).properties(name="Lines")
+    description = (f"{title}. Line chart over {data['period'].nunique()} periods of {', '.join(names)}.")
+    return _finish(chart, title=title, subtitle=subtitle, description=description)
+
+
 def sparkline(values: pd.Series | Sequence[float], *, colour: str = ACTUAL_COLOUR) -> alt.LayerChart:
     """A tiny line with its last point marked, for a KPI tile: no axes, no legend."""
     data = pd.Series(values, dtype=float).reset_index(drop=True)

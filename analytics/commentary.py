@@ -19,9 +19,11 @@ import pandas as pd
 
 from analytics import benchmark as benchmark_module
 from analytics import catalogue, compare, finance
+from analytics import councils as councils_module
 from analytics.analysis import SeriesAnalysis, analyse_dataset
 from analytics.benchmark import QUARTILE_NAMES, BenchmarkResult, ordinal
-from analytics.compare import Change, format_number, round_half_away
+from analytics.benchmark import Comparison as BenchmarkComparison
+from analytics.compare import SUMMED_UNITS, Change, format_number, round_half_away
 from analytics.dataset import Dataset
 from analytics.errors import AnalysisError
 from analytics.finance import FinanceResult
@@ -542,25 +544,106 @@ def describe_benchmark(result: BenchmarkResult, measure: str, unit: str, peer_gr
     return out
 
 
-def _is_benchmark(data: Dataset, council: str | None) -> bool:
-    flags = data.frame["flag"].fillna("").astype(str).str.lower() if "flag" in data.frame.columns else pd.Series()
-    return bool(council) or "benchmark" in data.source.title.lower() or bool((flags == "aggregate").any())
+def _shown_value(x: float | None, unit: str, per_100k: bool) -> str:
+    return format_value(x, unit) + (" per 100,000" if per_100k else "")
 
 
-def _benchmark_sentences(data: Dataset, council: str | None, peer_group: str | None) -> list[Sentence]:
-    peers = benchmark_module.peer_table(data)
-    council = council or peers.suggested_council
+_VERDICT_WORDS = {"similar": "similar to England", "better": "better than England", "worse": "worse than England",
+                  "higher": "higher than England", "lower": "lower than England"}
+
+
+def describe_comparison(c: BenchmarkComparison) -> list[Sentence]:
+    """A council against England, its region and its comparator group, in words, Fingertips-style.
+
+    "IMD - Average score: Trafford 16.1, England 21.7: similar to England (England's value is within the 95%
+    interval, 15.2 to 17.0); rank 85 of 152 England councils, third quartile; North West 25.6; median of
+    England councils 21.4". Without a council: the group's median and range.
+    """
+    y, r = c.latest, c.latest.result
+    when = f" ({c.period_label(y.period)})" if y.period is not None and len(c.years) > 1 else ""
+    subject = f"{c.item}{when}"
+
+    def shown(x):
+        return _shown_value(x, c.unit if not r.per_100k else "rate", r.per_100k)
+
+    numbers: dict[str, float | str] = {"median": r.median, "n": r.n}
+    if y.england is not None:
+        numbers["england"] = y.england
+    if r.rank is None or c.shown_as is None:
+        values = r.table["value"].dropna()
+        numbers |= {"lowest": float(values.min()), "highest": float(values.max())}
+        england = f"; England {shown(y.england)}" if y.england is not None else ""
+        out = [Sentence(f"{subject}: the median of {r.n} {c.group} is {shown(r.median)} (from {shown(values.min())} "
+                        f"to {shown(values.max())}){england}", "benchmark", c.item, numbers)]
+    else:
+        numbers |= {"council": c.shown_as, "value": r.value, "rank": r.rank, "quartile": r.quartile}
+        out = [Sentence(f"{subject}: {'; '.join(_comparison_parts(c, shown))}", "benchmark", c.item, numbers)]
+    if len(c.years) > 1 and c.shown_as is not None:
+        out.append(_over_time_sentence(c, shown))
+    out.extend(Sentence(f"{c.item}: caveat: {_first_lower(w)}", "caveat", c.item, {})
+               for w in c.notes if "no better direction" not in w)
+    return out
+
+
+def _comparison_parts(c: BenchmarkComparison, shown) -> list[str]:
+    y, r = c.latest, c.latest.result
+    interval = f" (95% interval {shown(y.lower)} to {shown(y.upper)})" if y.lower is not None else ""
+    lead = f"{c.shown_as} {shown(r.value)}{interval}"
+    if y.england is not None and c.unit in SUMMED_UNITS and not r.per_100k:
+        lead += f", England total {shown(y.england)}"  # a count is not compared with England's total
+    elif y.england is not None:
+        lead += f", England {shown(y.england)}"
+        if y.verdict is not None:
+            why = ("England's value is within the 95% interval" if y.verdict == "similar"
+                   else "England's value is outside the 95% interval")
+            lead += f": {_VERDICT_WORDS[y.verdict]} ({why})"
+        else:
+            lead += " (no interval in the file, so no test against England)"
+    parts = [lead]
+    if c.polarity == "neutral":
+        nth = "" if r.rank == 1 else f"{ordinal(r.rank)} "
+        parts.append(f"the {nth}highest of {r.n} {c.group} (no better direction)")
+    else:
+        quarter = f", {QUARTILE_NAMES[r.quartile]} quartile" if r.quartile is not None else ""
+        parts.append(f"rank {r.rank} of {r.n} {c.group}{quarter}")
+    if y.region is not None:
+        parts.append(f"{c.region_name} {shown(y.region)}")
+    parts.append(f"median of {c.group} {shown(r.median)}")
+    return parts
+
+
+def _over_time_sentence(c: BenchmarkComparison, shown) -> Sentence:
+    first, last = c.years[0], c.years[-1]
+    ranks = ", ".join(f"{c.period_label(y.period)} {ordinal(y.result.rank)} of {y.result.n}" if y.result.rank
+                      else f"{c.period_label(y.period)} not ranked" for y in c.years)
+    parts = [f"rank each year: {ranks}"]
+    if first.result.value is not None and last.result.value is not None:
+        parts.append(f"{c.shown_as} from {shown(first.result.value)} to {shown(last.result.value)}")
+    if first.england is not None and last.england is not None:
+        parts.append(f"England from {shown(first.england)} to {shown(last.england)}")
+    parts.append(f"median of {c.group} from {shown(first.result.median)} to {shown(last.result.median)}")
+    return Sentence(f"{c.item}: {'; '.join(parts)}", "benchmark_trend", c.item,
+                    {"first_rank": first.result.rank or "", "last_rank": last.result.rank or ""})
+
+
+def _benchmark_sentences(data: Dataset, council: str | None) -> list[Sentence]:
+    """Every item of a table of places, described for ``council`` (or the group when none is named)."""
+    table = benchmark_module.place_table(data)
+    try:
+        chosen = councils_module.named(council) if council else benchmark_module.suggested_council(data)
+    except KeyError:
+        raise AnalysisError(f"'{council}' is not an English council with adult social care duties; give its "
+                            "name as ONS publishes it (e.g. 'Trafford') or its ONS code.") from None
     out = []
-    for measure in peers.measures:
-        info = data.measures[measure]
-        values = peers.values(measure)
-        known = council if council in values.index else None
+    for item in table.items:
+        info = benchmark_module.measure_info(data, table, item)
         try:
-            result = benchmark_module.benchmark(values, known, info.polarity)
+            comparison = benchmark_module.compare(table, item, chosen, unit=info.unit, polarity=info.polarity)
         except AnalysisError as error:
-            out.append(Sentence(f"{measure}: {_first_lower(error.user_message)}", "caveat", measure, {}))
+            out.append(Sentence(f"{item}: {_first_lower(error.user_message)}", "caveat", item, {}))
             continue
-        out.extend(describe_benchmark(result, measure, info.unit, peer_group or peers.peer_group))
+        out.extend(describe_comparison(comparison))
+    out.extend(Sentence(f"Places: caveat: {_first_lower(w)}", "caveat", "Places", {}) for w in table.warnings)
     return out
 
 
@@ -587,14 +670,14 @@ def describe_dataset(data: Dataset, **options) -> list[Sentence]:
     data : Dataset
     **options
         ``measure`` (only this measure), ``targets`` (dict), ``horizon`` (periods to forecast),
-        ``council`` and ``peer_group`` (benchmarking; read from the title and the average row when not
-        given), ``previous`` (what the finance movement is against, e.g. "month 2").
+        ``council`` (benchmarking a table of places: a council's name or code; read from a "Your council:"
+        title when not given), ``previous`` (what the finance movement is against, e.g. "month 2").
 
     Returns
     -------
     list of Sentence
         Time series and counted records: :func:`describe_series` for each analysis; budget tables:
-        :func:`describe_scorecard`; council tables: :func:`describe_benchmark` per measure; any other
+        :func:`describe_scorecard`; tables of places: :func:`describe_comparison` per item; any other
         table: one sentence per row. Never raises for a table that loaded.
     """
     measure = options.get("measure")
@@ -605,6 +688,8 @@ def describe_dataset(data: Dataset, **options) -> list[Sentence]:
         data = Dataset(data.frame[data.frame["measure"] == measure], data.kind, data.frequency,
                        {measure: data.measures[measure]}, data.ledger, data.warnings, data.source,
                        data.dimensions, data.records)
+    if benchmark_module.is_place_table(data) and not finance.is_finance(data):
+        return _benchmark_sentences(data, options.get("council"))
     if data.kind in ("timeseries", "records") and data.frequency is not None and "period" in data.frame.columns:
         analyses = analyse_dataset(data, targets=options.get("targets"), horizon=int(options.get("horizon", 0)))
         return [s for a in analyses for s in describe_series(a)]
@@ -617,8 +702,6 @@ def describe_dataset(data: Dataset, **options) -> list[Sentence]:
             return describe_scorecard(finance.scorecard(finance.scorecard_frame(data)), previous=previous)
         except AnalysisError as error:
             return [Sentence(f"Budget table: {_first_lower(error.user_message)}", "caveat", "Budget table", {})]
-    if "category" in data.frame.columns and _is_benchmark(data, options.get("council")):
-        return _benchmark_sentences(data, options.get("council"), options.get("peer_group"))
     return _row_sentences(data)
 
 

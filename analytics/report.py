@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from analytics import analysis, benchmark, charts, commentary, export, finance, topics
+from analytics import analysis, benchmark, charts, commentary, councils, export, finance, topics
 from analytics.analysis import SeriesAnalysis
 from analytics.dataset import Dataset
 from analytics.errors import AnalysisError
@@ -124,22 +124,31 @@ def _finance(datasets: Mapping[str, Dataset]) -> tuple[pd.DataFrame | None, tupl
 
 
 def _benchmark(datasets: Mapping[str, Dataset], options: PackOptions) -> export.ChartSection | None:
+    """The first table of places, benchmarked for the pack's council on the chosen (or first) item."""
     for data in datasets.values():
         if not topics.is_benchmark_table(data):
             continue
-        peers = benchmark.peer_table(data)
-        measure = options.benchmark_measure if options.benchmark_measure in peers.measures else peers.measures[0]
-        council = options.council if options.council in peers.councils else peers.suggested_council
-        info = data.measures[measure]
+        table = benchmark.place_table(data)
+        item = next((i for i in table.items if options.benchmark_measure in (i, table.item_measure[i])),
+                    table.items[0])
         try:
-            result = benchmark.benchmark(peers.values(measure), council, info.polarity)
+            council = councils.named(options.council) if options.council else benchmark.suggested_council(data)
+        except KeyError:
+            council = None
+        info = benchmark.measure_info(data, table, item)
+        try:
+            comparison = benchmark.compare(table, item, council, unit=info.unit, polarity=info.polarity)
         except AnalysisError:
             return None
-        said = commentary.describe_benchmark(result, measure, info.unit, peers.peer_group)
-        title = said[0].text if said else measure
-        return export.ChartSection(title=title, sentences=tuple(s.text for s in said[1:]), notes=result.warnings,
-                                   chart=charts.benchmark_chart(result.table, council=council or "", title=title,
-                                                                unit=info.unit))
+        said = commentary.describe_comparison(comparison)
+        title = said[0].text if said else item
+        latest = comparison.latest
+        lines = {"England": latest.england, **({comparison.region_name: latest.region} if comparison.region_name
+                                               else {})}
+        chart = charts.ranked_dot_chart(comparison.table, council=latest.result.council, title=title,
+                                        unit=comparison.unit, lines=lines)
+        return export.ChartSection(title=title, sentences=tuple(s.text for s in said[1:]),
+                                   notes=comparison.notes, chart=chart)
     return None
 
 

@@ -1,38 +1,145 @@
-"""Benchmarking: the council's rank among its peers, quartile, distance from the peer median, commentary."""
+"""Benchmarking: your council against England, its region and a comparator group, from a table of councils."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 import ui
-from analytics import AnalysisError, benchmark, charts, commentary, topics
+from analytics import AnalysisError, benchmark, charts, commentary, councils, topics
 
 TOPIC = topics.TOPICS["benchmarking"]
+YOUR_COUNCIL = "your_council"  # session key other pages read: the reference name of the user's council
+GROUPS = {"england": "All councils in the file", "region": "Same region", "type": "Same council type",
+          "list": "My list (pick or upload)"}
+NO_POPULATION = "values as given"
+
+
+def council_picker() -> councils.Council | None:
+    """'Your council', chosen once a session (searchable); kept under YOUR_COUNCIL across pages."""
+    names = [c.name for c in councils.current()]
+    chosen = st.session_state.get(YOUR_COUNCIL)
+    st.selectbox("Your council", names, index=names.index(chosen) if chosen in names else None,
+                 placeholder="Type to search the 153 councils", key="_your_council_widget",
+                 on_change=lambda: st.session_state.update({YOUR_COUNCIL: st.session_state["_your_council_widget"]}))
+    chosen = st.session_state.get(YOUR_COUNCIL)
+    return councils.named(chosen) if chosen in names else None
+
+
+def group_picker(table: benchmark.PlaceTable, key: str) -> benchmark.Group:
+    kind = st.radio("Compare with", list(GROUPS), format_func=GROUPS.get, horizontal=True, key=f"{key}:group")
+    if kind != "list":
+        return benchmark.Group(kind)
+    in_file = {table.places.places[label].council.key: table.places.places[label].name
+               for label in table.places.councils}
+    left, right = st.columns(2)
+    picked = left.multiselect("Councils in your list", sorted(in_file, key=in_file.get), format_func=in_file.get,
+                              key=f"{key}:list")
+    upload = right.file_uploader("Or upload a list (one council name or code a line, e.g. CIPFA nearest "
+                                 "neighbours)", type=["csv", "txt"], key=f"{key}:list_file")
+    keys = set(picked)
+    if upload is not None:
+        found, unknown = benchmark.read_council_list(upload.getvalue().decode("utf-8-sig", errors="replace"))
+        keys |= found
+        if unknown:
+            st.caption(f"Not recognised as councils, so left out of the list: {', '.join(unknown[:10])}"
+                       f"{'...' if len(unknown) > 10 else ''}.")
+    return benchmark.Group("list", frozenset(keys), "councils in your list")
+
+
+def population_picker(name: str, data, container, key: str, age_band: str | None):
+    """A population (by council and age band) from another sheet or another upload, or None for raw values."""
+    sources = {}
+    for sheet, other in ui.other_sheets(name, data):
+        if (table := benchmark.population_by_council(other)) is not None:
+            sources[f"sheet '{sheet}'"] = table
+    for other_name, other in ui.loaded().items():
+        if other_name != name and (table := benchmark.population_by_council(other)) is not None:
+            sources[other_name] = table
+    if not sources:
+        return None, None
+    choice = container.selectbox("Per 100,000 population from", [NO_POPULATION, *sources], key=f"{key}:population")
+    if choice == NO_POPULATION:
+        return None, None
+    table = sources[choice]
+    bands = list(table.columns)
+    band = container.selectbox("Age band", bands, index=bands.index(age_band) if age_band in bands else 0,
+                               key=f"{key}:band")
+    return table, band
+
+
+def not_benchmarkable(datasets: dict) -> None:
+    for other in datasets.values():
+        st.markdown(ui.markdown_text(benchmark.what_it_is(other)))
+        st.dataframe(other.frame.head(500), hide_index=True, width="stretch")
+
 
 st.title(TOPIC.title)
-name, data = ui.pick_topic_dataset(TOPIC)
-peers = benchmark.peer_table(data)
-cols = st.columns([3, 2, 2])
-measure = cols[0].selectbox("Measure", peers.measures, key=f"benchmarking:measure:{name}")
-council = cols[1].selectbox("Your council", peers.councils, key=f"benchmarking:council:{name}",
-                            index=peers.councils.index(peers.suggested_council) if peers.suggested_council else 0)
-info = data.measures[measure]
-# a rate per 100,000 of a percentage or an average means nothing: only counts are divided by population
-population = ui.population_choice(name, data, cols[2], key=f"benchmarking:population:{name}") \
-    if info.unit == "count" else {}
+datasets = ui.loaded()
+names = topics.datasets_for(datasets, TOPIC)
+if not names:
+    not_benchmarkable(datasets)
+    ui.needs(TOPIC)
+mine = council_picker()
+name = st.selectbox("Dataset", names, key="dataset:benchmarking")
+data = datasets[name]
+for other in (d for n, d in datasets.items() if n not in names):
+    st.caption(benchmark.what_it_is(other))
+table = benchmark.place_table(data)
+if mine is None and (mine := benchmark.suggested_council(data)) is not None:
+    st.caption(f"Showing {mine.short_name}, the council this file's title names; choose yours above.")
+key = f"benchmarking:{name}"
+cols = st.columns([3, 2])
+item = cols[0].selectbox("Measure", table.items, key=f"{key}:item")
+info = benchmark.measure_info(data, table, item)
+population, band = (population_picker(name, data, cols[1], key, benchmark.age_band_of(item))
+                    if info.unit == "count" else (None, None))
+group = group_picker(table, key)
 try:
-    result = benchmark.benchmark(peers.values(measure), council, info.polarity, **population)
+    comparison = benchmark.compare(table, item, mine, group=group, unit=info.unit, polarity=info.polarity,
+                                   population=population, age_band=band)
 except AnalysisError as exc:
-    st.error(exc.user_message)
+    st.warning(exc.user_message)
     st.stop()
-unit = "rate" if result.per_100k else info.unit
-said = commentary.describe_benchmark(result, measure, unit, peers.peer_group)
-left, right = st.columns([3, 2])
-ui.draw(charts.benchmark_chart(result.table, council=council, title=said[0].text if said else measure, unit=unit),
-        container=left, alt=" ".join(s.text for s in said))
-with right:
-    st.metric("Rank (1 = best)" if info.polarity != "neutral" else "Rank (1 = highest; no better direction)",
-              f"{result.rank} of {result.n}" if result.rank else "not ranked")
-    ui.sentences(said)
-for warning in result.warnings:
+said = commentary.describe_comparison(comparison)
+latest = comparison.latest
+lines = {"England": latest.england}
+if comparison.region_name and latest.region is not None:
+    lines[comparison.region_name] = latest.region
+shown = comparison.latest.result.council
+title = said[0].text if said else item
+ui.draw(charts.ranked_dot_chart(comparison.table, council=shown, title=title, unit=comparison.unit, lines=lines),
+        alt=" ".join(s.text for s in said))
+r = latest.result
+metrics = st.columns(6)
+metrics[0].metric(comparison.shown_as or "Your council", commentary.format_value(r.value, comparison.unit)
+                  if r.value is not None else "not chosen")
+metrics[1].metric("England", commentary.format_value(latest.england, comparison.unit)
+                  if latest.england is not None else "not in file")
+metrics[2].metric(comparison.region_name or "Region", commentary.format_value(latest.region, comparison.unit)
+                  if latest.region is not None else "not in file")
+metrics[3].metric(f"Median of {comparison.group}", commentary.format_value(r.median, comparison.unit))
+metrics[4].metric("Rank (1 = best)" if comparison.polarity != "neutral" else "Rank (1 = highest)",
+                  f"{r.rank} of {r.n}" if r.rank else "not ranked")
+metrics[5].metric("Quartile", benchmark.QUARTILE_NAMES[r.quartile]
+                  if r.quartile and comparison.polarity != "neutral" else "none")
+ui.sentences(said)
+if shown is None:
+    st.info("Choose your council above to see its rank, quartile and comparison with England.")
+if len(comparison.years) > 1 and shown is not None:
+    st.subheader("Over time")
+    ui.draw(charts.benchmark_trend_chart(benchmark.trend_lines(comparison), council=comparison.shown_as,
+                                         title=f"{item}: {comparison.shown_as} beside England and the group",
+                                         unit=comparison.unit, frequency=comparison.frequency))
+    years = benchmark.over_time(comparison)
+    years["period"] = [comparison.period_label(p) for p in years["period"]]
+    st.dataframe(years, hide_index=True, width="stretch")
+st.subheader("Ranked councils")
+ranked = comparison.table.sort_values("rank").reset_index(names="council")
+columns = [c for c in ("council", "value", "lower", "upper", "rank", "quartile", "raw_value", "population")
+           if c in ranked.columns and ranked[c].notna().any()]
+st.dataframe(ranked[columns], hide_index=True, width="stretch", height=min(600, 36 * (len(ranked) + 1)))
+for warning in (*table.warnings, *(n for n in comparison.notes if "no better direction" not in n)):
     st.caption(warning)
+if comparison.polarity == "neutral":
+    st.caption("This measure has no better direction (set its polarity on the Data page), so rank 1 is the highest "
+               "value and there is no quartile.")

@@ -142,11 +142,18 @@ def test_finance_scorecard_headline_and_badges(app):
     assert "favourable variance of £1.25m (F)" in said(at)
 
 
-def test_benchmarking_rank_and_population(app):
+def test_benchmarking_your_council_groups_and_population(app):
     at = open_page(app, "benchmarking")
-    assert "West Sussex ranks" in said(at)
-    at.selectbox(key="benchmarking:measure:benchmarking_south_east.xlsx").set_value(
-        at.selectbox(key="benchmarking:measure:benchmarking_south_east.xlsx").options[0]).run()
+    assert "West Sussex 31.0%; rank 8 of 19 South East councils, second quartile" in said(at)  # from the title
+    at.selectbox(key="_your_council_widget").set_value("Kent").run()
+    assert at.session_state["your_council"] == "Kent"  # chosen once, kept for the session
+    assert "Kent " in said(at) and "rank" in said(at)
+    key = "benchmarking:benchmarking_south_east.xlsx"
+    at.radio(key=f"{key}:group").set_value("list").run()
+    at.multiselect(key=f"{key}:list").set_value(["E10000016", "E10000030", "E10000032", "E06000035"]).run()
+    assert "of 4 councils in your list" in said(at)
+    names = chart_specs(at)[0]
+    assert "Council value" in layer_names(names) and "Quartile bands" in layer_names(names)
     assert not at.exception
 
 
