@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from analytics import ascof, councils
 from analytics.compare import POLARITIES, format_number
@@ -204,20 +205,20 @@ def wilson_interval(successes: float, trials: float, z: float = Z_95) -> tuple[f
     return ((2 * successes + z * z - root) / denominator, (2 * successes + z * z + root) / denominator)
 
 
-def byar_interval(count: float, z: float = Z_95) -> tuple[float, float]:
-    """Byar's approximation to the exact Poisson interval for a count, as Fingertips uses for rates.
+def poisson_interval(count: float, confidence: float = 0.95) -> tuple[float, float]:
+    """Exact (Garwood) interval for a Poisson count, for rates; the lower limit of a zero count is 0.
 
     Notes
     -----
-    Breslow and Day (1987), "Statistical methods in cancer research" vol. II; PHE "Technical Guide:
-    Confidence Intervals" (2018), section 4: :math:`O(1 - 1/(9O) - z/(3\\sqrt O))^3` and
-    :math:`(O + 1)(1 - 1/(9(O + 1)) + z/(3\\sqrt{O + 1}))^3`; the lower limit of a zero count is 0.
+    Garwood, F. (1936) Biometrika 28, 437-442: :math:`\\chi^2_{\\alpha/2}(2O)/2` and
+    :math:`\\chi^2_{1-\\alpha/2}(2O + 2)/2`. PHE's "Technical Guide: Confidence Intervals" (2018) uses this
+    for rates, with Byar's approximation to it for large counts; the exact form is used here for all counts.
     """
     if not count >= 0:
         return (math.nan, math.nan)
-    lower = 0.0 if count == 0 else count * (1 - 1 / (9 * count) - z / (3 * math.sqrt(count))) ** 3
-    upper = (count + 1) * (1 - 1 / (9 * (count + 1)) + z / (3 * math.sqrt(count + 1))) ** 3
-    return (lower, upper)
+    alpha = 1 - confidence
+    lower = 0.0 if count == 0 else float(stats.chi2.ppf(alpha / 2, 2 * count)) / 2
+    return (lower, float(stats.chi2.ppf(1 - alpha / 2, 2 * count + 2)) / 2)
 
 
 SCALES = (1.0, 100.0, 1_000.0, 10_000.0, 100_000.0)  # a value is numerator / denominator times one of these
@@ -228,7 +229,7 @@ def interval_from_counts(value: float, numerator: float, denominator: float) -> 
     """The 95% interval of ``value`` from its numerator and denominator, and the method's name.
 
     The value's scale (a fraction, a percentage or a rate per 1,000 ... 100,000) is found from the three
-    numbers; a fraction or percentage gets a Wilson interval, a rate Byar's interval for its count.
+    numbers; a fraction or percentage gets a Wilson interval, a rate the exact Poisson interval of its count.
     """
     if not (denominator > 0 and numerator >= 0 and math.isfinite(value)):
         return (math.nan, math.nan, "")
@@ -240,8 +241,8 @@ def interval_from_counts(value: float, numerator: float, denominator: float) -> 
     if scale <= 100 and numerator <= denominator:
         low, high = wilson_interval(numerator, denominator)
         return (low * scale, high * scale, "Wilson score interval")
-    low, high = byar_interval(numerator)
-    return (low / denominator * scale, high / denominator * scale, "Byar's interval")
+    low, high = poisson_interval(numerator)
+    return (low / denominator * scale, high / denominator * scale, "exact Poisson interval")
 
 
 # --- places and items ---------------------------------------------------------------------------------------
@@ -445,6 +446,8 @@ def _with_intervals(wide: pd.DataFrame) -> pd.DataFrame:
 
 # --- comparator groups --------------------------------------------------------------------------------------
 GROUP_KINDS = ("england", "region", "type", "list")
+TYPE_PLURALS = {"Unitary authority": "unitary authorities", "Metropolitan district": "metropolitan districts",
+                "London borough": "London boroughs", "Shire county": "shire counties"}
 NATIONAL_SHARE = 0.9  # a file with at least 90% of today's councils is a national table
 
 
@@ -461,7 +464,7 @@ class Group:
         if self.kind == "region" and council is not None:
             return f"{council.region} councils"
         if self.kind == "type" and council is not None:
-            return f"{council.council_type.lower()}s" if council.council_type else "councils of its type"
+            return TYPE_PLURALS.get(council.council_type, "councils of its type")
         if self.kind == "list":
             return f"{self.name or 'councils in your list'}"
         return self.scope

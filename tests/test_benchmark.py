@@ -110,3 +110,221 @@ def test_no_quartile_with_fewer_than_four_councils():
     result = benchmark.benchmark(pd.Series({"A": 1.0, "B": 2.0, "C": 3.0}), "A", "higher_is_better")
     assert result.rank == 3 and result.quartile is None
     assert "quartile" not in result.words
+
+
+# --- tables of places: hand-built tidy Datasets (DESIGN section 2) --------------------------------------------
+import csv  # noqa: E402
+import functools  # noqa: E402
+import math  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from scipy import stats  # noqa: E402
+from statsmodels.stats.proportion import proportion_confint  # noqa: E402
+
+import analytics  # noqa: E402
+from analytics import commentary, councils  # noqa: E402
+from analytics.catalogue import MeasureInfo  # noqa: E402
+from analytics.dataset import Dataset, Ledger, Source  # noqa: E402
+
+CORPUS = Path(__file__).resolve().parent / "corpus_real"
+THREE = ("Trafford", "Kent", "Lincolnshire")  # the councils the corpus facts name, in three regions and two types
+
+
+@functools.cache
+def corpus_places(filename: str) -> benchmark.PlaceTable:
+    """A corpus file read once for the tests of all three councils."""
+    return benchmark.place_table(analytics.load(CORPUS / filename))
+
+
+def tidy(rows: list[dict], *, kind: str = "table", frequency: str | None = None, title: str = "",
+         measures: dict[str, MeasureInfo] | None = None) -> Dataset:
+    frame = pd.DataFrame(rows)
+    frame["flag"] = frame.get("flag", pd.Series("", index=frame.index)).fillna("")
+    dims = tuple(c for c in frame.columns if c not in ("period", "category", "measure", "value", "flag"))
+    names = measures or {m: MeasureInfo() for m in frame["measure"].unique()}
+    ledger = Ledger(len(frame), len(frame), pd.DataFrame(columns=["row", "column", "reason", "detail"]))
+    source = Source("t.csv", "csv", None, 0, (1,), "long", title=title)
+    return Dataset(frame, kind, frequency, names, ledger, (), source, dims)
+
+
+def _councils_long(values: dict[str, float], measure: str = "m", **extra) -> list[dict]:
+    return [{"measure": measure, "value": v, "council": name, **extra} for name, v in values.items()]
+
+
+def test_the_place_column_is_found_by_its_labels_whatever_its_name():
+    data = tidy(_councils_long({"E08000009": 1.0, "E10000016": 2.0, "E10000019": 3.0, "E92000001": 2.5},
+                               measure="rate") + [{"measure": "rate", "value": 9.0, "council": "NHS Trust X"}])
+    places = benchmark.find_places(data)
+    assert places.column == "council"
+    assert set(places.councils) == {"E08000009", "E10000016", "E10000019"}
+    assert places.aggregates == ["E92000001"] and places.unmatched == ("NHS Trust X",)
+
+
+def test_a_table_of_service_lines_is_not_a_table_of_places():
+    # issue 17: "Column B: Assessment and care management has the 4th highest value of 7 councils"
+    rows = [{"category": line, "measure": f"Column {c}", "value": float(i)} for i, line in enumerate(
+        ["Assessment and care management", "Nursing home placements", "Residential care", "Home care",
+         "Day care", "Meals", "Other"]) for c in "BC"]
+    data = tidy(rows)
+    assert not benchmark.is_place_table(data)
+    assert "cannot be benchmarked" in benchmark.what_it_is(data)
+    with pytest.raises(AnalysisError, match="not councils"):
+        benchmark.place_table(data)
+    months = tidy([{"period": pd.Timestamp(f"2024-{m:02d}-01"), "measure": "Home Care", "value": 1.0}
+                   for m in range(1, 6)], kind="timeseries", frequency="M")
+    assert not benchmark.is_place_table(months)
+    assert "time series of 1 measure(s) from Jan 2024 to May 2024" in benchmark.what_it_is(months)
+
+
+def test_aggregates_are_lines_never_peers_and_england_comes_from_the_file():
+    values = {"Trafford": 18.8, "Kent": 15.0, "Stockport": 21.0, "Wigan": 17.0, "Bolton": 19.5, "Lincolnshire": 16.0}
+    rows = _councils_long(values) + _councils_long({"England": 19.1, "North West": 20.3,
+                                                    "Metropolitan Districts": 19.9})
+    table = benchmark.place_table(tidy(rows))
+    c = benchmark.compare(table, "m", "Trafford", unit="percent", polarity="higher_is_better")
+    assert c.latest.result.n == 6 and set(c.table.index) == set(values)
+    assert (c.latest.england, c.latest.region, c.latest.council_type) == (19.1, 20.3, 19.9)
+    assert c.latest.result.rank == 3 and c.latest.verdict is None  # no interval in the file, no verdict
+    region = benchmark.compare(table, "m", "Trafford", group=benchmark.Group("region"), polarity="higher_is_better")
+    assert set(region.table.index) == {"Trafford", "Stockport", "Wigan", "Bolton"}
+    assert region.group == "North West councils" and region.latest.result.rank == 3
+    kind = benchmark.compare(table, "m", "Kent", group=benchmark.Group("type"), polarity="higher_is_better")
+    assert set(kind.table.index) == {"Kent", "Lincolnshire"} and kind.group == "shire counties"
+    assert kind.latest.result.rank == 2
+    keys, unknown = benchmark.read_council_list("Stockport\n312 - Trafford\nE08000010\nNowhere\n")
+    assert keys == {"E08000007", "E08000009", "E08000010"} and unknown == ["Nowhere"]
+    mine = benchmark.compare(table, "m", "Trafford", group=benchmark.Group("list", keys), polarity="higher_is_better")
+    assert set(mine.table.index) == {"Trafford", "Stockport", "Wigan"} and mine.latest.result.rank == 2
+
+
+def test_fingertips_verdict_from_a_margin_of_error_as_ascof_publishes_it():
+    rows = []
+    for name, (value, moe) in {"Trafford": (18.8, 1.0), "Kent": (17.0, 0.5), "Wigan": (20.5, 0.6),
+                               "Bolton": (19.0, 0.3), "England": (19.1, 0.1)}.items():
+        rows += [{"measure": "1A", "metric": "Outcome", "council": name, "value": value},
+                 {"measure": "1A", "metric": "Margin of error", "council": name, "value": moe}]
+    table = benchmark.place_table(tidy(rows))
+    assert table.items == ["1A"]
+    similar = benchmark.compare(table, "1A", "Trafford", polarity="higher_is_better")
+    assert (similar.latest.lower, similar.latest.upper) == pytest.approx((17.8, 19.8))
+    assert similar.latest.verdict == "similar"
+    assert benchmark.compare(table, "1A", "Kent", polarity="higher_is_better").latest.verdict == "worse"
+    assert benchmark.compare(table, "1A", "Wigan", polarity="higher_is_better").latest.verdict == "better"
+    assert benchmark.compare(table, "1A", "Wigan", polarity="lower_is_better").latest.verdict == "worse"
+    text = commentary.describe_comparison(benchmark.compare(table, "1A", "Trafford", unit="rate",
+                                                            polarity="higher_is_better"))[0].text
+    assert text == ("1A: Trafford 18.8 (95% interval 17.8 to 19.8), England 19.1: similar to England (England's "
+                    "value is within the 95% interval); rank 3 of 4 councils in this file, third quartile; "
+                    "median of councils in this file 18.9")
+
+
+def test_wilson_interval_agrees_with_statsmodels_and_the_rate_gets_byars():
+    for successes, trials in ((0, 10), (3, 10), (57, 130), (129, 130), (5_575, 12_000)):
+        low, high = benchmark.wilson_interval(successes, trials)
+        assert (low, high) == pytest.approx(proportion_confint(successes, trials, method="wilson"), abs=1e-12)
+    # exact Poisson limits from published tables (e.g. PHE Technical Guide: Confidence Intervals, table 3)
+    for count, limits in ((0, (0.0, 3.689)), (1, (0.0253, 5.572)), (10, (4.795, 18.390)), (85, (67.90, 105.10))):
+        assert benchmark.poisson_interval(count) == pytest.approx(limits, abs=0.006)
+    low, high, how = benchmark.interval_from_counts(43.8, 57, 130)  # a percentage
+    assert how == "Wilson score interval"
+    assert (low, high) == pytest.approx([100 * x for x in proportion_confint(57, 130, method="wilson")])
+    low, high, how = benchmark.interval_from_counts(580.0, 290, 50_000)  # admissions per 100,000
+    assert how == "exact Poisson interval"
+    assert (low, high) == pytest.approx([x / 50_000 * 100_000 for x in
+                                         (stats.chi2.ppf(0.025, 580) / 2, stats.chi2.ppf(0.975, 582) / 2)])
+    assert math.isnan(benchmark.interval_from_counts(50.0, 57, 130)[0])  # the value is not 57/130 at any scale
+
+
+def test_numerator_and_denominator_give_the_interval_and_the_verdict():
+    rows = []
+    for name, (num, den) in {"Trafford": (550, 1000), "Kent": (90, 200), "Wigan": (700, 1000),
+                             "England": (60_000, 100_000)}.items():
+        for metric, v in (("Numerator", num), ("Denominator", den), ("Outcome", 100 * num / den)):
+            rows.append({"measure": "2B(1) still at home 91 days after discharge", "metric": metric,
+                         "council": name, "value": float(v)})
+    table = benchmark.place_table(tidy(rows))
+    item = table.items[0]
+    info = benchmark.measure_info(tidy(rows), table, item)
+    assert (info.unit, info.polarity, info.known_as) == ("percent", "higher_is_better", "ascof:2B(1)")
+    c = benchmark.compare(table, item, "Trafford", unit=info.unit, polarity=info.polarity)
+    expected = [100 * x for x in proportion_confint(550, 1000, method="wilson")]
+    assert (c.latest.lower, c.latest.upper) == pytest.approx(expected)
+    assert c.latest.verdict == "worse"  # England's 60% lies above Trafford's interval (51.9% to 58.1%)
+    assert benchmark.compare(table, item, "Kent", unit="percent", polarity="higher_is_better").latest.verdict == \
+        "worse"
+    assert benchmark.compare(table, item, "Wigan", unit="percent", polarity="higher_is_better").latest.verdict == \
+        "better"
+
+
+def test_rank_each_year_and_a_predecessor_standing_in_for_a_new_council():
+    rows = []
+    for year, values in {2021: {"102 - Cumbria": 5.0, "312 - Trafford": 4.0, "820 - Kent": 3.0, "England": 4.5},
+                         2022: {"102 - Cumbria": 2.0, "312 - Trafford": 4.0, "820 - Kent": 3.0,
+                                "England": 3.5}}.items():
+        rows += [{"period": pd.Timestamp(f"{year}-04-01"), **r} for r in _councils_long(values)]
+    data = tidy(rows, kind="timeseries", frequency="FY")
+    table = benchmark.place_table(data)
+    c = benchmark.compare(table, "m", "Cumberland", unit="rate", polarity="higher_is_better")
+    assert c.shown_as == "Cumbria" and any("before Cumberland started" in n for n in c.notes)
+    assert [y.result.rank for y in c.years] == [1, 3] and [y.england for y in c.years] == [4.5, 3.5]
+    said = [s.text for s in commentary.describe_comparison(c)]
+    assert said[0].startswith("m (2022/23): Cumbria 2.0, England 3.5 (no interval in the file, so no test")
+    assert said[1] == ("m: rank each year: 2021/22 1st of 3, 2022/23 3rd of 3; Cumbria from 5.0 to 2.0; England from "
+                       "4.5 to 3.5; median of councils in this file from 4.0 to 3.0")
+    lines = benchmark.trend_lines(c)
+    assert set(lines["series"]) == {"Cumbria", "England", "Median of councils in this file"}
+
+
+def test_rates_per_100k_from_a_single_year_of_age_population():
+    ages = [str(a) for a in range(91)]
+    pop_rows = [{"category": code, "measure": age, "value": 1000.0} for code in ("E08000009", "E10000016", "E10000019")
+                for age in ages] + [{"category": "E07000032", "measure": a, "value": 10.0} for a in ages]
+    population = benchmark.population_by_council(tidy(pop_rows))
+    assert population.loc["E08000009", "18-64"] == 47 * 1000 and population.loc["E10000016", "65+"] == 26 * 1000
+    counts = tidy(_councils_long({"Trafford": 47.0, "Kent": 94.0, "Lincolnshire": 23.5},
+                                 measure="Admissions aged 18-64"))
+    table = benchmark.place_table(counts)
+    item = table.items[0]
+    assert benchmark.age_band_of(item) == "18-64" and benchmark.age_band_of("aged 65 and over") == "65+"
+    c = benchmark.compare(table, item, "Kent", unit="count", polarity="lower_is_better", population=population,
+                          age_band="18-64")
+    assert c.unit == "rate" and c.latest.result.value == pytest.approx(200.0)
+    assert c.latest.result.rank == 3  # 100, 50 and 200 per 100,000: Kent is the highest, so the worst
+
+
+@pytest.mark.parametrize("council", THREE)
+def test_iod_2019_rank_and_quartile_by_hand_from_the_raw_cells(council):
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(CORPUS / "mhclg_iod2019_upper_tier_la_summaries.xlsx", read_only=True)["IMD"]
+    raw = {row[1]: float(row[4]) for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]}
+    mine = raw[council]
+    rank = 1 + sum(v < mine for v in raw.values())  # a lower deprivation score is better
+    quartile = 4 * (rank - 1) // len(raw) + 1
+    table = corpus_places("mhclg_iod2019_upper_tier_la_summaries.xlsx")
+    item = next(i for i in table.items if i.strip() == "IMD - Average score")
+    c = benchmark.compare(table, item, council, polarity="lower_is_better")
+    assert c.latest.result.n == len(raw) == 151
+    assert (c.latest.result.value, c.latest.result.rank, c.latest.result.quartile) == (mine, rank, quartile)
+    assert c.latest.england is None  # File 11 has no England row: none is made up
+
+
+@pytest.mark.parametrize("council", THREE)
+def test_pss_ex1_2012_13_rank_quartile_and_england_by_hand_from_the_raw_cells(council):
+    text = (CORPUS / "hscic_pss_ex1_2012_13_cassr_activity_cp1252.csv").read_bytes().decode("cp1252")
+    rows = list(csv.reader(text.splitlines()))
+    cells = {row[0].split(" - ", 1)[1].strip(): row[1] for row in rows[6:158]}
+    england = float(next(row[1] for row in rows if row and row[0] == "TOTAL England").replace(",", ""))
+    raw = {name: float(v.replace(",", "")) for name, v in cells.items() if v.strip() not in ("..", "")}
+    rank = 1 + sum(v > raw[council] for v in raw.values())  # more reviews completed is better
+    quartile = 4 * (rank - 1) // len(raw) + 1
+    table = corpus_places("hscic_pss_ex1_2012_13_cassr_activity_cp1252.csv")
+    item = next(i for i in table.items if i.endswith("A1.1"))
+    c = benchmark.compare(table, item, council, polarity="higher_is_better")
+    assert england == 878_455 and c.latest.england == england
+    assert c.latest.result.n == len(raw) == 151  # Islington's '..' is not ranked
+    assert (c.latest.result.value, c.latest.result.rank, c.latest.result.quartile) == (raw[council], rank, quartile)
+
+
+def test_councils_reference_is_what_the_page_offers():
+    assert [c.name for c in councils.current()][:3] == ["Barking and Dagenham", "Barnet", "Barnsley"]
