@@ -755,7 +755,10 @@ def variance_chart(scorecard_table: pd.DataFrame, *, title: str, unit: str = "£
     Parameters
     ----------
     scorecard_table : pd.DataFrame
-        ``FinanceResult.table`` from :func:`analytics.finance.scorecard`.
+        ``FinanceResult.table`` from :func:`analytics.finance.scorecard`, or one level of it
+        (:func:`analytics.finance.level_view`): lines of one level are all drawn as lines, subtotals
+        included; a table of several levels is drawn without its totals, so a parent never sits beside
+        its own children.
     title : str
         The finding.
     unit : str, default "£m"
@@ -771,16 +774,21 @@ def variance_chart(scorecard_table: pd.DataFrame, *, title: str, unit: str = "£
         vermilion, and always the F/A letter and the sign, so colour is not the only signal.
     """
     table = scorecard_table
+    one_level = "level" in table.columns and table["level"].nunique() == 1
+    totals = table["is_total"].astype(bool) & (not one_level)
     if not include_totals:
-        table = table[~table["is_total"].astype(bool)]
-    table = table[table["variance"].notna()]
+        table, totals = table[~totals], totals[~totals]
+    keep = table["variance"].notna()
+    table, totals = table[keep], totals[keep]
     if table.empty:
         raise AnalysisError("There are no budget lines with a variance to chart.")
-    lines = table["line"].astype(str)
     parents = table["parent"].fillna("").astype(str) if "parent" in table.columns else pd.Series("", index=table.index)
-    duplicated = lines.duplicated(keep=False)
-    lines = lines.where(~duplicated, lines + " (" + parents + ")")
-    kind = np.where(table["is_total"].astype(bool), "Total",
+    if "label" in table.columns:
+        lines = table["label"].astype(str)
+    else:
+        lines = table["line"].astype(str)
+        lines = lines.where(~lines.duplicated(keep=False), lines + " (" + parents + ")")
+    kind = np.where(totals, "Total",
                     table["fa"].map({"F": "Favourable (F)", "A": "Adverse (A)"}).fillna("On budget"))
     data = pd.DataFrame({
         "line": lines.to_numpy(), "parent": parents.to_numpy(), "variance": table["variance"].to_numpy(dtype=float),
@@ -795,7 +803,7 @@ def variance_chart(scorecard_table: pd.DataFrame, *, title: str, unit: str = "£
                "Total": TOTAL_COLOUR}
     y = alt.Y("line:N", sort=list(data["line"]), title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False))
     x = alt.X("variance:Q", title=f"Variance ({unit}): forecast minus budget")
-    tooltip = [alt.Tooltip("line:N", title="Line"), alt.Tooltip("parent:N", title="Service area"),
+    tooltip = [alt.Tooltip("line:N", title="Line"), alt.Tooltip("parent:N", title="Part of"),
                alt.Tooltip("budget:Q", title=f"Budget ({unit})", format=",.2f"),
                alt.Tooltip("forecast:Q", title=f"Forecast ({unit})", format=",.2f"),
                alt.Tooltip("variance:Q", title=f"Variance ({unit})", format="+,.2f"),
@@ -814,7 +822,8 @@ def variance_chart(scorecard_table: pd.DataFrame, *, title: str, unit: str = "£
                 .encode(x=x, y=y, text="text:N").properties(name="Labels (underspends)"))
     n_f, n_a = int((data["fa"] == "F").sum()), int((data["fa"] == "A").sum())
     description = (f"{title}. Horizontal bar chart of the variance in {unit} for {len(data)} budget lines: "
-                   f"{n_f} favourable, {n_a} adverse" + (" (totals included)." if include_totals else
+                   f"{n_f} favourable, {n_a} adverse" + (" (one level of the budget)." if one_level else
+                                                         " (totals included)." if include_totals else
                                                          " (totals left out)."))
     chart = alt.layer(bars, zero, positive, negative)
     return _finish(chart, title=title, subtitle=subtitle, description=description,

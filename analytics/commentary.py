@@ -449,62 +449,68 @@ def describe_two_periods(frame: pd.DataFrame, label_column: str, before_column: 
 
 # --- finance ------------------------------------------------------------------------------------------------
 
+def _variance_words(kind: str, variance: float) -> str:
+    """The brief's form: 'forecast underspend of £4.03m, F'; for income 'forecast income £1.60m above
+    budget, F' (more income is favourable, so 'underspend' would be the wrong word)."""
+    if round_half_away(variance, 2) == 0:
+        return "forecast on budget"
+    fa = finance.FAVOURABLE if variance < 0 else finance.ADVERSE
+    amount = format_millions(abs(variance))
+    if kind == "income":
+        return f"forecast income {amount} {'above' if variance < 0 else 'below'} budget, {fa}"
+    word = "underspend" if variance < 0 else "overspend"
+    return f"forecast {'net ' if kind == 'net' else ''}{word} of {amount}, {fa}"
+
+
 def _finance_line(row, previous: str) -> str:
     budget, forecast_value = float(row["budget"]), float(row["forecast"])
     if row["kind"] == "net":
-        head = (f"forecast net outturn {format_millions(forecast_value)} against a net budget of "
-                f"{format_millions(budget)}")
+        figures = f"net outturn {format_millions(forecast_value)} against a net budget of {format_millions(budget)}"
     elif row["kind"] == "income":
-        head = (f"forecast income of {format_millions(-forecast_value)} against budgeted income of "
-                f"{format_millions(-budget)}")
+        figures = f"{format_millions(-forecast_value)} against {format_millions(-budget)} budgeted"
     else:
-        head = (f"forecast outturn {format_millions(forecast_value)} against a working budget of "
-                f"{format_millions(budget)}")
-    variance = float(row["variance"])
-    if row["fa"] == finance.ON_BUDGET or round_half_away(variance, 2) == 0:
-        tail = ", on budget"
-    elif row["fa"] == finance.FAVOURABLE:
-        tail = f", a favourable variance of {format_millions(abs(variance))} (F)"
-    else:
-        tail = f", an adverse variance of {format_millions(abs(variance))} (A)"
+        figures = f"outturn {format_millions(forecast_value)} against a budget of {format_millions(budget)}"
+    text = f"{_variance_words(row['kind'], float(row['variance']))} ({figures})"
     movement = float(row["movement"]) if pd.notna(row["movement"]) else math.nan
     if math.isfinite(movement):
         if round_half_away(movement, 2) == 0:
-            tail += f", no change on {previous}"
+            text += f", no change on {previous}"
         else:
-            tail += f", {format_millions(abs(movement))} {'better' if movement < 0 else 'worse'} than {previous}"
-    return head + tail
+            text += f", {format_millions(abs(movement))} {'better' if movement < 0 else 'worse'} than {previous}"
+    return text
 
 
-def describe_scorecard(result: FinanceResult, *, previous: str = "last month") -> list[Sentence]:
-    """One sentence per scorecard line, then the totals, then a flag for every stated figure that differs
-    from the recomputed one (variance = forecast - budget; totals = the sum of their lines)."""
-    lines, totals, checks = [], [], []
-    stems = result.table["line"].astype(str).str.replace(r"\s*\(.*?\)", "", regex=True).str.lower()
-    repeated = set(result.table["line"][stems.duplicated(keep=False)])
-    for row in result.table.itertuples(index=False):
+def describe_scorecard(result: FinanceResult, *, previous: str = "last month",
+                       lines: pd.DataFrame | None = None) -> list[Sentence]:
+    """One sentence per line, one level at a time, then a flag for every stated figure that differs from
+    the recomputed one (variance = forecast - budget; a total = the sum of its own lines).
+
+    ``lines`` is the level shown (from :func:`analytics.finance.level_view`); by default every level in turn,
+    from the top down, so a parent is never read out beside its own children."""
+    rows = result.table.sort_values(["level", "row"], kind="stable") if lines is None else lines
+    out, checks = [], []
+    for row in rows.itertuples(index=False):
         row = row._asdict()
         if not (math.isfinite(row["budget"]) and math.isfinite(row["forecast"])):
             continue
         numbers = {k: float(row[k]) for k in ("budget", "forecast", "variance", "movement")
                    if row[k] is not None and math.isfinite(float(row[k]))}
         numbers["fa"] = row["fa"] or ""
-        # two service areas can each have a "Residential and nursing care" line: name the area to tell them apart
-        area = str(row["parent"]).removeprefix("Total ") if row["parent"] and row["line"] in repeated else ""
-        label = f"{row['line']}, {area}" if area else row["line"]
-        sentence = Sentence(f"{label}: {_finance_line(row, previous)}",
-                            "finance_total" if row["is_total"] else "finance_line", label, numbers)
-        (totals if row["is_total"] else lines).append(sentence)
+        out.append(Sentence(f"{row['label']}: {_finance_line(row, previous)}",
+                            "finance_total" if row["is_total"] else "finance_line", row["label"], numbers))
+    labels = result.table["label"]
     for check in result.checks[result.checks["status"] != "ok"].itertuples(index=False):
-        what = ("forecast minus budget" if check.column == "variance" else f"the sum of its lines' {check.column}")
+        label = labels[check.row]
+        what = ("forecast minus budget" if check.column == "variance"
+                else f"the sum of the lines under it ({check.column})")
         status = "within rounding" if check.status == "rounding" else "a mismatch to check"
         checks.append(Sentence(
-            f"{check.line}: the stated {check.column} of {format_millions(check.stated)} differs from "
-            f"{what} ({format_millions(check.computed)}) by {format_millions(abs(check.difference))}, {status}",
-            "finance_check", check.line,
+            f"{label}: the stated {check.column} of {format_millions(check.stated)} differs from "
+            f"{what}, {format_millions(check.computed)}, by {format_millions(abs(check.difference))}, {status}",
+            "finance_check", label,
             {"stated": float(check.stated), "computed": float(check.computed),
              "difference": float(check.difference), "status": check.status}))
-    return lines + totals + checks
+    return out + checks
 
 
 # --- benchmarking -------------------------------------------------------------------------------------------
@@ -726,15 +732,14 @@ def headline(a: SeriesAnalysis) -> str:
     return f"{a.name}: {'; '.join(parts)}" if parts else a.name
 
 
-def finance_headline(result: FinanceResult) -> str:
-    """'Forecast underspend of £4.03m (F)' from the grand total (or the sum of the lines when there is none)."""
-    total = finance.grand_total(result)
-    lines = result.table[~result.table["is_total"]]
-    variance = float(total["variance"]) if total is not None else float(lines["variance"].sum())
-    if round_half_away(variance, 2) == 0:
-        return "Forecast on budget"
-    word, fa = ("underspend", finance.FAVOURABLE) if variance < 0 else ("overspend", finance.ADVERSE)
-    return f"Forecast {word} of {format_millions(abs(variance))} ({fa})"
+def finance_headline(result: FinanceResult, parent_row: int | None = None) -> str:
+    """'Forecast underspend of £4.03m, F' for the whole budget (the grand total, else the top-level lines),
+    or 'Older People: forecast underspend of £1.50m, F' for the line at position ``parent_row``."""
+    if parent_row is not None:
+        row = result.table.iloc[parent_row]
+        return f"{row['label']}: {_variance_words(row['kind'], float(row['variance']))}"
+    words = _variance_words("expenditure", finance.overall_variance(result))
+    return words[:1].upper() + words[1:]
 
 
 def without_subject(sentence: Sentence) -> str:

@@ -119,7 +119,7 @@ def _finance(datasets: Mapping[str, Dataset]) -> tuple[pd.DataFrame | None, tupl
                 return None, (), [f"{name}: {exc.user_message}"]
             texts = (commentary.finance_headline(result),
                      *(s.text for s in commentary.describe_scorecard(result)))
-            return result.table, texts, []
+            return result.table.assign(line=finance.indented_names(result.table)), texts, []
     return None, (), []
 
 

@@ -1,4 +1,5 @@
-"""Finance: the budget monitoring scorecard with F/A, RAG and movement, the variance chart and commentary."""
+"""Finance: the budget monitoring scorecard with F/A, RAG and movement, the variance chart and commentary,
+one level of the budget at a time."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import ui
 from analytics import AnalysisError, charts, commentary, finance, topics
 
 TOPIC = topics.TOPICS["finance"]
+ALL_PARENTS = -1  # the "every line at this level" choice of the parent selector
 
 st.title(TOPIC.title)
 name, data = ui.pick_topic_dataset(TOPIC)
@@ -25,11 +27,33 @@ except AnalysisError as exc:
     st.error(exc.user_message)
     st.stop()
 
-st.dataframe(finance.display_table(result), hide_index=True, width="stretch",
-             height=min(700, 36 * (len(result.table) + 1)), column_config=ui.FINANCE_COLUMNS)
+table = result.table
+levels = finance.level_names(table)
+st.caption(finance.structure_note(result))
+picks = st.columns(2)
+level = picks[0].selectbox("Level of the budget", list(levels), index=list(levels).index(finance.default_level(table)),
+                           format_func=levels.get, key=f"finance:level:{name}")
+parents = finance.parents_at(table, level)
+parent = ALL_PARENTS
+labels = {ALL_PARENTS: "All"}
+if len(parents) > 1:
+    labels |= dict(zip(parents["row"].astype(int).tolist(), parents["label"], strict=True))
+    parent = picks[1].selectbox("Lines under", list(labels), format_func=labels.get,
+                                key=f"finance:parent:{name}:{level}")
+shown = finance.level_view(table, level, None if parent == ALL_PARENTS else parent)
+
 st.subheader("Commentary")
-ui.sentences(commentary.describe_scorecard(result, previous=previous))
-ui.draw(charts.variance_chart(result.table, title=commentary.finance_headline(result)))
+ui.sentences(commentary.describe_scorecard(result, previous=previous, lines=shown))
+title = commentary.finance_headline(result, None if parent == ALL_PARENTS else parent)
+try:
+    where = f", under {labels[parent]}" if parent != ALL_PARENTS else ""
+    ui.draw(charts.variance_chart(shown, title=title,
+                                  subtitle=f"Level {level + 1} of {len(levels)}: {len(shown)} line(s){where}"))
+except AnalysisError as exc:
+    st.info(exc.user_message)
+st.subheader("Scorecard")
+st.dataframe(finance.display_table(result), hide_index=True, width="stretch",
+             height=min(700, 36 * (len(table) + 1)), column_config=ui.FINANCE_COLUMNS)
 with st.expander("Checks of the stated figures"):
     st.dataframe(result.checks, hide_index=True, width="stretch")
 for warning in result.warnings:

@@ -97,11 +97,26 @@ def test_scorecard_sentences_and_check_flag():
                           "forecast": [31.89, -5.5, 26.39], "variance": [-1.00, -0.5, -1.6],
                           "last_forecast": [32.89, -5.5, 27.39]})
     out = describe_scorecard(finance.scorecard(frame), previous="month 2")
-    assert out[0].text == ("Living & Ageing Well: forecast outturn £31.89m against a working budget of £32.89m, "
-                           "a favourable variance of £1.00m (F), £1.00m better than month 2")
-    assert out[1].text.startswith("Income: forecast income of £5.50m against budgeted income of £5.00m, a favourable")
-    assert [s.topic for s in out] == ["finance_line", "finance_line", "finance_total", "finance_check"]
-    assert "differs from forecast minus budget" in out[3].text
+    # top level first (the total), then the lines under it, then the flag
+    assert [s.topic for s in out] == ["finance_total", "finance_line", "finance_line", "finance_check"]
+    assert out[1].text == ("Living & Ageing Well: forecast underspend of £1.00m, F (outturn £31.89m against a "
+                           "budget of £32.89m), £1.00m better than month 2")
+    assert out[2].text.startswith("Income: forecast income £0.50m above budget, F (£5.50m against £5.00m budgeted)")
+    assert out[0].text.startswith("Total: forecast net underspend of £1.50m, F")
+    assert out[3].text == ("Total: the stated variance of -£1.60m differs from forecast minus budget, -£1.50m, "
+                           "by £0.10m, a mismatch to check")
+
+
+def test_scorecard_sentences_for_one_level_only():
+    frame = pd.DataFrame({"line": ["Older People", "  Residential care", "  Home care", "Total"],
+                          "budget": [30.0, 20.0, 10.0, 30.0], "forecast": [31.0, 20.5, 10.5, 31.0]})
+    result = finance.scorecard(frame)
+    # the first level of more than one line is shown first: the grand total has one line under it
+    assert [s.subject for s in describe_scorecard(result, lines=finance.level_view(result.table))] \
+        == ["Residential care", "Home care"]
+    assert [s.subject for s in describe_scorecard(result, lines=finance.level_view(result.table, 1))] \
+        == ["Older People"]
+    assert finance_headline(result, parent_row=0) == "Older People: forecast overspend of £1.00m, A"
 
 
 def test_benchmark_sentence():
@@ -179,7 +194,7 @@ def test_headline_states_change_and_only_a_significant_trend():
 def test_finance_headline_from_the_sample_grand_total():
     data = analytics.load(Path(__file__).parents[1] / "sample_data" / "finance_scorecard.xlsx")
     result = finance.scorecard(finance.scorecard_frame(data))
-    assert finance_headline(result) == "Forecast underspend of £4.03m (F)"
+    assert finance_headline(result) == "Forecast underspend of £4.03m, F"
 
 
 def test_without_subject_drops_only_the_lead_in():

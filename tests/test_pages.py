@@ -138,8 +138,17 @@ def test_finance_scorecard_headline_and_badges(app):
     at = open_page(app, "finance")
     table = at.dataframe[0].value
     assert set(table["F/A"]) <= {"F", "A", "on budget", ""}
-    assert "Forecast underspend of £4.03m (F)" in json.dumps(chart_specs(at)[0], ensure_ascii=False)
-    assert "favourable variance of £1.25m (F)" in said(at)
+    assert "Forecast underspend of £4.03m, F" in json.dumps(chart_specs(at)[0], ensure_ascii=False)
+    # one level at a time: the four service areas under the grand total, not their lines beside them
+    assert "Total Living & Ageing Well: forecast underspend of £0.91m, F" in said(at)
+    assert "Residential and nursing care (65+)" not in said(at)
+    at.selectbox(key="finance:level:finance_scorecard.xlsx").set_value(2).run()
+    at.selectbox(key="finance:parent:finance_scorecard.xlsx:2").set_value(4).run()  # row 4: Total Living & Ageing Well
+    assert not at.exception
+    assert "Residential and nursing care (65+), Living & Ageing Well: forecast underspend of £1.25m, F" in said(at)
+    assert "Supported living" not in said(at)
+    assert "Total Living & Ageing Well: forecast underspend of £0.91m, F" in json.dumps(chart_specs(at)[0],
+                                                                                        ensure_ascii=False)
 
 
 def test_benchmarking_your_council_groups_and_population(app):

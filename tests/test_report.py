@@ -54,7 +54,7 @@ def test_twelve_measure_pack_in_time_with_every_part(datasets, analysed):
     assert kpi_rows == len(analysed)
     all_cells = {c.text for t in document.tables for r in t.rows for c in r.cells}
     assert "F" in all_cells and "A" in all_cells  # the finance scorecard's F/A column
-    assert "Forecast underspend of £4.03m (F)" in text
+    assert "Forecast underspend of £4.03m, F" in text
     book = openpyxl.load_workbook(io.BytesIO(workbook))
     assert {"KPI summary", "Commentary", "Tidy data", "Model outputs", "Finance scorecard"} <= set(book.sheetnames)
     with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
