@@ -138,6 +138,13 @@ CODE = re.compile(r"^\s*(?P<code>[A-Za-z]{0,3}\d+(?:\.\d+)*)(?:[\s.:)]+|\s*[-–
 PREFIX_SEPARATOR = re.compile(r"\s+[-–—/>|]\s+|\s*:\s+")
 MIN_CODED_SHARE = 0.6  # outline codes are the structure only when most lines carry one
 TAB_WIDTH = 4
+# Subtotals are sought in the numbers only when shuffled figures match fewer times than this on average
+# (CHANCE_SHUFFLES shuffles from a fixed seed: same file, same reading). See _chance_matches.
+MAX_CHANCE_MATCHES = 0.2
+CHANCE_SHUFFLES = 10
+CHANCE_SEED = 20241
+COARSE_NOTE = ("The figures are rounded too coarsely for their size to tell subtotals from sums that match by "
+               "chance, so only lines named as totals are treated as totals.")
 TOTAL_WORD = re.compile(r"(?i)^total\s+")
 
 
@@ -149,6 +156,7 @@ class Hierarchy:
     parent: np.ndarray
     name: list[str]
     method: str
+    note: str = ""  # why a rule was not used, for the warnings
 
 
 def _depths(parent: np.ndarray) -> np.ndarray:
@@ -237,33 +245,61 @@ def _by_prefix(raw: list[str]) -> tuple[np.ndarray, list[str]] | None:
     return (parent, names) if (parent >= 0).any() else None
 
 
-def _matching_span(values: np.ndarray, nodes: list[int], k: int, unit: float, prefer_above: np.ndarray
-                   ) -> tuple[int, list[int]] | None:
-    """The first node (in order) whose figures equal the sum of the k nodes just below it (or just above,
-    first for a line named as a total), within half a rounding unit per figure added."""
-    sub = values[nodes]
+def _span_hits(sub: np.ndarray, k: int, unit: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per line of ``sub`` (lines x figures): does every figure equal the sum of the k lines just below it,
+    and of the k just above it, within half a rounding unit per figure added? A zero line never does."""
+    n = len(sub)
     band = (k + 1) * unit / 2 + FLOAT_NOISE * np.maximum(1.0, np.abs(sub))
     sums = np.vstack([np.zeros(sub.shape[1]), np.cumsum(sub, axis=0)])
-    n = len(nodes)
-    for pos in range(n):
-        here = sub[pos]
-        if np.all(np.abs(here) <= band[pos]):
-            continue  # a zero line is no evidence of a subtotal
-        below = (pos + k < n) and np.all(np.abs(sums[pos + 1 + k] - sums[pos + 1] - here) <= band[pos])
-        above = (pos - k >= 0) and np.all(np.abs(sums[pos] - sums[pos - k] - here) <= band[pos])
-        order = ((above, range(pos - k, pos)), (below, range(pos + 1, pos + 1 + k)))
-        for ok, span in (order if prefer_above[nodes[pos]] else order[::-1]):
-            if ok:
-                return nodes[pos], [nodes[s] for s in span]
+    window = sums[k:] - sums[:-k]  # window[j] = sum of lines j .. j+k-1
+    nonzero = ~np.all(np.abs(sub) <= band, axis=1)
+    below, above = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    if n > k:
+        below[: n - k] = np.all(np.abs(window[1:] - sub[: n - k]) <= band[: n - k], axis=1)
+        above[k:] = np.all(np.abs(window[: n - k] - sub[k:]) <= band[k:], axis=1)
+    return below & nonzero, above & nonzero
+
+
+def _matching_span(values: np.ndarray, nodes: list[int], k: int, unit: float, prefer_above: np.ndarray
+                   ) -> tuple[int, list[int]] | None:
+    """The first node (in order) that is the subtotal of the k nodes just below it (or just above it,
+    looked at first for a line named as a total)."""
+    below, above = _span_hits(values[nodes], k, unit)
+    for pos in np.flatnonzero(below | above):
+        spans = {True: range(pos - k, pos), False: range(pos + 1, pos + 1 + k)}
+        first = bool(prefer_above[nodes[pos]])
+        for is_above in (first, not first):
+            if (above if is_above else below)[pos]:
+                return nodes[pos], [nodes[s] for s in spans[is_above]]
     return None
 
 
-def _by_subtotals(values: np.ndarray, unit: float, is_total: np.ndarray) -> np.ndarray:
+def _chance_matches(budget: np.ndarray, forecast: np.ndarray, unit: float) -> float:
+    """How many subtotals the numbers would show by chance: the mean count of (line, group) matches when
+    the budgets and the variances are each shuffled on their own (a fixed set of shuffles), which keeps how
+    the figures are spread and rounded but no line's link to another. Figures rounded coarsely against their
+    size (whole £m on lines of a few £m) match often by chance, and then the numbers are no evidence."""
+    rng = np.random.default_rng(CHANCE_SEED)
+    variance = forecast - budget
+    counts = []
+    for _ in range(CHANCE_SHUFFLES):
+        shuffled = rng.permutation(budget)
+        sub = np.column_stack([shuffled, shuffled + rng.permutation(variance)])
+        counts.append(sum(int(b.sum() + a.sum()) for k in range(2, len(sub)) for b, a in [_span_hits(sub, k, unit)]))
+    return float(np.mean(counts))
+
+
+def _by_subtotals(values: np.ndarray, unit: float, is_total: np.ndarray) -> np.ndarray | None:
     """Subtotals found from the numbers alone: a line equal (in every figure) to the sum of the consecutive
     lines beneath it, or above it. Smallest groups first, each collapsed into its subtotal before larger
-    groups are sought, so a grand total is matched against the subtotals and not the lines under them too."""
+    groups are sought, so a grand total is matched against the subtotals and not the lines under them too.
+    None when the figures are too coarse for this to tell a subtotal from chance (:func:`_chance_matches`)."""
     parent = np.full(len(values), -1, dtype=int)
     nodes = [i for i in range(len(values)) if np.isfinite(values[i]).all()]
+    if len(nodes) < 3:
+        return parent
+    if _chance_matches(values[nodes, 0], values[nodes, 1], unit) > MAX_CHANCE_MATCHES:
+        return None
     k = 2
     while k < len(nodes):
         found = _matching_span(values, nodes, k, unit, is_total)
@@ -303,6 +339,7 @@ def hierarchy(raw_lines: Sequence[str], values: np.ndarray, is_total: np.ndarray
     """
     raw = [str(v) for v in raw_lines]
     names = [v.strip() for v in raw]
+    note = ""
     if parents is not None and parents.notna().any():
         found, method = _by_parent_names(pd.Series(names), parents.reset_index(drop=True)), "the parent column"
     else:
@@ -317,11 +354,14 @@ def hierarchy(raw_lines: Sequence[str], values: np.ndarray, is_total: np.ndarray
                 (found, names), method = hit, words
         if found is None:
             found = _by_subtotals(values, unit, is_total)
-            method = "subtotals that equal the sum of the lines beneath them" if (found >= 0).any() else ""
+            if found is None:
+                found, note = np.full(len(raw), -1, dtype=int), COARSE_NOTE
+            elif (found >= 0).any():
+                method = "subtotals that equal the sum of the lines beneath them"
     closed = _close_totals(found, is_total)
     if not method and (closed >= 0).any():
         method = "lines named as totals"
-    return Hierarchy(parent=closed, name=names, method=method)
+    return Hierarchy(parent=closed, name=names, method=method, note=note)
 
 
 def scorecard(frame: pd.DataFrame, *, columns: dict[str, str] | None = None,
@@ -384,6 +424,8 @@ def scorecard(frame: pd.DataFrame, *, columns: dict[str, str] | None = None,
     figures = [budget, forecast] + ([stated_variance] if stated_variance.notna().any() else [])
     tree = hierarchy(raw_lines.tolist(), np.column_stack([f.to_numpy() for f in figures]), named_total, unit,
                      parents=parents, indent=_numeric(data, cols, "indent") if "indent" in cols else None)
+    if tree.note:
+        warns.append(tree.note)
     children = [list(np.flatnonzero(tree.parent == i)) for i in range(len(data))]
     is_total = named_total | np.array([bool(c) for c in children])
     checks = _line_checks(lines, stated_variance, variance, is_total, unit)
