@@ -47,6 +47,10 @@ BAR_CHART_CHROME = 130  # title, axis and legend around the bars of a horizontal
 SPARKLINE_WIDTH = 120
 SPARKLINE_HEIGHT = 30
 BAR_STEP = 24  # pixels per bar in horizontal bar charts
+VARIANCE_CHART_CHROME = 190  # title, axis with its title, and legend, measured on the page in chromium
+MIN_VARIANCE_BARS = 4  # room for at least this many bars: a level of two lines is still readable
+SUBTITLE_LINE_HEIGHT = 18  # pixels per subtitle line (Streamlit fits title, axes and bars into the height)
+VARIANCE_LABEL_ROOM = 0.2  # share of the variance range added beyond the bars for their labels
 LINE_WIDTH = 2
 THIN_LINE_WIDTH = 1
 POINT_SIZE = 40
@@ -802,7 +806,11 @@ def variance_chart(scorecard_table: pd.DataFrame, *, title: str, unit: str = "£
     palette = {"Favourable (F)": FAVOURABLE_COLOUR, "Adverse (A)": ADVERSE_COLOUR, "On budget": ON_BUDGET_COLOUR,
                "Total": TOTAL_COLOUR}
     y = alt.Y("line:N", sort=list(data["line"]), title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False))
-    x = alt.X("variance:Q", title=f"Variance ({unit}): forecast minus budget")
+    # room beyond the longest bars for their "F -1.50" labels, which would otherwise run into the line names
+    low, high = min(0.0, float(data["variance"].min())), max(0.0, float(data["variance"].max()))
+    pad = VARIANCE_LABEL_ROOM * ((high - low) or 1.0)
+    x = alt.X("variance:Q", title=f"Variance ({unit}): forecast minus budget",
+              scale=alt.Scale(domain=[low - pad if low < 0 else 0.0, high + pad if high > 0 else 0.0], nice=True))
     tooltip = [alt.Tooltip("line:N", title="Line"), alt.Tooltip("parent:N", title="Part of"),
                alt.Tooltip("budget:Q", title=f"Budget ({unit})", format=",.2f"),
                alt.Tooltip("forecast:Q", title=f"Forecast ({unit})", format=",.2f"),
@@ -827,7 +835,8 @@ def variance_chart(scorecard_table: pd.DataFrame, *, title: str, unit: str = "£
                                                          " (totals left out)."))
     chart = alt.layer(bars, zero, positive, negative)
     return _finish(chart, title=title, subtitle=subtitle, description=description,
-                   height=BAR_STEP * len(data) + BAR_CHART_CHROME)
+                   height=BAR_STEP * max(len(data), MIN_VARIANCE_BARS) + VARIANCE_CHART_CHROME
+                   + SUBTITLE_LINE_HEIGHT * len([subtitle] if isinstance(subtitle, str) else list(subtitle or [])))
 
 
 def benchmark_chart(benchmark_table: pd.DataFrame, *, council: str | None, title: str, unit: str,

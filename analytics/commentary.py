@@ -483,7 +483,8 @@ def _finance_line(row, previous: str) -> str:
 def describe_scorecard(result: FinanceResult, *, previous: str = "last month",
                        lines: pd.DataFrame | None = None) -> list[Sentence]:
     """One sentence per line, one level at a time, then a flag for every stated figure that differs from
-    the recomputed one (variance = forecast - budget; a total = the sum of its own lines).
+    the recomputed one (variance = forecast - budget; a total = the sum of its own lines): every mismatch,
+    and the differences of rounding on the lines shown or their parent.
 
     ``lines`` is the level shown (from :func:`analytics.finance.level_view`); by default every level in turn,
     from the top down, so a parent is never read out beside its own children."""
@@ -499,7 +500,11 @@ def describe_scorecard(result: FinanceResult, *, previous: str = "last month",
         out.append(Sentence(f"{row['label']}: {_finance_line(row, previous)}",
                             "finance_total" if row["is_total"] else "finance_line", row["label"], numbers))
     labels = result.table["label"]
-    for check in result.checks[result.checks["status"] != "ok"].itertuples(index=False):
+    # a mismatch is reported whatever level is shown; a difference of rounding only beside the lines it is on
+    shown = set(rows["row"]) | set(rows["parent_row"])
+    flagged = result.checks[(result.checks["status"] == "mismatch")
+                            | ((result.checks["status"] == "rounding") & result.checks["row"].isin(shown))]
+    for check in flagged.itertuples(index=False):
         label = labels[check.row]
         what = ("forecast minus budget" if check.column == "variance"
                 else f"the sum of the lines under it ({check.column})")

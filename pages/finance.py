@@ -48,12 +48,13 @@ title = commentary.finance_headline(result, None if parent == ALL_PARENTS else p
 try:
     where = f", under {labels[parent]}" if parent != ALL_PARENTS else ""
     ui.draw(charts.variance_chart(shown, title=title,
-                                  subtitle=f"Level {level + 1} of {len(levels)}: {len(shown)} line(s){where}"))
+                                  subtitle=f"Level {level + 1} of {len(levels)}: {len(shown)} "
+                                           f"line{'s' if len(shown) != 1 else ''}{where}"))
 except AnalysisError as exc:
     st.info(exc.user_message)
 st.subheader("Scorecard")
 st.dataframe(finance.display_table(result), hide_index=True, width="stretch",
-             height=min(700, 36 * (len(table) + 1)), column_config=ui.FINANCE_COLUMNS)
+             height=min(700, 35 * (len(table) + 1) + 3), column_config=ui.FINANCE_COLUMNS)
 with st.expander("Checks of the stated figures"):
     st.dataframe(result.checks, hide_index=True, width="stretch")
 for warning in result.warnings:

@@ -384,6 +384,19 @@ def test_variance_chart_totals_shown_distinct(scorecard):
     assert totals["text"].str.startswith("Total F").all()
 
 
+def test_variance_chart_of_one_level_draws_its_subtotals_as_lines():
+    data = analytics.load(SAMPLES / "finance_scorecard.xlsx")
+    table = finance.scorecard(finance.scorecard_frame(data)).table
+    spec = charts.variance_chart(finance.level_view(table), title="t").to_dict()
+    drawn = pd.DataFrame(rows(spec, layer(spec, "Bars")))
+    assert drawn["line"].tolist() == ["Total Living & Ageing Well", "Total Learning Disabilities & Autism",
+                                      "Total Mental Health", "Total Commissioning & Income"]
+    assert set(drawn["kind"]) == {"Favourable (F)"}  # F/A colours, not the grey of totals
+    under = charts.variance_chart(finance.level_view(table, 2, parent=11), title="t").to_dict()
+    assert [r["line"] for r in rows(under, layer(under, "Bars"))] == [
+        "Community support", "Residential and nursing care, Mental Health"]  # named apart from its namesake
+
+
 # ----------------------------------------------------------------------------------------------------- benchmark
 @pytest.fixture(scope="module")
 def direct_payments():

@@ -119,6 +119,18 @@ def test_scorecard_sentences_for_one_level_only():
     assert finance_headline(result, parent_row=0) == "Older People: forecast overspend of £1.00m, A"
 
 
+def test_scorecard_mismatches_are_said_at_every_level_rounding_only_beside_its_line():
+    frame = pd.DataFrame({"line": ["A", "  a1", "  a2", "B", "  b1", "  b2"],
+                          "budget": [3.01, 1.0, 2.0, 7.0, 3.0, 3.0], "forecast": [3.0, 1.0, 2.0, 6.0, 3.0, 3.0]})
+    result = finance.scorecard(frame)
+    under_a = [s for s in describe_scorecard(result, lines=finance.level_view(result.table, 1, parent=0))
+               if s.topic == "finance_check"]
+    assert [(s.subject, s.numbers["status"]) for s in under_a] == [
+        ("A", "rounding"), ("B", "mismatch")]
+    under_b = describe_scorecard(result, lines=finance.level_view(result.table, 1, parent=3))
+    assert [s.subject for s in under_b if s.topic == "finance_check"] == ["B"]
+
+
 def test_benchmark_sentence():
     values = pd.Series([52.4, 47.1, 40.0, 60.0, 45.0], index=["West Sussex", "Kent", "Surrey", "Slough", "Medway"])
     out = describe_benchmark(benchmark(values, "West Sussex"), "% using direct payments", "percent", "South East")
