@@ -30,6 +30,7 @@ BENCHES = [
     ("models.py", "models: full set on a 104-week series < 0.5 s, 50 series < 1 s"),
     ("ui.py", "UI rerun < 0.5 s"),
     ("export.py", "pack of 12 measures < 20 s"),
+    ("line_roles.py", "line roles: macro F1 >= 0.85 and header F1 >= 0.9 on SAUS, CIUS, DeEx (cross-corpus)"),
 ]
 REQUIRED = {"ingest.py", "models.py"}
 SESSIONS_NOTE = HERE / "sessions.md"  # written by hand from tests/test_sessions.py output; kept in results.md
@@ -84,6 +85,8 @@ def _fmt(value: float, unit: str) -> str:
         return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
     if unit == "x":
         return f"{value:.2f}x"
+    if unit == "F1":
+        return f"{value:.3f}"
     return f"{value:.0f} {unit}"
 
 
