@@ -238,3 +238,15 @@ def test_scorer_on_a_corpus_sample_scores_unseen_corpora():
     for g, s in scores.items():
         assert s["data"] > 0.9, (g, s)
         assert s["macro"] > FLOOR_MACRO, (g, s)
+
+
+def test_a_declared_range_of_thousands_of_blank_columns_costs_nothing():
+    """A Contents sheet may declare 16,382 columns: only the used span is read, and the roles are the same."""
+    small = grid([["Title"], ["Area", "Count"], ["Leeds", "3"], ["York", "4"], ["Bath", "5"]])
+    wide = pd.concat([small, pd.DataFrame(np.full((len(small), 16_000), None), dtype=object)], axis=1,
+                     ignore_index=True)
+    classify_lines(small)
+    start = time.perf_counter()
+    got = classify_lines(wide)
+    assert time.perf_counter() - start < 1.0
+    assert list(got) == list(classify_lines(small))

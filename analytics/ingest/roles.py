@@ -157,7 +157,8 @@ def read_cells(grid: pd.DataFrame, number_formats: pd.DataFrame | None = None):
     flags = np.zeros(shape, dtype=np.int32)
     indents = np.zeros(shape, dtype=np.int32)
     string_rows, string_cols, strings = [], [], []
-    for j in range(shape[1]):
+    # Sheets may declare thousands of unused columns: only columns holding something are read.
+    for j in np.flatnonzero(grid.notna().any(axis=0).to_numpy()):
         col = grid.iloc[:, j]
         number, value, date, is_str = _column_types(col)
         if number_formats is not None:
@@ -318,11 +319,17 @@ def _similarity(kinds: np.ndarray, nonempty: np.ndarray, prev_line: np.ndarray, 
 
 
 CONTEXT_KEYS = ("fill_share", "num_share", "text_share", "first_col", "n_filled", "first_total",
-                "first_note", "first_upper", "span", "first_kind", "dataish")
+                "first_note", "first_upper", "span", "first_kind", "dataish", "text_over_num", "first_colon",
+                "first_title", "gap_above", "gap_below")
 
 
 def line_features(grid: pd.DataFrame, number_formats: pd.DataFrame | None = None) -> tuple[np.ndarray, list[str]]:
     """The feature matrix (one row per grid line) and the feature names, in the model's order."""
+    used = np.flatnonzero(grid.notna().any(axis=0).to_numpy())
+    if len(used):  # a declared range of thousands of blank columns costs nothing: keep the used span only
+        span = slice(int(used[0]), int(used[-1]) + 1)
+        grid = grid.iloc[:, span]
+        number_formats = number_formats.iloc[:, span] if number_formats is not None else None
     cells = read_cells(grid, number_formats)
     kinds = cells[0]
     feats = _base_features(*cells)
