@@ -250,3 +250,11 @@ def test_a_declared_range_of_thousands_of_blank_columns_costs_nothing():
     got = classify_lines(wide)
     assert time.perf_counter() - start < 1.0
     assert list(got) == list(classify_lines(small))
+
+
+def test_numbers_shown_as_dates_are_dates():
+    g = grid([[45292.0, 0.25, 1234.0]])
+    formats = pd.DataFrame([["dd/mm/yyyy", "0.0%", '#,##0"m"']], dtype=object)
+    kinds = roles.read_cells(g, formats)[0]
+    assert kinds[0].tolist() == [roles.DATE, roles.NUMBER, roles.NUMBER]
+    assert roles.read_cells(g)[0][0].tolist() == [roles.NUMBER, roles.NUMBER, roles.NUMBER]

@@ -60,7 +60,7 @@ _DATE = (r"^(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d\d-\d\d|"
          r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[\s-]*('?\d{2}|\d{4})?|"
          r"q[1-4][\s-]*(\d{4})?|\d{4}[\s-]*q[1-4]|(19|20)\d\d[\s-]?(0[1-9]|1[0-2])|week\s*\d+)$")
 _NUMBER_CLEAN = "[,\\s£$€%\u00a0]|^\\(|\\)$"
-_DATE_FORMAT = r"(^|[^\"\\])[dmyh]"  # an Excel number format that shows a date or time
+_DATE_FORMAT = r"(?:^|[^\"\\])[dmyh]"  # an Excel number format that shows a date or time
 
 _NUMBER_TYPES = (float, int, np.float64, np.float32, np.int64, np.int32, np.int16, np.uint8)
 _PLAIN_NUMBER = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
