@@ -258,3 +258,38 @@ def test_numbers_shown_as_dates_are_dates():
     kinds = roles.read_cells(g, formats)[0]
     assert kinds[0].tolist() == [roles.DATE, roles.NUMBER, roles.NUMBER]
     assert roles.read_cells(g)[0][0].tolist() == [roles.NUMBER, roles.NUMBER, roles.NUMBER]
+
+
+def test_a_uk_publication_table():
+    """The shape of NHS England / ONS tables: title, cover text, source on top, a two-row header with
+    financial years, an England total, region group rows, '[c]' and '..' markers, a notes block."""
+    rows = [
+        ["Table 2a: Adults aged 65 and over whose long-term support needs were met by admission to residential "
+         "and nursing care homes, per 100,000 population"],
+        ["This worksheet contains one table."],
+        ["Source: Adult Social Care Activity and Finance Report, NHS England"],
+        [],
+        ["Region", "Council", "2019-20", "2020-21", "2021-22", "2022-23"],
+        ["", "", "Rate", "Rate", "Rate", "Rate"],
+        ["England", "", "584.0", "498.2", "538.5", "560.8"],
+        ["NORTH EAST"],
+        ["North East", "Darlington", "700.1", "650.2", "[c]", "610.9"],
+        ["North East", "Durham", "800.1", "..", "722.2", "699.9"],
+        ["North East", "Gateshead", "655.3", "600.0", "610.5", "620.4"],
+        ["NORTH WEST"],
+        ["North West", "Blackburn", "700.1", "650.2", "688.0", "610.9"],
+        ["North West", "Blackpool", "800.1", "710.4", "722.2", "699.9"],
+        ["North West", "Bolton", "655.3", "600.0", "610.5", "620.4"],
+        [],
+        ["Notes"],
+        ["1. Figures are rounded."],
+        ["[c] Confidential: suppressed to avoid disclosure."],
+        [".. Not available"],
+    ]
+    got = roles_of(rows)
+    assert got[:3] == ["metadata"] * 3
+    assert got[4:6] == ["header", "header"]
+    assert got[6] == "derived"
+    assert got[7] == "group" and got[11] == "group"
+    assert got[8:11] == ["data"] * 3 and got[12:15] == ["data"] * 3
+    assert got[16:] == ["notes"] * 4
