@@ -13,7 +13,6 @@ chart has, say, the moving-average layer.
 
 from __future__ import annotations
 
-import json
 import textwrap
 from collections.abc import Sequence
 
@@ -839,99 +838,13 @@ def variance_chart(scorecard_table: pd.DataFrame, *, title: str, unit: str = "£
                    + SUBTITLE_LINE_HEIGHT * len([subtitle] if isinstance(subtitle, str) else list(subtitle or [])))
 
 
-def benchmark_chart(benchmark_table: pd.DataFrame, *, council: str | None, title: str, unit: str,
-                    subtitle: str | Sequence[str] | None = None) -> alt.LayerChart:
-    """Councils ranked as horizontal bars, the user's council highlighted, the peer median marked.
-
-    Parameters
-    ----------
-    benchmark_table : pd.DataFrame
-        ``BenchmarkResult.table`` (indexed by council, with ``value`` and ``rank``).
-    council : str or None
-        The council to highlight (blue bar, bold name and value, a marker); None highlights nothing.
-    title : str
-        The finding.
-    unit : str
-        Catalogue unit or axis title.
-    subtitle : str or list of str, optional
-        Councils without a value are named in it.
-
-    Returns
-    -------
-    alt.LayerChart
-        Layers "Bars", "Values", "Council value" (when highlighted), "Peer median", "Peer median label".
-
-    Raises
-    ------
-    AnalysisError
-        ``council`` is not in the table, or fewer than two councils have values.
-    """
-    table = benchmark_table.copy()
-    table.index = table.index.astype(str)
-    if council is not None and council not in table.index:
-        raise AnalysisError(f"'{council}' is not among the councils in this table.")
-    valued = table[table["value"].notna()]
-    if len(valued) < 2:
-        raise AnalysisError(f"A benchmark chart needs values for at least two councils; this table has {len(valued)}.")
-    median = float(valued["value"].median())
-    sort_key = valued["rank"] if "rank" in valued.columns else -valued["value"]
-    valued = valued.assign(_key=sort_key.astype(float)).sort_values(["_key"], kind="stable")
-    is_you = valued.index == council
-    data = pd.DataFrame({
-        "council": valued.index, "value": valued["value"].to_numpy(dtype=float),
-        "rank": valued["rank"].astype(float).to_numpy() if "rank" in valued.columns else np.arange(1, len(valued) + 1),
-        "highlight": np.where(is_you, council or "", "Peers"),
-        "text": [f"{v:,.1f}" for v in valued["value"]],
-    })
-    order = list(data["council"])
-    bold = (alt.ExprRef(f"datum.value === {json.dumps(council)} ? 'bold' : 'normal'") if council is not None
-            else "normal")
-    y = alt.Y("council:N", sort=order, title=None,
-              axis=alt.Axis(labelLimit=220, labelFontWeight=bold, labelOverlap=False))  # every council named
-    x = alt.X("value:Q", title=unit_title(unit), scale=alt.Scale(zero=True))
-    domain = ([council] if council is not None and is_you.any() else []) + ["Peers"]
-    colours = ([HIGHLIGHT_COLOUR] if len(domain) == 2 else []) + [PEER_COLOUR]
-    tooltip = [alt.Tooltip("council:N", title="Council"), alt.Tooltip("value:Q", title=unit_title(unit),
-                                                                      format=VALUE_FORMAT),
-               alt.Tooltip("rank:Q", title="Rank")]
-    bars = (alt.Chart(data).mark_bar()
-            .encode(x=x, y=y, tooltip=tooltip,
-                    color=alt.Color("highlight:N", title=None, scale=alt.Scale(domain=domain, range=colours),
-                                    legend=alt.Legend(orient="bottom")))
-            .properties(name="Bars"))
-    others = (alt.Chart(data[~is_you]).mark_text(align="left", dx=4, color="#333333")
-              .encode(x=x, y=y, text="text:N").properties(name="Values"))
-    layers = [bars, others]
-    if is_you.any():
-        layers.append(alt.Chart(data[is_you]).mark_text(align="left", dx=4, fontWeight="bold", color=HIGHLIGHT_COLOUR)
-                      .encode(x=x, y=y, text="text:N").properties(name="Council value"))
-    median_frame = pd.DataFrame({"value": [median], "text": [f"Peer median {median:,.1f}"]})
-    layers.append(alt.Chart(median_frame).mark_rule(color="black", strokeDash=TARGET_DASH, strokeWidth=1.5)
-                  .encode(x="value:Q", tooltip=[alt.Tooltip("value:Q", title="Peer median", format=VALUE_FORMAT)])
-                  .properties(name="Peer median"))
-    layers.append(alt.Chart(median_frame).mark_text(align="left", dx=4, baseline="bottom", y=0, fontStyle="italic")
-                  .encode(x="value:Q", text="text:N").properties(name="Peer median label"))
-    notes = [subtitle] if isinstance(subtitle, str) else list(subtitle or [])
-    missing = table.index[table["value"].isna()]
-    if len(missing):
-        notes.append(f"No value: {', '.join(missing)}.")
-    where = ""
-    if is_you.any():
-        row = data[is_you].iloc[0]
-        where = f" {council} is {row['value']:,.1f}, ranked {int(row['rank'])} of {len(data)}."
-    description = (f"{title}. Horizontal bar chart ranking {len(data)} councils ({unit_title(unit)}), "
-                   f"with the peer median of {median:,.1f} marked.{where}")
-    return _finish(alt.layer(*layers), title=title, subtitle=notes, description=description,
-                   height=BAR_STEP * len(data) + BAR_CHART_CHROME)
-
-
 QUARTILE_BAND_COLOURS = ("#f2f2f2", "#ffffff")  # alternate shading of the four quartiles
 COMPARATOR_DASHES = ([6, 3], [2, 2], [8, 2, 2, 2])  # England, region, council type
 
 
 def ranked_dot_chart(table: pd.DataFrame, *, council: str | None, title: str, unit: str,
                      lines: dict[str, float] | None = None, subtitle: str | Sequence[str] | None = None,
-                     ) -> alt.LayerChart:
+                     neutral: bool = False) -> alt.LayerChart:
     """Councils as dots in rank order (1 = best on the left), the user's council highlighted and named.
 
     Parameters
@@ -943,6 +856,8 @@ def ranked_dot_chart(table: pd.DataFrame, *, council: str | None, title: str, un
         The council (index label) to highlight.
     lines : dict, optional
         Comparators drawn as labelled horizontal lines, never as dots: {"England": 19.1, "North West": 20.3}.
+    neutral : bool
+        The measure has no better direction: rank 1 is the highest value, and the axis says so.
 
     Returns
     -------
@@ -960,7 +875,8 @@ def ranked_dot_chart(table: pd.DataFrame, *, council: str | None, title: str, un
     data["you"] = data["council"] == council
     for column in ("lower", "upper"):
         data[column] = valued[column].to_numpy(dtype=float) if column in valued.columns else np.nan
-    x = alt.X("rank:Q", title="Rank (1 = best)", scale=alt.Scale(domain=[0, len(valued) + 1], nice=False))
+    rank_title = "Rank (1 = highest; no better direction)" if neutral else "Rank (1 = best)"
+    x = alt.X("rank:Q", title=rank_title, scale=alt.Scale(domain=[0, len(valued) + 1], nice=False))
     y = alt.Y("value:Q", title=unit_title(unit), scale=alt.Scale(zero=False))
     tooltip = [alt.Tooltip("council:N", title="Council"), alt.Tooltip("value:Q", title=unit_title(unit),
                                                                       format=VALUE_FORMAT),
@@ -1020,7 +936,7 @@ def _quartile_bands(valued: pd.DataFrame) -> alt.Chart:
 
 
 def benchmark_trend_chart(years: pd.DataFrame, *, council: str, title: str, unit: str, frequency: str | None,
-                          subtitle: str | Sequence[str] | None = None) -> alt.Chart:
+                          subtitle: str | Sequence[str] | None = None) -> alt.LayerChart:
     """The council's value each period beside England and the group median, its rank in the tooltip.
 
     ``years`` has ``period``, ``series`` (the council, "England", "Group median") and ``value``, and
@@ -1040,7 +956,7 @@ def benchmark_trend_chart(years: pd.DataFrame, *, council: str, title: str, unit
                           alt.Tooltip("rank:Q", title="Rank"), alt.Tooltip("n:Q", title="of")]}
     chart = alt.Chart(data).mark_line(point=True, strokeWidth=LINE_WIDTH).encode(**encode).properties(name="Lines")
     description = (f"{title}. Line chart over {data['period'].nunique()} periods of {', '.join(names)}.")
-    return _finish(chart, title=title, subtitle=subtitle, description=description)
+    return _finish(alt.layer(chart), title=title, subtitle=subtitle, description=description)
 
 
 def sparkline(values: pd.Series | Sequence[float], *, colour: str = ACTUAL_COLOUR) -> alt.LayerChart:

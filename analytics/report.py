@@ -146,7 +146,7 @@ def _benchmark(datasets: Mapping[str, Dataset], options: PackOptions) -> export.
         lines = {"England": latest.england, **({comparison.region_name: latest.region} if comparison.region_name
                                                else {})}
         chart = charts.ranked_dot_chart(comparison.table, council=latest.result.council, title=title,
-                                        unit=comparison.unit, lines=lines)
+                                        unit=comparison.unit, lines=lines, neutral=comparison.polarity == "neutral")
         return export.ChartSection(title=title, sentences=tuple(s.text for s in said[1:]),
                                    notes=comparison.notes, chart=chart)
     return None

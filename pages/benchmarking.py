@@ -107,21 +107,19 @@ if comparison.region_name and latest.region is not None:
     lines[comparison.region_name] = latest.region
 shown = comparison.latest.result.council
 title = said[0].text if said else item
-ui.draw(charts.ranked_dot_chart(comparison.table, council=shown, title=title, unit=comparison.unit, lines=lines),
-        alt=" ".join(s.text for s in said))
+ui.draw(charts.ranked_dot_chart(comparison.table, council=shown, title=title, unit=comparison.unit, lines=lines,
+                                neutral=comparison.polarity == "neutral"), alt=" ".join(s.text for s in said))
 r = latest.result
-metrics = st.columns(6)
-metrics[0].metric(comparison.shown_as or "Your council", commentary.format_value(r.value, comparison.unit)
-                  if r.value is not None else "not chosen")
-metrics[1].metric("England", commentary.format_value(latest.england, comparison.unit)
-                  if latest.england is not None else "not in file")
-metrics[2].metric(comparison.region_name or "Region", commentary.format_value(latest.region, comparison.unit)
-                  if latest.region is not None else "not in file")
-metrics[3].metric(f"Median of {comparison.group}", commentary.format_value(r.median, comparison.unit))
-metrics[4].metric("Rank (1 = best)" if comparison.polarity != "neutral" else "Rank (1 = highest)",
-                  f"{r.rank} of {r.n}" if r.rank else "not ranked")
-metrics[5].metric("Quartile", benchmark.QUARTILE_NAMES[r.quartile]
-                  if r.quartile and comparison.polarity != "neutral" else "none")
+metrics = st.columns(5)
+quarter = (f", {benchmark.QUARTILE_NAMES[r.quartile]} quartile" if r.quartile and comparison.polarity != "neutral"
+           else "")
+for column, label, value in zip(metrics, (comparison.shown_as or "Your council", "England",
+                                          comparison.region_name or "Region", "Group median", "Rank"),
+                                (r.value, latest.england, latest.region, r.median, None), strict=True):
+    shown_value = commentary.format_value(value, comparison.unit) if value is not None else "not in file"
+    column.metric(label, f"{r.rank} of {r.n}" if label == "Rank" and r.rank else shown_value,
+                  help=f"1 = {'highest' if comparison.polarity == 'neutral' else 'best'}{quarter}" if label == "Rank"
+                  else None)
 ui.sentences(said)
 if shown is None:
     st.info("Choose your council above to see its rank, quartile and comparison with England.")

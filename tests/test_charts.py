@@ -400,39 +400,53 @@ def test_variance_chart_of_one_level_draws_its_subtotals_as_lines():
 # ----------------------------------------------------------------------------------------------------- benchmark
 @pytest.fixture(scope="module")
 def direct_payments():
-    frame = analytics.load(SAMPLES / "benchmarking_south_east.xlsx").frame
-    values = frame[frame["measure"] == "% of people using direct payments"].set_index("category")["value"]
-    return benchmark.benchmark(values.drop("South East average"), "West Sussex")
+    data = analytics.load(SAMPLES / "benchmarking_south_east.xlsx")
+    table = benchmark.place_table(data)
+    return benchmark.compare(table, "% of people using direct payments", "West Sussex", unit="percent",
+                             polarity="higher_is_better")
 
 
-def test_benchmark_chart_highlights_the_council_and_marks_the_median(direct_payments):
-    spec = charts.benchmark_chart(direct_payments.table, council="West Sussex", title="t", unit="percent").to_dict()
-    bars = layer(spec, "Bars")
-    data = pd.DataFrame(rows(spec, bars))
-    assert data["council"].iloc[0] == direct_payments.table["rank"].idxmin()  # rank 1 on top
-    assert bars["encoding"]["y"]["sort"] == data["council"].tolist()
-    you = data[data["highlight"] == "West Sussex"]
-    assert you["council"].tolist() == ["West Sussex"]
-    assert bars["encoding"]["color"]["scale"]["range"][0] == charts.HIGHLIGHT_COLOUR
-    assert rows(spec, layer(spec, "Council value"))[0]["council"] == "West Sussex"
-    assert layer(spec, "Council value")["mark"]["fontWeight"] == "bold"
-    assert "West Sussex" in bars["encoding"]["y"]["axis"]["labelFontWeight"]["expr"]
-    median = rows(spec, layer(spec, "Peer median"))[0]["value"]
-    assert median == pytest.approx(direct_payments.median)
-    assert rows(spec, layer(spec, "Peer median label"))[0]["text"] == f"Peer median {median:,.1f}"
-    assert "Reading" in spec["title"]["subtitle"][0]  # "[x]" in the sample: no value, named
-    assert "ranked" in spec["description"] and bars["encoding"]["x"]["title"] == "%"
+def test_ranked_dot_chart_highlights_the_council_and_draws_comparators_as_lines(direct_payments):
+    latest = direct_payments.latest
+    spec = charts.ranked_dot_chart(direct_payments.table, council="West Sussex", title="t", unit="percent",
+                                   lines={"England": 26.0, "South East": latest.region}).to_dict()
+    dots = pd.DataFrame(rows(spec, layer(spec, "Councils")))
+    assert "West Sussex" not in set(dots["council"]) and "South East" not in set(dots["council"])
+    assert len(dots) == latest.result.n - 1  # every ranked peer but the highlighted one, no aggregates
+    you = rows(spec, layer(spec, "Council value"))
+    assert [(r["council"], r["rank"]) for r in you] == [("West Sussex", latest.result.rank)]
+    assert layer(spec, "Council value")["mark"]["color"] == charts.HIGHLIGHT_COLOUR
+    assert rows(spec, layer(spec, "Council label"))[0]["text"] == "West Sussex 28.0"
+    lines = {r["line"]: r["value"] for r in rows(spec, layer(spec, "Comparators"))}
+    assert lines == {"England": 26.0, "South East": pytest.approx(latest.region)}
+    bands = pd.DataFrame(rows(spec, layer(spec, "Quartile bands")))
+    assert list(bands["band"]) == ["Quartile 1", "Quartile 2", "Quartile 3", "Quartile 4"]
+    assert bands["start"].iloc[0] == 0.5 and bands["end"].iloc[-1] == latest.result.n + 0.5
+    assert "Intervals" not in charts.layer_names(spec)  # the sample has no intervals
+    assert "West Sussex is 28.0, ranked 6 of 18" in spec["description"]
 
 
-def test_benchmark_chart_unknown_council_and_quoting():
-    table = benchmark.benchmark(pd.Series({"O'Brien \"Borough\"": 3.0, "B": 1.0, "C": 2.0})).table
-    spec = charts.benchmark_chart(table, council="O'Brien \"Borough\"", title="t", unit="count").to_dict()
-    expr = layer(spec, "Bars")["encoding"]["y"]["axis"]["labelFontWeight"]["expr"]
-    assert '"O\'Brien \\"Borough\\""' in expr
+def test_ranked_dot_chart_intervals_missing_lines_and_errors():
+    table = benchmark.benchmark(pd.Series({"O'Brien \"Borough\"": 3.0, "B": 1.0, "C": 2.0, "D": 4.0})).table
+    table = table.assign(lower=table["value"] - 0.5, upper=table["value"] + 0.5)
+    spec = charts.ranked_dot_chart(table, council="O'Brien \"Borough\"", title="t", unit="count",
+                                   lines={"England": None}, neutral=True).to_dict()
+    assert "Intervals" in charts.layer_names(spec) and "Comparators" not in charts.layer_names(spec)
+    assert layer(spec, "Councils")["encoding"]["x"]["title"] == "Rank (1 = highest; no better direction)"
     with pytest.raises(AnalysisError, match="not among"):
-        charts.benchmark_chart(table, council="Nowhere", title="t", unit="count")
-    plain = charts.benchmark_chart(table, council=None, title="t", unit="count")
+        charts.ranked_dot_chart(table, council="Nowhere", title="t", unit="count")
+    plain = charts.ranked_dot_chart(table, council=None, title="t", unit="count")
     assert "Council value" not in charts.layer_names(plain)
+
+
+def test_benchmark_trend_chart_lines(direct_payments):
+    years = pd.DataFrame({"period": pd.to_datetime(["2022-04-01", "2023-04-01"] * 2),
+                          "series": ["Kent", "Kent", "England", "England"], "value": [1.0, 2.0, 1.5, 1.6],
+                          "rank": [3, 2, None, None], "n": [10, 10, None, None]})
+    spec = charts.benchmark_trend_chart(years, council="Kent", title="t", unit="percent", frequency="FY").to_dict()
+    lines = layer(spec, "Lines")
+    assert lines["encoding"]["color"]["scale"]["range"][:2] == [charts.HIGHLIGHT_COLOUR, charts.MEAN_COLOUR]
+    assert "Rank" in tooltip_titles(lines)
 
 
 # ----------------------------------------------------------------------------------------------------- small pieces

@@ -76,3 +76,12 @@ def test_missing_file_and_unknown_measure_exit_2():
 def test_help_has_examples():
     result = run("--help")
     assert result.returncode == 0 and "examples:" in result.stdout and "report" in result.stdout
+
+
+def test_summary_benchmarks_a_council_of_a_national_file():
+    iod = ROOT / "tests" / "corpus_real" / "mhclg_iod2019_upper_tier_la_summaries.xlsx"
+    result = run("summary", str(iod), "--council", "E08000009")  # Trafford by its ONS code
+    assert result.returncode == 0, result.stderr
+    assert "IMD - Average score: Trafford 16.1; the 118th highest of 151 England councils" in result.stdout
+    unknown = run("summary", str(iod), "--council", "Narnia")
+    assert unknown.returncode == 2 and "not an English council" in unknown.stderr and "Traceback" not in unknown.stderr

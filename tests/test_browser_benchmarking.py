@@ -1,0 +1,52 @@
+"""Browser test of benchmarking as an officer does it: upload a national publication through the real file
+input, choose your council, see the ranked chart and the sentences, build the pack with its benchmarking
+section. Screenshots in tests/artefacts/."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from tests.app_server import ROOT, app_server, chromium, open_app
+from tests.test_browser import ARTEFACTS, _no_exception, _settled
+
+pytestmark = pytest.mark.browser
+IOD = ROOT / "tests" / "corpus_real" / "mhclg_iod2019_upper_tier_la_summaries.xlsx"
+
+
+def test_upload_a_national_file_choose_a_council_and_build_the_pack():
+    import docx
+
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    with app_server() as (url, _process), chromium() as browser:
+        page = open_app(browser, url, timeout_ms=90_000)
+        page.set_viewport_size({"width": 1400, "height": 2400})
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(IOD))
+        page.get_by_text(f"{IOD.name}: table").first.wait_for(timeout=90_000)
+        page.get_by_role("link", name="Benchmarking").click()
+        page.get_by_text("Your council").first.wait_for(timeout=60_000)
+        _settled(page)
+        picker = page.locator("[data-testid='stSelectbox']").filter(has_text="Your council")
+        picker.click()
+        page.keyboard.type("Traff")
+        page.get_by_role("option", name="Trafford").click()
+        page.get_by_text("Trafford 12,412.2").first.wait_for(timeout=60_000)
+        _settled(page)
+        assert page.locator("[data-testid='stVegaLiteChart']").count() >= 1
+        assert page.get_by_text("of 151 England councils").count() >= 1
+        page.screenshot(path=str(ARTEFACTS / "benchmarking_iod_trafford.png"), full_page=True)
+        _no_exception(page)
+
+        page.get_by_role("link", name="Scrutiny pack").click()
+        page.get_by_role("button", name="Build the pack").wait_for(timeout=60_000)
+        assert page.get_by_label("Council").input_value() == "Trafford"  # chosen once, used by the pack
+        page.get_by_role("button", name="Build the pack").click()
+        page.get_by_text("Pack ready").wait_for(timeout=180_000)
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Download the Word pack (.docx)").click()
+        document = docx.Document(io.BytesIO(open(download.value.path(), "rb").read()))
+        text = "\n".join(p.text for p in document.paragraphs)
+        assert "Trafford 12,412.2" in text and "of 151 England councils" in text
+        page.screenshot(path=str(ARTEFACTS / "benchmarking_pack.png"), full_page=True)
+        _no_exception(page)
