@@ -20,7 +20,7 @@ from analytics import ascof, councils
 from analytics.compare import POLARITIES, format_number
 from analytics.dataset import SUMMARY_FLAGS, Dataset
 from analytics.errors import AnalysisError
-from analytics.periods import format_period
+from analytics.periods import financial_year_in_text, format_period
 
 PER_POPULATION = 100_000
 MIN_PEERS = 3  # a benchmarking table compares at least this many councils
@@ -247,6 +247,7 @@ def interval_from_counts(value: float, numerator: float, denominator: float) -> 
 
 # --- places and items ---------------------------------------------------------------------------------------
 MIN_PLACE_SHARE = 0.5  # at least half a column's distinct labels are places (councils, aggregates, area codes)
+MAX_PLACE_LABELS = 2_000  # the UK has about 450 local authority areas of every tier
 AREA_CODE = re.compile(r"^\s*[EWSNK]\d{8}\b")  # a GSS code: a place, if not one with adult social care duties
 METRIC_ROLES = {
     "value": re.compile(r"^(?:outcome|value|indicator value|measure value|rate|percentage|percent|score|"
@@ -291,8 +292,11 @@ def _place_candidates(data: Dataset) -> list[str]:
     return list(dict.fromkeys(columns))
 
 
-def _read_column(frame: pd.DataFrame, column: str) -> Places:
-    labels = [str(v).strip() for v in dict.fromkeys(frame[column].dropna().astype(str)) if str(v).strip()]
+def _read_column(frame: pd.DataFrame, column: str) -> Places | None:
+    values = frame[column].dropna().unique()
+    if len(values) > MAX_PLACE_LABELS:  # record IDs or dates, not places: not worth matching
+        return None
+    labels = [str(v).strip() for v in dict.fromkeys(map(str, values)) if str(v).strip()]
     matched = {label: place for label in labels if (place := councils.match(label)) is not None}
     return Places(column, matched, tuple(label for label in labels if label not in matched))
 
@@ -306,6 +310,8 @@ def find_places(data: Dataset) -> Places | None:
     found = []
     for column in _place_candidates(data):
         places = _read_column(data.frame, column)
+        if places is None:
+            continue
         n_labels = len(places.places) + len(places.unmatched)
         coded = sum(1 for label in places.unmatched if AREA_CODE.match(label))
         if len(places.councils) >= MIN_PEERS and len(places.places) + coded >= MIN_PLACE_SHARE * n_labels:
@@ -807,3 +813,45 @@ def measure_info(data: Dataset, table: PlaceTable, item: str):
     catalogue did not know the measure."""
     info = data.measures[table.item_measure[item]]
     return info if info.known_as else ascof.describe(item, info)
+
+
+def year_of(data: Dataset) -> pd.Timestamp | None:
+    """1 April of the financial year a single-year table is for, from its title, sheet or file name."""
+    for text in (data.source.title, data.source.sheet or "", data.source.filename):
+        year = financial_year_in_text(text.replace("_", " "))
+        if year is not None:
+            return pd.Timestamp(year, 4, 1)
+    return None
+
+
+def stack_years(tables: list[tuple[Dataset, PlaceTable]]) -> PlaceTable:
+    """Several files of one publication (different years) as one table with a period per file.
+
+    A file without a period column takes its year from its title, sheet or name ("2012-13"); an item keeps
+    its name across files only when it is spelt the same. AnalysisError when two files are for the same year
+    or a file's year cannot be told.
+    """
+    parts, seen = [], {}
+    for data, table in tables:
+        rows = table.rows
+        if rows["period"].isna().all():
+            year = year_of(data)
+            if year is None:
+                raise AnalysisError(f"'{data.source.filename}' does not say which year it is for, so it cannot be "
+                                    "set beside the other files.")
+            rows = rows.assign(period=year)
+        for period in rows["period"].dropna().unique():
+            if period in seen:
+                raise AnalysisError(f"'{data.source.filename}' and '{seen[period]}' are both for "
+                                    f"{format_period(pd.Timestamp(period), 'FY')}: choose one of them.")
+            seen[period] = data.source.filename
+        parts.append(rows)
+    first = tables[0][1]
+    rows = pd.concat(parts, ignore_index=True)
+    items = list(dict.fromkeys(rows["item"]))
+    measure_of = dict(zip(rows["item"], rows["measure"], strict=False))
+    places = Places(first.places.column, {k: v for _, t in tables for k, v in t.places.places.items()},
+                    tuple(dict.fromkeys(u for _, t in tables for u in t.places.unmatched)))
+    warns = tuple(dict.fromkeys(w for _, t in tables for w in t.warnings))
+    return PlaceTable(rows, places, items, measure_of, sorted(pd.Timestamp(p) for p in seen),
+                      first.frequency or "FY", warns)

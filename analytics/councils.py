@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 REFERENCE = Path(__file__).with_name("data") / "councils.csv"
@@ -163,7 +163,11 @@ def match(label: object) -> Place | None:
     """The council or aggregate a label names, or None. Codes are tried before names."""
     if label is None or (isinstance(label, float) and label != label):
         return None
-    text_label = str(label).strip()
+    return _match(str(label).strip())
+
+
+@lru_cache(maxsize=65_536)  # pages ask about the same labels on every rerun
+def _match(text_label: str) -> Place | None:
     keys, old, names = _indexes()
     code = ONS_CODE.search(text_label)
     if code and code.group(1).upper() in keys:

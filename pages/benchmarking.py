@@ -85,6 +85,15 @@ data = datasets[name]
 for other in (d for n, d in datasets.items() if n not in names):
     st.caption(benchmark.what_it_is(other))
 table = benchmark.place_table(data)
+same = {other: t for other in names if other != name
+        and set((t := benchmark.place_table(datasets[other])).items) & set(table.items)}
+if same:
+    years = st.multiselect("Add the years in other files of this publication", list(same),
+                           key=f"benchmarking:{name}:years")
+    try:
+        table = benchmark.stack_years([(data, table), *((datasets[n], same[n]) for n in years)]) if years else table
+    except AnalysisError as exc:
+        st.warning(exc.user_message)
 if mine is None and (mine := benchmark.suggested_council(data)) is not None:
     st.caption(f"Showing {mine.short_name}, the council this file's title names; choose yours above.")
 key = f"benchmarking:{name}"

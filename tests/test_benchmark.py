@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analytics import benchmark
@@ -83,6 +83,7 @@ def test_ordinal(n, text):
     assert benchmark.ordinal(n) == text
 
 
+@settings(deadline=None)  # timing on a shared 2-core machine is not what this tests
 @given(st.lists(st.integers(min_value=0, max_value=50).map(float), min_size=4, max_size=160))
 def test_quartiles_cover_one_to_four_in_rank_order(values):
     series = pd.Series(values, index=[f"c{i}" for i in range(len(values))])
@@ -328,3 +329,20 @@ def test_pss_ex1_2012_13_rank_quartile_and_england_by_hand_from_the_raw_cells(co
 
 def test_councils_reference_is_what_the_page_offers():
     assert [c.name for c in councils.current()][:3] == ["Barking and Dagenham", "Barnet", "Barnsley"]
+
+
+def test_files_of_different_years_stack_into_one_table_ranked_each_year():
+    def year(title: str, values: dict[str, float]) -> tuple[Dataset, benchmark.PlaceTable]:
+        data = tidy([{"category": k, "measure": "Reviews", "value": v} for k, v in values.items()], title=title)
+        return data, benchmark.place_table(data)
+
+    first = year("PSS-EX1 activity 2012-13", {"312 - Trafford": 3.0, "820 - Kent": 2.0, "503 - Lincolnshire": 1.0})
+    second = year("Activity 2013-14", {"Trafford": 1.0, "Kent": 2.0, "Lincolnshire": 3.0, "England": 2.5})
+    table = benchmark.stack_years([first, second])
+    assert table.periods == [pd.Timestamp("2012-04-01"), pd.Timestamp("2013-04-01")]
+    c = benchmark.compare(table, "Reviews", "Trafford", unit="rate", polarity="higher_is_better")
+    assert [y.result.rank for y in c.years] == [1, 3] and [y.england for y in c.years] == [None, 2.5]
+    with pytest.raises(AnalysisError, match="both for 2012/13"):
+        benchmark.stack_years([first, first])
+    with pytest.raises(AnalysisError, match="does not say which year"):
+        benchmark.stack_years([first, year("No year here", {"Trafford": 1.0, "Kent": 2.0, "Wigan": 3.0})])

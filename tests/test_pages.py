@@ -193,3 +193,14 @@ def test_report_page_builds_the_pack_in_memory(app):
     assert word[:2] == b"PK" and workbook[:2] == b"PK"
     downloads = [e for e in _elements(at) if getattr(e, "type", "") == "download_button"]
     assert len(downloads) >= 3  # Word, Excel and at least one chart PNG
+
+
+def test_benchmarking_says_what_a_table_of_service_lines_is_instead_of_ranking_its_rows():
+    # issue 17: "Column B: Assessment and care management has the 4th highest value of 7 councils"
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    finance = ui.SAMPLE_DIR / "finance_scorecard.xlsx"
+    at.session_state[ui.REGISTRY_KEY] = {finance.name: ui.Upload(finance.name, finance.read_bytes())}
+    at = open_page(at.run(), "benchmarking")
+    assert "its rows are not councils" in said(at) and "cannot be benchmarked" in said(at)
+    assert at.dataframe, "the table itself is shown"
+    assert not chart_specs(at) and "highest value of" not in said(at)
