@@ -86,6 +86,9 @@ class Source:
     sheets: tuple[str, ...] = ()
     tables: tuple[TableInfo, ...] = ()  # every table found, the chosen one included
     title: str = ""  # title rows above the table, joined
+    line_roles: pd.DataFrame | None = field(default=None, repr=False, compare=False)  # `row`, `role` per line
+    axes: tuple[tuple[str, str], ...] = ()  # what was found across and down (periods, places, measures)
+    notes: tuple[str, ...] = ()  # the sheet's note lines, for the Data page and the methods annex
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ _NUMBER = re.compile(
     r"^(?P<neg1>-)?\(?(?P<neg2>-)?£?\s*(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?P<pct>%)?\)?(?P<m>[mk])?$",
     re.I,
 )
+NUMBER_PATTERN = _NUMBER  # the grid stage classifies cells with the same pattern the parser reads
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,10 @@ import pandas as pd
 from analytics.catalogue import MeasureInfo
 from analytics.dataset import LEDGER_COLUMNS, Dataset, Ledger, Source, TableInfo
 from analytics.errors import IngestError
-from analytics.ingest.readers import RawSheet, percent_columns, read_csv, read_workbook, uncached_formulas
-from analytics.ingest.tables import Table, filled_counts, find_tables
+from analytics.ingest.grid import read_cells
+from analytics.ingest.readers import Book, RawSheet, read_csv, read_workbook
+from analytics.ingest.tables import Table, find_tables, header_names, label_text
 from analytics.ingest.tidy import Tidied, tidy_table
-
-PERCENT_PROBE_ROWS = 50
 
 
 @dataclass(frozen=True)
@@ -29,17 +28,19 @@ class Options:
     period_column: str | None = None
     split_by: str | None = None
     record_frequency: str | None = None
+    year: int | None = None  # the (financial) year of month labels that carry none, given on the Data page
     measures: tuple[tuple[str, MeasureInfo], ...] = ()
 
 
-def _sheets(data: bytes, filename: str, file_type: str) -> list[RawSheet]:
+def _book(data: bytes, filename: str, file_type: str) -> Book:
     if file_type == "csv":
-        return [read_csv(data, filename)]
-    return read_workbook(data)
+        return Book([read_csv(data, filename)])
+    return read_workbook(data, file_type)
 
 
 def _all_tables(sheets: list[RawSheet]) -> list[Table]:
-    tables = [t for sheet in sheets for t in find_tables(sheet)]
+    """The tables of every sheet, best first; each sheet's cells are classified once, here."""
+    tables = [t for sheet in sheets for t in find_tables(sheet, read_cells(sheet.grid, sheet.percent_cells))]
     return sorted(tables, key=lambda t: -t.score)
 
 
@@ -60,72 +61,89 @@ def _choose(tables: list[Table], sheets: list[RawSheet], options: Options) -> Ta
 
 
 def _no_table_message(sheet: RawSheet) -> str:
-    counts = filled_counts(sheet.grid)
-    rows = int((counts >= 1).sum())
+    rows = int(sheet.grid.notna().to_numpy().any(axis=1).sum()) if sheet.grid.size else 0
     return (f"No table found: the largest block on '{sheet.name}' has {rows} row{'s' if rows != 1 else ''} "
             "with values and no column of numbers or dates beneath a header.")
 
 
 def _with_header_row(table: Table, header_row: int) -> Table:
     """Re-read a table with the header on the user's chosen (1-based) sheet row."""
-    from analytics.ingest.tables import _header_names
-
     grid = table.sheet.grid
     row = header_row - 1
-    if row not in grid.index or row >= table.data_rows[1]:
+    if not 0 <= row < len(grid) or row >= table.data_rows[1]:
         raise IngestError(f"Row {header_row} is not inside the table (rows {table.first_row + 1} to "
                           f"{table.data_rows[1] + 1}).")
-    names = _header_names(grid, [row], list(table.columns), table.sheet.column_offset)
+    names = header_names(grid, [row], list(table.columns), table.sheet.column_offset)
     return Table(**{**table.__dict__, "header_rows": (row,), "data_rows": (row + 1, table.data_rows[1]),
                     "names": names, "first_row": min(table.first_row, row)})
 
 
-def _sheet_ledger(table: Table, tidied: Tidied, tables: list[Table]) -> Ledger:
-    """Every row of the sheet's used range: used, or excluded with its reason."""
+ROLE_REASONS = {"metadata": "title", "header": "header", "group": "group label", "derived": "total / average row",
+                "notes": "note", "empty": "blank"}
+REASON_ROLES = {reason: role for role, reason in ROLE_REASONS.items()}
+
+
+def sheet_roles(table: Table, tidied: Tidied, tables: list[Table]) -> np.ndarray:
+    """The role of every line of the chosen table's sheet (ROLES of `line_roles`), from the table finder
+    and the tidy stage: the one classification the ledger, the Data page and `line_roles` all read."""
+    counts = table.cells.counts()
+    n = int(np.flatnonzero(counts).max()) + 1 if counts.any() else 0
+    roles = np.full(n, "notes", dtype=object)
+    first_table_row = min((t.first_row for t in tables if t.sheet is table.sheet), default=n)
+    roles[:first_table_row] = "metadata"
+    for other in tables:
+        if other.sheet is table.sheet and other is not table:
+            roles[other.first_row:other.data_rows[1] + 1] = "data"
+            roles[list(other.header_rows)] = "header"
+    roles[table.first_row:table.data_rows[0]] = "metadata"
+    roles[[r for r in table.header_rows if r < n]] = "header"
+    roles[table.data_rows[0]:table.data_rows[1] + 1] = "data"
+    for row, role in tidied.row_roles.items():
+        if 0 <= row < n:
+            roles[row] = role
+    roles[counts[:n] == 0] = "empty"
+    return roles
+
+
+def _sheet_ledger(table: Table, tidied: Tidied, tables: list[Table], roles: np.ndarray) -> Ledger:
+    """Every row of the sheet's used range: used, or excluded with its reason (named after its role)."""
     grid = table.sheet.grid
-    counts = filled_counts(grid)
-    last = int(pd.Series(counts).to_numpy().nonzero()[0].max()) if counts.any() else -1
-    rows_read = last + 1
-    excluded = list(tidied.excluded)
-    accounted = {e["row"] - 1 for e in excluded if not e["column"]} | set(tidied.used_rows)
+    rows_read = len(roles)
+    used = np.zeros(rows_read, dtype=bool)
+    used[[r for r in tidied.used_rows if 0 <= r < rows_read]] = True
+    listed = pd.DataFrame(tidied.excluded, columns=LEDGER_COLUMNS)
+    row_level = listed[listed["column"].fillna("") == ""]
+    accounted = used.copy()
+    accounted[[r - 1 for r in row_level["row"] if 0 < r <= rows_read]] = True
     others = {r: t for t in tables if t is not table and t.sheet is table.sheet
               for r in range(t.first_row, t.data_rows[1] + 1)}
-    pending = np.ones(rows_read, dtype=bool)
-    pending[[r for r in accounted if 0 <= r < rows_read]] = False
-    # Blank rows are listed in one vectorised step: a used range of a million empty rows must stay fast and small.
-    blank = np.flatnonzero(pending & (counts[:rows_read] == 0))
-    blanks = pd.DataFrame({"row": blank + 1, "column": "", "reason": "blank", "detail": ""}, columns=LEDGER_COLUMNS)
-    for row in np.flatnonzero(pending & (counts[:rows_read] != 0)).tolist():
-        label = grid.index[row]
-        if row in table.header_rows:
-            reason = "header"
-        elif row in others:
-            reason = f"another table (table {others[row].index + 1})"
-        elif row < table.first_row:
-            reason = "title"
-        elif row > table.data_rows[1]:
-            reason = "note"
-        else:
-            reason = "not data"
-        values = " ".join(str(v) for v in grid.loc[label] if pd.notna(v))[:120]
-        excluded.append({"row": row + 1, "column": "", "reason": reason, "detail": values})
-    listed = pd.DataFrame(excluded, columns=LEDGER_COLUMNS)
-    frame = (pd.concat([listed, blanks], ignore_index=True) if len(blanks) else listed).sort_values(
-        ["row", "column"], kind="stable")
-    return Ledger(rows_read=rows_read, rows_used=len(tidied.used_rows), excluded=frame.reset_index(drop=True))
+    pending = np.flatnonzero(~accounted)
+    reasons = pd.Series(roles[pending], dtype=object).map(lambda r: ROLE_REASONS.get(r, "not data")).to_numpy()
+    in_other = np.array([r in others for r in pending.tolist()], dtype=bool)
+    if in_other.any():
+        reasons[in_other] = [f"another table (table {others[r].index + 1})" for r in pending[in_other].tolist()]
+    blank = roles[pending] == "empty"
+    details = np.full(len(pending), "", dtype=object)
+    for i in np.flatnonzero(~blank).tolist():  # only the filled rows left out: titles, notes, other tables
+        details[i] = " ".join(label_text(v) for v in grid.iloc[pending[i]].tolist() if label_text(v))[:120]
+    rest = pd.DataFrame({"row": pending + 1, "column": "", "reason": reasons, "detail": details},
+                        columns=LEDGER_COLUMNS)
+    frame = pd.concat([listed, rest], ignore_index=True) if len(listed) else rest
+    frame = frame.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
+    return Ledger(rows_read=rows_read, rows_used=int(used.sum()), excluded=frame)
 
 
-def _check_uncached_formulas(data: bytes, sheet: str, used_rows: set[int] | None = None) -> list[str]:
+def _uncached_formula_check(sheet: RawSheet, used_rows: set[int] | None = None) -> list[str]:
     """Formulas without saved results read as empty cells. Refuse when any sits in a row the table uses (its
     number would be lost); return a warning when they are only in rows left out anyway (totals, notes)."""
-    cells = uncached_formulas(data, sheet)
+    cells = list(sheet.uncached_formulas)
     if not cells:
         return []
     shown = ", ".join(cells[:3]) + (", ..." if len(cells) > 3 else "")
     rows = {int(re.sub(r"^[A-Z]+", "", cell)) - 1 for cell in cells}
     if used_rows is None or rows & used_rows:
-        raise IngestError(f"Sheet '{sheet}' has {len(cells):,} formula cell(s) with no saved result ({shown}), as "
-                          "happens when a program rather than Excel wrote the file: open and save it in Excel "
+        raise IngestError(f"Sheet '{sheet.name}' has {len(cells):,} formula cell(s) with no saved result ({shown}), "
+                          "as happens when a program rather than Excel wrote the file: open and save it in Excel "
                           "first, then upload it again.")
     return [f"{len(cells):,} formula cell(s) with no saved result ({shown}) are in rows that are not data "
             "(totals or notes), so nothing is lost; open and save the file in Excel to include their values."]
@@ -139,31 +157,14 @@ def _table_infos(tables: list[Table]) -> tuple[TableInfo, ...]:
 
 def parse(data: bytes, filename: str, file_type: str, options: Options) -> Dataset:
     """Read, find the table, tidy it and reconcile it. Runs in the sandboxed child."""
-    sheets = _sheets(data, filename, file_type)
-    tables = _all_tables(sheets)
-    try:
-        table = _choose(tables, sheets, options)
-    except IngestError:
-        if file_type in {"xlsx", "xlsm"}:
-            for sheet in sheets:
-                _check_uncached_formulas(data, sheet.name)
-        raise
-    if options.header_row is not None:
-        table = _with_header_row(table, options.header_row)
-    probe = set()
-    if file_type in {"xlsx", "xlsm"}:
-        first = table.data_rows[0]
-        rows = range(min(table.header_rows, default=first), min(first + PERCENT_PROBE_ROWS, table.data_rows[1] + 1))
-        probe = percent_columns(data, table.sheet.name, rows, [c + table.sheet.column_offset for c in table.columns])
-    tidied = tidy_table(table, layout=options.layout, period_column=options.period_column,
-                        split_by=options.split_by, record_frequency=options.record_frequency,
-                        percent_cols=probe, filename=filename)
+    book = _book(data, filename, file_type)
+    table, tables, tidied = _read_table(book, filename, options)
+    roles = sheet_roles(table, tidied, tables)
     frame = tidied.frame.drop(columns="_row").reset_index(drop=True)
     frame = _column_order(frame, tidied.dimensions)
     measures = {**tidied.measures, **dict(options.measures)}
-    warnings = list(tidied.warnings)
-    if file_type in {"xlsx", "xlsm"}:
-        warnings += _check_uncached_formulas(data, table.sheet.name, set(tidied.used_rows))
+    warnings = list(book.skipped) + list(tidied.warnings)
+    warnings += _uncached_formula_check(table.sheet, set(tidied.used_rows))
     suppressed = int((frame["flag"].fillna("").str.len() > 0).sum() - frame["flag"].isin(["total", "aggregate"]).sum())
     if suppressed:
         warnings.append(f"{suppressed} value(s) were suppressed or not available (shown as gaps, never as 0).")
@@ -173,10 +174,44 @@ def parse(data: bytes, filename: str, file_type: str, options: Options) -> Datas
     source = Source(filename=filename, file_type=file_type, sheet=table.sheet.name if file_type != "csv" else None,
                     table_index=table.index, header_rows=tuple(r + 1 for r in table.header_rows),
                     layout=tidied.layout, period_column=tidied.period_column,
-                    sheets=tuple(s.name for s in sheets), tables=_table_infos(tables), title=table.title)
+                    sheets=tuple(s.name for s in book.sheets), tables=_table_infos(tables), title=table.title,
+                    line_roles=pd.DataFrame({"row": np.arange(1, len(roles) + 1), "role": roles}),
+                    axes=tidied.axes, notes=_note_lines(table, roles))
     return Dataset(frame=frame, kind=tidied.kind, frequency=tidied.frequency, measures=measures,
-                   ledger=_sheet_ledger(table, tidied, tables), warnings=tuple(warnings), source=source,
+                   ledger=_sheet_ledger(table, tidied, tables, roles), warnings=tuple(warnings), source=source,
                    dimensions=tidied.dimensions, records=tidied.records)
+
+
+def _read_table(book: Book, filename: str, options: Options) -> tuple[Table, list[Table], Tidied]:
+    tables = _all_tables(book.sheets)
+    try:
+        table = _choose(tables, book.sheets, options)
+    except IngestError:
+        for sheet in book.sheets:
+            _uncached_formula_check(sheet)
+        raise
+    if options.header_row is not None:
+        table = _with_header_row(table, options.header_row)
+    tidied = tidy_table(table, layout=options.layout, period_column=options.period_column,
+                        split_by=options.split_by, record_frequency=options.record_frequency, filename=filename,
+                        year=options.year)
+    return table, tables, tidied
+
+
+def classify_lines(data: bytes, filename: str, file_type: str, options: Options) -> pd.DataFrame:
+    """The role of every line of the sheet `parse` reads (or ``options.sheet``): columns ``row`` and ``role``."""
+    book = _book(data, filename, file_type)
+    table, tables, tidied = _read_table(book, filename, options)
+    roles = sheet_roles(table, tidied, tables)
+    return pd.DataFrame({"row": np.arange(1, len(roles) + 1), "role": roles})
+
+
+def _note_lines(table: Table, roles: np.ndarray) -> tuple[str, ...]:
+    """The text of the sheet's note lines, for the Data page and the pack's methods annex."""
+    grid = table.sheet.grid
+    rows = np.flatnonzero(roles == "notes")[:50].tolist()
+    lines = (" ".join(label_text(v) for v in grid.iloc[r].tolist() if label_text(v)) for r in rows)
+    return tuple(line[:300] for line in lines if line)
 
 
 def _column_order(frame: pd.DataFrame, dimensions: tuple[str, ...]) -> pd.DataFrame:

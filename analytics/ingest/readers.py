@@ -1,7 +1,7 @@
 """Turning file bytes into raw grids of cells, one per sheet, with the fast readers.
 
-fastexcel (Arrow, on calamine) reads the cells; openpyxl is used only to look at number formats of a
-few rows (percent formats) because it is ten times slower. Macros in .xlsm files are never run: these
+fastexcel (Arrow, on calamine) reads the cells; percent number formats and formulas without saved results
+are read from the sheet XML in the same stage (openpyxl would be ten times slower). Macros in .xlsm files are never run: these
 readers do not execute anything, they read cell values.
 """
 
@@ -11,10 +11,11 @@ import csv
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import defusedxml.ElementTree as SafeET
 import fastexcel
+import numpy as np
 import pandas as pd
 
 from analytics.errors import IngestError
@@ -34,6 +35,16 @@ class RawSheet:
     column_offset: int = 0  # absolute index of grid column 0 (column A = 0)
     encoding: str | None = None
     delimiter: str | None = None
+    percent_cells: frozenset[tuple[int, int]] = frozenset()  # (grid row, grid column) shown as a percentage
+    uncached_formulas: tuple[str, ...] = ()  # cells ('C2') holding a formula with no saved result
+
+
+@dataclass(frozen=True)
+class Book:
+    """Every readable sheet of a file, and a warning for each sheet that could not be read."""
+
+    sheets: list[RawSheet]
+    skipped: tuple[str, ...] = ()
 
 
 def column_letter(index: int) -> str:
@@ -104,24 +115,59 @@ def read_csv(data: bytes, name: str) -> RawSheet:
     return RawSheet(name=name, visible=True, grid=grid, encoding=encoding, delimiter=delimiter)
 
 
+class SheetError(Exception):
+    """One sheet cannot be read; the others may still be."""
+
+
 def _raw_sheet(reader: fastexcel.ExcelReader, name: str) -> RawSheet:
     sheet = reader.load_sheet(name, header_row=None, skip_rows=0, whitespace_as_null=True)
     columns = sheet.selected_columns  # available_columns() re-scans the sheet (0.1 s on 200,000 rows)
-    if sheet.width > MAX_COLUMNS:
-        raise IngestError(f"Sheet '{name}' has {sheet.width:,} columns; this tool reads up to {MAX_COLUMNS}.")
     frame = sheet.to_pandas()
     frame.columns = range(frame.shape[1])
+    if frame.shape[1] > MAX_COLUMNS:
+        # A used range stretched by formatting (16,382 columns on a contents page): keep what holds values.
+        filled = np.flatnonzero(frame.notna().to_numpy().any(axis=0))
+        frame = frame.iloc[:, : int(filled.max()) + 1 if len(filled) else 0]
+        frame.columns = range(frame.shape[1])
+        if frame.shape[1] > MAX_COLUMNS:
+            raise SheetError(f"sheet '{name}' has {frame.shape[1]:,} columns with values; this tool reads up to "
+                             f"{MAX_COLUMNS}")
     offset = columns[0].absolute_index if columns else 0
     return RawSheet(name=name, visible=str(sheet.visible) == "visible", grid=frame, column_offset=offset)
 
 
-def read_workbook(data: bytes) -> list[RawSheet]:
-    """Every sheet of an .xlsx/.xlsm/.xls/.ods workbook as raw grids, hidden sheets marked."""
+def read_workbook(data: bytes, file_type: str = "xlsx") -> Book:
+    """Every sheet of an .xlsx/.xlsm/.xls/.ods workbook as raw grids, hidden sheets marked.
+
+    A sheet that cannot be read is skipped with a warning naming it; the file is refused only when no
+    sheet can be read. Number formats (percentages) and formulas without saved results come out of this
+    same read, so no later stage goes back to the bytes.
+    """
     try:
         reader = fastexcel.read_excel(data)
-        return [_raw_sheet(reader, name) for name in reader.sheet_names]
+        names = reader.sheet_names
     except fastexcel.FastExcelError as exc:
         raise IngestError(_reader_message(str(exc))) from exc
+    sheets, skipped = [], []
+    styles = _ooxml_styles(data) if file_type in {"xlsx", "xlsm"} else None
+    for name in names:
+        try:
+            sheet = _raw_sheet(reader, name)
+        except SheetError as exc:
+            skipped.append(f"Skipped {exc}.")
+            continue
+        except fastexcel.FastExcelError as exc:
+            if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+                raise IngestError(_reader_message(str(exc))) from exc
+            skipped.append(f"Skipped sheet '{name}': it could not be read.")
+            continue
+        if styles is not None:
+            sheet = _with_formats(sheet, *styles)
+        sheets.append(sheet)
+    if not sheets:
+        raise IngestError(skipped[0].replace("Skipped", "Could not read", 1) if skipped else
+                          "This workbook has no sheets to read.")
+    return Book(sheets, tuple(skipped))
 
 
 def _reader_message(detail: str) -> str:
@@ -132,8 +178,6 @@ def _reader_message(detail: str) -> str:
 
 
 _PERCENT_BUILTIN_FORMATS = {9, 10}
-_CELL_STYLE = re.compile(rb'<(?:\w+:)?c\s[^>]*?r="([A-Z]+)(\d+)"[^>]*?\ss="(\d+)"'
-                         rb'|<(?:\w+:)?c\s[^>]*?s="(\d+)"[^>]*?r="([A-Z]+)(\d+)"')
 _HEAD_BYTES = 2 * 1024 * 1024
 
 
@@ -170,63 +214,62 @@ def _percent_styles(archive: zipfile.ZipFile) -> set[int]:
     return found
 
 
-def percent_columns(data: bytes, sheet: str, rows: range, columns: list[int]) -> set[int]:
-    """Columns whose number format shows a percentage, from a few rows of an .xlsx/.xlsm sheet.
-
-    ``rows`` are 0-based sheet rows, ``columns`` absolute 0-based column indexes. Reads only the start of
-    the sheet's XML and the styles part: openpyxl would parse the whole sheet to size it (36 s for
-    200,000 rows), and the fast readers do not expose number formats.
-    """
+def _ooxml_styles(data: bytes) -> tuple[zipfile.ZipFile, set[int]] | None:
+    """The open archive and the indexes of its percent cell styles (None when the parts cannot be read)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        path = _sheet_path(archive, sheet)
-        percent = _percent_styles(archive)
-        if path is None or not percent:
-            return set()
-        with archive.open(path) as part:
-            head = part.read(_HEAD_BYTES)
+        return archive, _percent_styles(archive)
     except (KeyError, zipfile.BadZipFile, SafeET.ParseError, ValueError):
-        return set()  # formats are a refinement; the fast read already succeeded
-    wanted = set(columns)
-    found: set[int] = set()
-    for match in _CELL_STYLE.finditer(head):
-        letters, row, style = (match.group(1), match.group(2), match.group(3)) if match.group(1) else (
-            match.group(5), match.group(6), match.group(4))
-        row_index = int(row) - 1
-        if row_index >= rows.stop:
-            break
-        col = _column_index(letters.decode())
-        if row_index >= rows.start and col in wanted and int(style) in percent:
-            found.add(col)
-    return found
+        return None  # formats are a refinement; the fast read already succeeded
 
 
+def _with_formats(sheet: RawSheet, archive: zipfile.ZipFile, percent: set[int]) -> RawSheet:
+    """The sheet with its percent-formatted cells and its formulas that have no saved result."""
+    try:
+        path = _sheet_path(archive, sheet.name)
+        if path is None:
+            return sheet
+        with archive.open(path) as part:
+            xml = part.read()
+    except (KeyError, zipfile.BadZipFile, SafeET.ParseError, ValueError):
+        return sheet
+    cells = frozenset(_percent_cells(xml, percent, sheet.column_offset)) if percent else frozenset()
+    return replace(sheet, percent_cells=cells, uncached_formulas=tuple(uncached_formulas(xml[:_HEAD_BYTES])))
+
+
+def _percent_cells(xml: bytes, percent: set[int], offset: int):
+    """(grid row, grid column) of every cell whose style shows a percentage.
+
+    One scan for the style attribute itself, then a look back to its element's cell reference: the
+    sheet's other cells cost nothing, which keeps a 200,000-row sheet fast.
+    """
+    ids = b"|".join(str(i).encode() for i in sorted(percent))
+    for match in re.finditer(rb'\ss="(?:' + ids + rb')"', xml):
+        start = xml.rfind(b"<", 0, match.start())
+        end = xml.find(b">", match.end())
+        tag = _CELL_TAG.match(xml, start, end + 1 if end >= 0 else len(xml))
+        if tag is not None:
+            yield int(tag.group(2)) - 1, _column_index(tag.group(1).decode()) - offset
+
+
+_CELL_TAG = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]+)(\d+)"')
 _CELL = re.compile(rb'<(?:\w+:)?c\s([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
 _CELL_REF = re.compile(rb'\br="([A-Z]+\d+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _SAVED_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
 
 
-def uncached_formulas(data: bytes, sheet: str) -> list[str]:
-    """Cells (as 'C2') of an .xlsx/.xlsm sheet holding a formula with no saved result.
+def uncached_formulas(xml: bytes) -> list[str]:
+    """Cells (as 'C2') of a sheet's XML holding a formula with no saved result.
 
     Excel saves each formula's last result beside it; files written by programs (openpyxl, some report
     generators) often do not, and every reader then sees an empty cell. Only the start of the sheet is
-    read (as for the percent formats): such files leave every formula without a result, not a few.
+    passed in: such files leave every formula without a result, not a few.
     """
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        path = _sheet_path(archive, sheet)
-        if path is None:
-            return []
-        with archive.open(path) as part:
-            head = part.read(_HEAD_BYTES)
-    except (KeyError, zipfile.BadZipFile, SafeET.ParseError, ValueError):
-        return []
-    if not _FORMULA.search(head):
+    if not _FORMULA.search(xml):
         return []
     cells = []
-    for match in _CELL.finditer(head):
+    for match in _CELL.finditer(xml):
         inner = match.group(2) or b""
         if _FORMULA.search(inner) and not _SAVED_VALUE.search(inner):
             ref = _CELL_REF.search(match.group(1))

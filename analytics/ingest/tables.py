@@ -1,69 +1,67 @@
-"""Finding the tables on a sheet: title and note rows, header rows (merged group labels), stacked tables.
+"""Finding the tables on a sheet from its cell kinds: titles, header rows, stacked and side-by-side tables.
 
-A sheet is read as a grid of cell types (empty, number, date/period, text). A table is a run of rows with
-at least two filled cells; its header is the leading rows whose pattern of types differs from the rows
-below; blank or single-cell rows between two runs join them when the second run has no header of its own.
+A table is a run of rows with at least two filled cells; its header is the leading rows whose pattern of
+kinds differs from the rows below. A run that follows after a short gap joins the table above when it has no
+header of its own, or when its header only names the label columns (an NHS sheet's "Region | ICB Code |
+ICB Name" over the same date columns). Blank columns that split both the header and the data make
+side-by-side tables. Everything works on `grid.Cells` arrays; no cell is looked at twice.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from analytics.ingest.cells import blank_mask, cell_kind
+from analytics.ingest.grid import DATE, EMPTY, MARKER, NUMBER, TEXT, Cells
 from analytics.ingest.readers import RawSheet, column_letter
-from analytics.periods import looks_like_period
 
-MAX_HEADER_ROWS = 3
+MAX_HEADER_ROWS = 4
 HEADER_SCAN_ROWS = 30  # how far into a block to look for where the data starts
-HELPER_SHEET = re.compile(r"chart|helper|lookup|calc|pivot|hidden|data\s*val|list", re.I)
-EMPTY, NUMBER, DATE, TEXT, MARKER = "e", "n", "d", "t", "m"
+TITLE_ROWS_ABOVE = 6
+MAX_JOIN_GAP = 2
+HELPER_SHEET = re.compile(r"chart|helper|lookup|calc|pivot|hidden|data\s*val|list|contents|cover|notes?$|"
+                          r"information|terms|metadata|definitions", re.I)
+VALUE_KINDS = (NUMBER, DATE, MARKER)
 
 
 @dataclass(frozen=True)
 class Table:
-    """One table on a sheet, in 0-based sheet row numbers (grid index labels)."""
+    """One table on a sheet, in 0-based grid row positions."""
 
     sheet: RawSheet
+    cells: Cells
     first_row: int  # first header row (or first data row when there is no header)
     header_rows: tuple[int, ...]
     data_rows: tuple[int, int]  # first and last data row, inclusive
     columns: tuple[int, ...]  # grid columns holding the table
-    names: tuple[str, ...]  # one name per column, merged group labels joined
+    names: tuple[str, ...]  # one name per column, multi-row headers joined
     title: str
     score: float
     index: int = 0
+    inner_headers: tuple[int, ...] = ()  # header rows of stacked blocks joined into this table
+
+    def header_matrix(self) -> list[list[str]]:
+        """The header rows' texts over the table's columns (one list per header row)."""
+        return [[cell_text(self.sheet.grid, r, c) for c in self.columns] for r in self.header_rows]
 
 
-def _cell_type(value: object) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return EMPTY
-    if isinstance(value, int | float | np.number) and not isinstance(value, bool):
-        return NUMBER
-    if hasattr(value, "year"):
-        return DATE
+def cell_text(grid: pd.DataFrame, row: int, col: int) -> str:
+    """A cell as a label: stripped text, whole numbers without '.0', dates as ISO."""
+    return label_text(grid.iat[row, col])
+
+
+def label_text(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d") if not pd.isna(value) else ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     text = str(value).strip()
-    if not text:
-        return EMPTY
-    if looks_like_period(text):
-        return DATE
-    return {"number": NUMBER, "marker": MARKER, "text": TEXT}[cell_kind(text)]
-
-
-def type_rows(grid: pd.DataFrame, rows: list[int]) -> list[tuple[str, ...]]:
-    """Cell-type signature of each given row."""
-    part = grid.loc[rows]
-    return [tuple(_cell_type(v) for v in values) for values in part.itertuples(index=False, name=None)]
-
-
-def filled_counts(grid: pd.DataFrame) -> np.ndarray:
-    """Number of non-blank cells in each row of the grid."""
-    if grid.empty:
-        return np.zeros(len(grid), dtype=int)
-    return np.column_stack([~blank_mask(grid[c]).to_numpy() for c in grid.columns]).sum(axis=1)
+    return text[:-2] if re.fullmatch(r"-?\d+\.0", text) else text
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -73,29 +71,46 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return [(int(s), int(e) - 1) for s, e in zip(edges[::2], edges[1::2], strict=True)]
 
 
-def _agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    pairs = [(x, y) for x, y in zip(a, b, strict=True) if x != EMPTY and y != EMPTY]
-    if not pairs or not any(x in (NUMBER, DATE) for x, _ in pairs):
+def _agree(a: np.ndarray, b: np.ndarray) -> bool:
+    """Two rows of kinds look like rows of the same table body."""
+    both = (a != EMPTY) & (b != EMPTY)
+    if not both.any() or not np.isin(a[both], (NUMBER, DATE)).any():
         return False
-    return sum(x == y or {x, y} <= {NUMBER, MARKER} for x, y in pairs) >= 0.8 * len(pairs)
+    same = (a[both] == b[both]) | (np.isin(a[both], (NUMBER, MARKER)) & np.isin(b[both], (NUMBER, MARKER)))
+    return bool(same.sum() >= 0.8 * both.sum())
 
 
-def _data_start(signatures: list[tuple[str, ...]]) -> int:
+def _data_start(kinds: np.ndarray) -> int:
     """Position of the first row that looks like the rows after it (the first data row)."""
-    for i in range(min(len(signatures), HEADER_SCAN_ROWS)):
-        following = signatures[i + 1:i + 5]
-        if following and sum(_agree(signatures[i], s) for s in following) >= max(1, len(following) / 2):
-            return i
-        if not following and any(t in (NUMBER, DATE) for t in signatures[i]):
+    n = len(kinds)
+    for i in range(min(n, HEADER_SCAN_ROWS)):
+        following = [j for j in range(i + 1, min(n, i + 5))]
+        if following:
+            if sum(_agree(kinds[i], kinds[j]) for j in following) >= max(1, len(following) / 2) and not \
+                    _is_axis_row(kinds[i], kinds[following[0]]):
+                return i
+        elif np.isin(kinds[i], (NUMBER, DATE)).any():
             return i
     return 0
 
 
-def _header_names(grid: pd.DataFrame, header_rows: list[int], columns: list[int], offset: int) -> tuple[str, ...]:
-    """One name per column; a sparse upper row (merged group label) is carried right and joined."""
-    rows = [[_text(grid.at[r, c]) for c in columns] for r in header_rows]
+def _is_axis_row(row: np.ndarray, below: np.ndarray) -> bool:
+    """A row of numbers (week numbers, ages) directly above a row of dates over the same columns is a header."""
+    numbers = row == NUMBER
+    return bool(numbers.sum() >= 3 and (below[numbers] == DATE).mean() >= 0.8)
+
+
+def header_names(grid: pd.DataFrame, header_rows: list[int], columns: list[int], offset: int) -> tuple[str, ...]:
+    """One name per column; a sparse upper row (a merged group label) is carried right and joined."""
+    rows = [[cell_text(grid, r, c) for c in columns] for r in header_rows]
     if not rows:
         return tuple(f"Column {column_letter(c + offset)}" for c in columns)
+    names = join_header_rows(rows)
+    return tuple(n or f"Column {column_letter(c + offset)}" for n, c in zip(names, columns, strict=True))
+
+
+def join_header_rows(rows: list[list[str]]) -> list[str]:
+    """Join the rows of a multi-row header into one name per column (upper labels carried right)."""
     lower = rows[-1]
     names = list(lower)
     for upper in reversed(rows[:-1]):
@@ -107,86 +122,134 @@ def _header_names(grid: pd.DataFrame, header_rows: list[int], columns: list[int]
                 names[i] = f"{carried}: {names[i]}"
             elif carried and not names[i]:
                 names[i] = carried
-    return tuple(n or f"Column {column_letter(c + offset)}" for n, c in zip(names, columns, strict=True))
+    return names
 
 
-def _text(value: object) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d")
-    text = str(value).strip()
-    return text[:-2] if re.fullmatch(r"-?\d+\.0", text) else text
+def _is_header_start(kinds: np.ndarray) -> bool:
+    filled = kinds[kinds != EMPTY]
+    return len(filled) >= 2 and bool(np.isin(filled, (TEXT, DATE, MARKER)).all()) and bool((filled == TEXT).any())
 
 
-def _is_header_start(signature: tuple[str, ...]) -> bool:
-    filled = [t for t in signature if t != EMPTY]
-    return len(filled) >= 2 and all(t in (TEXT, DATE, MARKER) for t in filled) and TEXT in filled
-
-
-def _segments(counts: np.ndarray, grid: pd.DataFrame) -> list[tuple[int, int]]:
+def _segments(cells: Cells, counts: np.ndarray) -> list[tuple[int, int]]:
     """Runs of multi-cell rows, joined across short gaps when the next run has no header of its own."""
-    runs = _runs(counts >= 2)
     merged: list[tuple[int, int]] = []
-    for start, end in runs:
+    for start, end in _runs(counts >= 2):
         if merged:
             prev_start, prev_end = merged[-1]
             gap = start - prev_end - 1
-            first = type_rows(grid, [grid.index[start]])[0]
-            if gap <= 2 and not _is_header_start(first):
+            first = cells.kind[start]
+            header_only = not np.isin(cells.kind[prev_start:prev_end + 1], (NUMBER, DATE, MARKER)).any()
+            if gap <= MAX_JOIN_GAP and (header_only or not _is_header_start(first)
+                                        or _labels_only_header(cells, prev_start, prev_end, start)):
                 merged[-1] = (prev_start, end)
                 continue
         merged.append((start, end))
     return merged
 
 
+def _labels_only_header(cells: Cells, prev_start: int, prev_end: int, row: int) -> bool:
+    """The row heads only the label columns of the block above (its value columns are blank)."""
+    above = cells.kind[prev_start:prev_end + 1]
+    numbers = np.isin(above, (NUMBER, MARKER))
+    value_cols = numbers.sum(axis=0) >= max(1, 0.5 * numbers.any(axis=1).sum())
+    if value_cols.sum() < 2:
+        return False
+    here = cells.kind[row]
+    return bool((here[value_cols] == EMPTY).all() and (here[~value_cols] == TEXT).sum() >= 2)
+
+
 def _title_above(grid: pd.DataFrame, counts: np.ndarray, start: int, floor: int) -> str:
     lines = []
-    for pos in range(max(floor, start - 6), start):
+    for pos in range(max(floor, start - TITLE_ROWS_ABOVE), start):
         if counts[pos] >= 1:
-            values = [_text(v) for v in grid.iloc[pos] if _text(v)]
-            lines.append(" ".join(values))
+            values = [cell_text(grid, pos, c) for c in range(grid.shape[1])]
+            lines.append(" ".join(v for v in values if v))
     return " | ".join(lines)
 
 
-def find_tables(sheet: RawSheet) -> list[Table]:
+def _column_blocks(kinds: np.ndarray) -> list[np.ndarray]:
+    """Side-by-side tables: groups of used columns split by columns blank from top to bottom, kept apart
+    only when each part has at least two columns and numbers of its own (a blank spacer column between
+    the labels and the numbers does not split a table)."""
+    used = (kinds != EMPTY).any(axis=0)
+    blocks = [np.arange(s, e + 1)[used[s:e + 1]] for s, e in _runs(used)]
+    if len(blocks) <= 1:
+        return [np.flatnonzero(used)]
+    good = [len(b) >= 2 and (kinds[:, b] == NUMBER).sum() >= 2 for b in blocks]
+    if all(good):
+        return blocks
+    return [np.flatnonzero(used)]
+
+
+def find_tables(sheet: RawSheet, cells: Cells) -> list[Table]:
     """Every table on the sheet, the best first (largest block of data; helper sheets last)."""
-    grid = sheet.grid
-    counts = filled_counts(grid)
+    counts = cells.counts()
     tables: list[Table] = []
     floor = 0
-    for start, end in _segments(counts, grid):
-        table = _table_from_segment(sheet, counts, start, end, floor)
+    for start, end in _segments(cells, counts):
+        for columns in _column_blocks(cells.kind[start:end + 1]):
+            table = _table_from_segment(sheet, cells, counts, start, end, floor, columns)
+            if table is not None:
+                tables.append(table)
         floor = end + 1
-        if table is not None:
-            tables.append(table)
     tables.sort(key=lambda t: -t.score)
-    return [Table(**{**t.__dict__, "index": i}) for i, t in enumerate(tables)]
+    return [replace(t, index=i) for i, t in enumerate(tables)]
 
 
-def _table_from_segment(sheet: RawSheet, counts: np.ndarray, start: int, end: int, floor: int) -> Table | None:
+def _table_from_segment(sheet: RawSheet, cells: Cells, counts: np.ndarray, start: int, end: int, floor: int,
+                        columns: np.ndarray) -> Table | None:
     grid = sheet.grid
-    labels = list(grid.index[start:end + 1])
-    head = labels[:HEADER_SCAN_ROWS + 3]
-    signatures = type_rows(grid, head)
-    data_pos = _data_start(signatures)
-    if not any(t in (NUMBER, DATE) for sig in signatures for t in sig):
+    kinds = cells.kind[start:end + 1][:, columns]
+    live = (kinds != EMPTY).sum(axis=1) >= 1
+    if not np.isin(kinds[:HEADER_SCAN_ROWS + 3], (NUMBER, DATE)).any():
         return None
-    header_rows = labels[max(0, data_pos - MAX_HEADER_ROWS):data_pos]
-    used = ~grid.loc[labels].apply(blank_mask).all(axis=0)
-    columns = [int(c) for c in grid.columns[used.to_numpy()]]
-    names = _header_names(grid, header_rows, columns, sheet.column_offset)
-    title_rows = labels[:max(0, data_pos - MAX_HEADER_ROWS)]
+    data_pos = _data_start(kinds[:HEADER_SCAN_ROWS + 5])
+    last = start + int(np.flatnonzero(live).max())
+    header_rows = [start + p for p in range(max(0, data_pos - MAX_HEADER_ROWS), data_pos)
+                   if live[p]]
+    header_rows = _trim_title_rows(cells, header_rows, columns)
+    header_rows, data_pos = _group_rows_out_of_header(cells, header_rows, columns, start, data_pos)
+    cols = [int(c) for c in columns]
+    names = header_names(grid, header_rows, cols, sheet.column_offset)
+    title_rows = [start + p for p in range(0, data_pos) if start + p not in header_rows and live[p]]
     title = _title_above(grid, counts, start, floor)
     if title_rows:
-        extra = " ".join(_text(v) for r in title_rows for v in grid.loc[r] if _text(v))
+        extra = " ".join(cell_text(grid, r, c) for r in title_rows for c in range(grid.shape[1])
+                         if cell_text(grid, r, c))
         title = f"{title} | {extra}" if title else extra
-    n_data = end - start + 1 - data_pos
-    score = float(n_data * len(columns))
-    if not sheet.visible or HELPER_SHEET.search(sheet.name):
+    n_data = last - (start + data_pos) + 1
+    score = float(n_data * len(cols))
+    if not sheet.visible or HELPER_SHEET.search(sheet.name.strip()):
         score *= 0.01
-    return Table(sheet=sheet, first_row=int(labels[0]) if not title_rows else int(header_rows[0] if header_rows
-                 else labels[data_pos]),
-                 header_rows=tuple(int(r) for r in header_rows),
-                 data_rows=(int(labels[data_pos]), int(labels[-1])), columns=tuple(columns), names=names,
-                 title=title, score=score)
+    first_row = header_rows[0] if header_rows else start + data_pos
+    inner = tuple(r for r in range(start + data_pos, last + 1)
+                  if _is_header_start(cells.kind[r, columns]) and r > start + data_pos)
+    return Table(sheet=sheet, cells=cells, first_row=int(first_row), header_rows=tuple(int(r) for r in header_rows),
+                 data_rows=(int(start + data_pos), int(last)), columns=tuple(cols), names=names, title=title,
+                 score=score, inner_headers=inner)
+
+
+def _group_rows_out_of_header(cells: Cells, header_rows: list[int], columns: np.ndarray, start: int,
+                              data_pos: int) -> tuple[list[int], int]:
+    """Trailing 'header' rows that only label the label columns, under a header row that covers the value
+    columns, head the rows beneath them ('A: SERVICE STRATEGY'): they belong to the body, as groups."""
+    body = cells.kind[start + data_pos:start + data_pos + HEADER_SCAN_ROWS][:, columns]
+    value_cols = np.isin(body, (NUMBER, MARKER)).any(axis=0)
+    if not value_cols.any():
+        return header_rows, data_pos
+    covers = [bool((cells.kind[r, columns][value_cols] != EMPTY).any()) for r in header_rows]
+    while len(header_rows) > 1 and not covers[-1] and any(covers[:-1]):
+        data_pos = header_rows[-1] - start
+        header_rows, covers = header_rows[:-1], covers[:-1]
+    return header_rows, data_pos
+
+
+def _trim_title_rows(cells: Cells, header_rows: list[int], columns: np.ndarray) -> list[int]:
+    """Leading 'header' rows whose only filled cell is in the first column of a wide table are titles (a
+    merged group label sits over the value columns instead)."""
+    while len(header_rows) > 1 and len(columns) > 3:
+        filled = np.flatnonzero(cells.kind[header_rows[0], columns] != EMPTY)
+        if not (len(filled) == 1 and filled[0] == 0):
+            break
+        header_rows = header_rows[1:]
+    return header_rows

@@ -16,11 +16,23 @@ import pandas as pd
 
 from analytics.catalogue import MeasureInfo, describe, unit_from_name
 from analytics.errors import IngestError
+from analytics.ingest.axes import (
+    HeaderAxis,
+    find_header_axis,
+    is_code_column,
+    place_of,
+    row_structure,
+    year_context,
+)
 from analytics.ingest.cells import blank_mask, parse_numbers
+from analytics.ingest.grid import DATE, EMPTY, MARKER, NUMBER
 from analytics.ingest.labels import clean_label, snake
 from analytics.ingest.records import count_records, default_record_frequency, record_measure_name
-from analytics.ingest.tables import Table, filled_counts
-from analytics.periods import financial_year_in_text, gaps_and_duplicates, looks_like_period, parse_periods
+from analytics.ingest.tables import Table, label_text
+
+ROLE_OF_REASON = {"blank": "empty", "note": "notes", "total / average row": "derived", "group label": "group",
+                  "header": "header", "title": "metadata"}
+from analytics.periods import gaps_and_duplicates, parse_periods
 
 SAMPLE_ROWS = 500  # rows sampled to decide what a column holds, before the full column is read
 SAMPLE_SCAN_FACTOR = 4  # the sample is taken from the first SAMPLE_ROWS x 4 rows when they hold enough cells
@@ -37,6 +49,12 @@ MEASURE_NAME = re.compile(r"^(measure|indicator|metric|kpi|description|item|seri
                           re.I)
 VALUE_NAME = re.compile(r"^(value|values|count|number|actual|actuals|result|figure|total|amount)$", re.I)
 TARGET_NAME = re.compile(r"\btarget\b", re.I)
+MEASURE_HEADER = re.compile(r"(?:indicator|measure|metric)[\s_]*(?:desc|description|name|group\s+description)?$|"
+                            r"^(?:indicator|measure)[\s_]", re.I)
+MEASURE_CODE_HEADER = re.compile(r"(?:indicator|measure|ascof)[\s_]*(?:code|id|ref|group)$", re.I)
+METRIC_HEADER = re.compile(r"\b(?:measure[\s_]*type|metric[\s_]*type|statistic|value[\s_]*type)\b", re.I)
+CODE_NAME = re.compile(r"(?:^|[\s_])(?:code|id|uuid|ref|reference|cassr|ons|lad\d*cd|la[\s_]*code)(?:$|[\s_])", re.I)
+RESERVED_COLUMNS = {"period", "category", "measure", "value", "flag", "target", "unit", "_row", "area", "group"}
 ID_NAME = re.compile(r"\b(id|ref|reference|nhs\s*(no|number)|case\s*(no|number)|person\s*id|client)\b", re.I)
 
 
@@ -55,7 +73,8 @@ class Tidied:
     excluded: list[dict]
     warnings: list[str]
     records: pd.DataFrame | None = None
-    extra: dict = field(default_factory=dict)
+    row_roles: dict[int, str] = field(default_factory=dict)  # grid row -> line role, for rows not plain data
+    axes: tuple[tuple[str, str], ...] = ()  # what was found on each axis, for the Data page
 
 
 def _row_text(block: pd.DataFrame, row: int) -> str:
@@ -80,49 +99,110 @@ def _filled_sample(column: pd.Series) -> pd.Series:
     return filled.head(SAMPLE_ROWS)
 
 
-def _period_candidates(block: pd.DataFrame, names: tuple[str, ...], fy_year: int | None) -> list[tuple[float, int]]:
+def _period_candidates(body: Body, names: tuple[str, ...], fy_year: int | None) -> list[tuple[float, int]]:
+    """Columns that read as periods, best first; only columns whose cells are dates or period labels (or
+    numbers under a date-like header: Excel serials) are parsed at all."""
+    kinds = body.kinds
+    filled = (kinds != EMPTY).sum(axis=0)
+    dated = (kinds == DATE).sum(axis=0)
     scored = []
     for pos, name in enumerate(names):
-        column = block.iloc[:, pos]
-        sample = _filled_sample(column)
-        if sample.empty:
+        if not filled[pos]:
             continue
-        if column.dtype.kind in "fiu" and not PERIOD_NAME.search(name):
+        numeric_header = body.block[pos].dtype.kind in "fiu" and PERIOD_NAME.search(name)
+        if dated[pos] < 0.5 * filled[pos] and not numeric_header and not PERIOD_NAME.search(name):
+            continue
+        if body.block[pos].dtype.kind in "fiu" and not PERIOD_NAME.search(name):
             continue  # plain numbers are only dates (Excel serials) when the header says so
-        parsed = parse_periods(sample, header=name, fy_year=fy_year)
+        parsed = parse_periods(_filled_sample(body.block[pos]), header=name, fy_year=fy_year)
         share = float(parsed.periods.notna().mean())
         if share >= 0.5:
             scored.append((share + (0.2 if PERIOD_NAME.search(name) else 0.0), pos))
     return sorted(scored, reverse=True)
 
 
-def tidy_table(table: Table, *, layout: str | None = None, period_column: str | None = None,
-               split_by: str | None = None, record_frequency: str | None = None,
-               percent_cols: set[int] | None = None, filename: str = "") -> Tidied:
-    """Reshape one table into the tidy long frame, recording every row it uses or leaves out."""
-    grid = table.sheet.grid
+@dataclass(frozen=True)
+class Body:
+    """A table's body: its cells (index = grid rows, columns = positions), their kinds and % formats."""
+
+    block: pd.DataFrame
+    kinds: np.ndarray
+    percent: np.ndarray
+    names: tuple[str, ...]
+    header_texts: list[list[str]]
+
+    def counts(self) -> pd.Series:
+        return pd.Series((self.kinds != EMPTY).sum(axis=1), index=self.block.index)
+
+    def percent_share(self, rows: pd.Index, pos: int) -> float:
+        """Share of a column's numbers (over ``rows``) shown as percentages."""
+        at = self.block.index.get_indexer(rows)
+        numbers = self.kinds[at, pos] == NUMBER
+        return float(self.percent[at, pos][numbers].mean()) if numbers.any() else 0.0
+
+
+def _body(table: Table) -> Body:
     first, last = table.data_rows
-    block = grid.loc[first:last, list(table.columns)]
-    block.columns = range(len(table.columns))
-    names = table.names
-    fy_year = financial_year_in_text(" ".join([table.title, table.sheet.name, *names]))
-    percent_cols = {table.columns.index(c - table.sheet.column_offset) for c in (percent_cols or set())
-                    if c - table.sheet.column_offset in table.columns}
-    across = [i for i, n in enumerate(names) if looks_like_period(n, fy_year=fy_year)]
-    if layout == "periods_across" or (layout is None and len(across) >= MIN_PERIODS_ACROSS):
-        return _periods_across(block, names, across, fy_year, percent_cols)
-    candidates = _period_candidates(block, names, fy_year)
+    cols = list(table.columns)
+    block = table.sheet.grid.iloc[first:last + 1, cols]
+    block = block.set_axis(range(first, last + 1), axis=0).set_axis(range(len(cols)), axis=1)
+    kinds = table.cells.kind[first:last + 1][:, cols]
+    percent = table.cells.percent[first:last + 1][:, cols]
+    return Body(block, kinds, percent, table.names, table.header_matrix())
+
+
+def _notes_text(table: Table) -> str:
+    """The lines below the table (footnotes often state the year)."""
+    grid = table.sheet.grid
+    rows = range(table.data_rows[1] + 1, min(len(grid), table.data_rows[1] + 31))
+    return " ".join(label_text(v) for r in rows for v in grid.iloc[r].tolist() if label_text(v))
+
+
+def _positions(body: Body) -> tuple[list[int], list[int]]:
+    """(value positions, label positions): columns mostly of numbers, and the text columns before them."""
+    kinds = body.kinds
+    filled = (kinds != EMPTY).sum(axis=0)
+    numeric = np.isin(kinds, (NUMBER, MARKER)).sum(axis=0)
+    values = [p for p in range(kinds.shape[1]) if filled[p] and numeric[p] >= NUMERIC_SHARE * filled[p]
+              and (kinds[:, p] == NUMBER).any()]
+    first_value = min(values) if values else kinds.shape[1]
+    labels = [p for p in range(first_value) if filled[p] and p not in values]
+    return values, labels
+
+
+def tidy_table(table: Table, *, layout: str | None = None, period_column: str | None = None,
+               split_by: str | None = None, record_frequency: str | None = None, filename: str = "",
+               year: int | None = None) -> Tidied:
+    """Reshape one table into the tidy long frame, recording every row it uses or leaves out."""
+    body = _body(table)
+    names = body.names
+    context = year_context(table, _notes_text(table), filename)
+    fy_year = year if year is not None else context.fy_year
+    values, labels = _positions(body)
+    axis = None
+    if layout in (None, "periods_across", "table"):
+        axis = find_header_axis(table, values, labels, context, year)
+        if layout == "table" and axis is not None and axis.kind == "periods":
+            axis = None
+    if layout == "periods_across" and (axis is None or axis.kind != "periods"):
+        raise IngestError("No periods were found across the columns of this table: choose another layout.")
+    if axis is not None and axis.kind == "periods":
+        return _across(body, axis, labels, None, fy_year)
+    candidates = _period_candidates(body, names, fy_year)
     if period_column is not None:
         if period_column not in names:
             raise IngestError(f"There is no column called '{period_column}' in this table; columns are: "
                               f"{', '.join(names)}.")
         candidates = [(1.0, names.index(period_column))]
+    if axis is not None and axis.kind == "places":
+        period_pos = next((p for _, p in candidates if p in labels), None)
+        return _across(body, axis, [p for p in labels if p != period_pos], period_pos, fy_year)
     if layout == "table" or not candidates:
-        return _cross_section(block, names, percent_cols)
+        return _cross_section(body, names)
     period_pos = candidates[0][1]
-    if layout == "records" or (layout is None and _looks_like_records(block, names, period_pos)):
-        return _records(block, names, period_pos, fy_year, split_by, record_frequency, filename)
-    return _by_period_column(block, names, period_pos, fy_year, percent_cols, force_long=layout == "long")
+    if layout == "records" or (layout is None and _looks_like_records(body.block, names, period_pos)):
+        return _records(body.block, names, period_pos, fy_year, split_by, record_frequency, filename)
+    return _by_period_column(body, names, period_pos, fy_year, force_long=layout == "long")
 
 
 def _numeric_columns(block: pd.DataFrame, names: tuple[str, ...], skip: set[int]) -> list[int]:
@@ -165,70 +245,94 @@ def _measure_info(name: str, parsed_pct: bool, values: pd.Series, formatted_pct:
     return info, values
 
 
-def _value_columns(block: pd.DataFrame, rows: pd.Index, names: tuple[str, ...], positions: list[int],
-                   percent_cols: set[int], excluded: list[dict], warnings: list[str]):
+def _value_columns(body: Body, rows: pd.Index, names: tuple[str, ...], positions: list[int],
+                   excluded: list[dict], warnings: list[str]):
     """Parse numeric columns over ``rows``: values, flags, measure info; unreadable cells to the ledger."""
     out = {}
     for pos in positions:
-        column = block.loc[rows, pos]
+        column = body.block.loc[rows, pos]
         parsed = parse_numbers(column)
         for row in column.index[parsed.unreadable.to_numpy()]:
             excluded.append(_exclusion(row, "not a number", str(column[row]), names[pos]))
         flags = parsed.marker.map(lambda m: f"{m}" if isinstance(m, str) else "").astype(object).fillna("")
         info, values = _measure_info(names[pos], bool(parsed.percent_sign.any()), parsed.values,
-                                     pos in percent_cols, warnings)
+                                     body.percent_share(rows, pos) >= 0.5, warnings)
         out[pos] = (values, flags, info)
     return out
 
 
-def _classify_rows(block: pd.DataFrame, label_pos: int | None) -> dict[int, str]:
+def _classify_rows(body: Body, label_pos: int | None) -> dict[int, str]:
     """Rows that are blank, notes or totals: the reason they are not data (vectorised for big extracts)."""
-    counts = pd.Series(filled_counts(block), index=block.index)
-    text = block.astype("string").apply(lambda c: c.str.strip()).replace("", pd.NA)
-    first_text = text.bfill(axis=1).iloc[:, 0].fillna("") if len(text.columns) else pd.Series("", index=block.index)
-    label = text[label_pos].fillna(first_text) if label_pos is not None else first_text
+    block = body.block
+    counts = body.counts()
+    filled = body.kinds != EMPTY
+    first_col = np.where(filled.any(axis=1), filled.argmax(axis=1), 0)
+    first_text = pd.Series([label_text(v) for v in block.to_numpy()[np.arange(len(block)), first_col]]
+                           if len(block) <= 5000 else _first_text_column(block, first_col), index=block.index)
+    label = block[label_pos].map(label_text).where(lambda t: t != "", first_text) if label_pos is not None \
+        else first_text
     reasons = pd.Series(pd.NA, index=block.index, dtype="string")
-    reasons[label.str.contains(TOTAL_LABEL)] = "totals row"
+    reasons[label.str.contains(TOTAL_LABEL)] = "total / average row"
     reasons[(counts == 1) & first_text.str.contains(NOTE_LABEL)] = "note"
     reasons[counts == 0] = "blank"
     return reasons.dropna().to_dict()
 
 
-def _by_period_column(block, names, period_pos, fy_year, percent_cols, force_long=False) -> Tidied:
+def _first_text_column(block: pd.DataFrame, first_col: np.ndarray) -> pd.Series:
+    """The first filled cell of each row as text, column by column (big extracts)."""
+    out = pd.Series("", index=block.index, dtype=object)
+    for pos in np.unique(first_col).tolist():
+        rows = first_col == pos
+        out[rows] = block.loc[rows, pos].astype("string").str.strip().fillna("").to_numpy(dtype=object)
+    return out
+
+
+def _row_exclusions(block: pd.DataFrame, rows: pd.Index, reason: str | pd.Series) -> list[dict]:
+    """Ledger entries for many rows at once (the detail text only for the first few thousand)."""
+    reasons = reason if isinstance(reason, pd.Series) else pd.Series(reason, index=rows)
+    detailed = rows[:5000]
+    details = {r: _row_text(block, r) for r in detailed}
+    return [{"row": int(r) + 1, "column": "", "reason": reasons[r], "detail": details.get(r, "")[:120]}
+            for r in rows]
+
+
+def _by_period_column(body: Body, names, period_pos, fy_year, force_long=False) -> Tidied:
+    block = body.block
     excluded: list[dict] = []
     warnings: list[str] = []
-    reasons = _classify_rows(block, period_pos)
+    reasons = pd.Series(_classify_rows(body, period_pos), dtype=object)
     parsed = parse_periods(block.iloc[:, period_pos], header=names[period_pos], fy_year=fy_year)
     warnings += parsed.warnings
     if parsed.description:
         warnings.append(f"'{names[period_pos]}': {parsed.description}.")
-    keep = []
-    for row in block.index:
-        if row in reasons:
-            excluded.append(_exclusion(row, reasons[row], _row_text(block, row)))
-        elif pd.isna(parsed.periods[row]):
-            excluded.append(_exclusion(row, "unparseable period", _row_text(block, row)))
-        else:
-            keep.append(row)
-    rows = pd.Index(keep)
-    numeric = _numeric_columns(block.loc[rows], names, {period_pos})
+    flagged = block.index.isin(reasons.index)
+    unparsed = ~flagged & parsed.periods.isna().to_numpy()
+    excluded += _row_exclusions(block, block.index[flagged], reasons)
+    excluded += _row_exclusions(block, block.index[unparsed], "unparseable period")
+    rows = block.index[~flagged & ~unparsed]
+    numeric = [p for p in _numeric_columns(block.loc[rows], names, {period_pos}) if not CODE_NAME.search(names[p])]
     text_cols = [p for p in range(len(names)) if p not in numeric and p != period_pos
                  and not blank_mask(block.loc[rows, p]).all()]
-    measure_pos = next((p for p in text_cols if MEASURE_NAME.match(names[p])), None)
-    if measure_pos is None and force_long and text_cols:
-        measure_pos = text_cols[0]
-    dims = [p for p in text_cols if p != measure_pos]
-    columns = _value_columns(block, rows, names, numeric, percent_cols, excluded, warnings)
+    measure_cols = _measure_columns(block.loc[rows], names, text_cols, numeric)
+    if not measure_cols and force_long and text_cols:
+        measure_cols = [text_cols[0]]
+    dims = [p for p in text_cols if p not in measure_cols]
+    columns = _value_columns(body, rows, names, numeric, excluded, warnings)
     base = pd.DataFrame({"period": parsed.periods[rows]}, index=rows)
+    dim_names: list[str] = []
     for p in dims:
-        base[snake(names[p])] = block.loc[rows, p].astype("string").map(clean_label, na_action="ignore")
-    if measure_pos is not None:
-        frame, measures = _long_frame(base, block.loc[rows, measure_pos], columns, names)
+        name = _dimension_name(names[p], p, dim_names)
+        base[name] = block.loc[rows, p].map(label_text).map(clean_label).astype(object)
+        dim_names.append(name)
+    if measure_cols:
+        texts = _label_frame(body, measure_cols)
+        labels = pd.Series(_row_labels(texts, measure_cols, block.index.get_indexer(rows)), index=rows)
+        frame, measures = _long_frame(base, labels, columns, names)
         layout = "long"
     else:
         frame, measures = _wide_frame(base, columns, names)
         layout = "wide"
-    dim_names = tuple(snake(names[p]) for p in dims)
+    dim_names = tuple(dim_names)
     frame = _flag_total_dimension_values(frame, dim_names)
     frame, dup_rows = _drop_duplicate_periods(frame, dim_names)
     for row in dup_rows:
@@ -238,8 +342,22 @@ def _by_period_column(block, names, period_pos, fy_year, percent_cols, force_lon
         if not dim_names else gaps_and_duplicates(pd.Series(frame["period"].unique()), parsed.frequency)
     if dup_rows:
         warnings.append(f"{len(dup_rows)} repeated period row(s) were left out (the first copy is used).")
+    row_roles = {int(r) + 0: ROLE_OF_REASON[why] for r, why in reasons.items() if why in ROLE_OF_REASON}
+    axes = (("Periods", f"down the column '{names[period_pos]}' ({parsed.frequency or 'irregular'})"),
+            ("Measures", f"{len(measures)} ({'one per row, from ' + ', '.join(names[p] for p in measure_cols) if measure_cols else 'one per column'})"))
     return Tidied(frame, "timeseries", layout, parsed.frequency, measures, dim_names, names[period_pos],
-                  used, excluded, warnings)
+                  used, excluded, warnings, row_roles=row_roles, axes=axes)
+
+
+def _measure_columns(block: pd.DataFrame, names, text_cols: list[int], numeric: list[int]) -> list[int]:
+    """The columns that name the measure in a long table: a 'measure' / 'indicator' column with the code
+    column beside it ('1A' + 'Social care-related quality of life'); metric columns (numerator,
+    denominator, outcome) stay dimensions."""
+    named = [p for p in text_cols if MEASURE_NAME.match(names[p]) or MEASURE_HEADER.search(names[p])]
+    if not named:
+        return []
+    codes = [p for p in text_cols if p not in named and MEASURE_CODE_HEADER.search(names[p])]
+    return sorted(set(named) | set(codes))
 
 
 def _long_frame(base, measure_col, columns, names):
@@ -294,61 +412,219 @@ def _flag_total_dimension_values(frame: pd.DataFrame, dims: tuple[str, ...]) -> 
     return frame
 
 
-def _drop_duplicate_periods(frame: pd.DataFrame, dims: tuple[str, ...]) -> tuple[pd.DataFrame, list[int]]:
-    key = ["measure", "period", *dims]
+def _drop_duplicate_periods(frame: pd.DataFrame, dims: tuple[str, ...], along: str = "period"
+                            ) -> tuple[pd.DataFrame, list[int]]:
+    key = ["measure", along, *dims] + (["period"] if along != "period" and "period" in frame.columns else [])
     dup = frame.duplicated(key, keep="first")
     rows = sorted(set(frame.loc[dup, "_row"]) - set(frame.loc[~dup, "_row"]))
     return frame[~dup], rows
 
 
-def _periods_across(block, names, across, fy_year, percent_cols) -> Tidied:
+def _label_frame(body: Body, positions: list[int]) -> pd.DataFrame:
+    """Label texts of the given positions (other positions empty), one row per body row."""
+    texts = pd.DataFrame("", index=range(len(body.block)), columns=range(body.kinds.shape[1]), dtype=object)
+    for p in positions:
+        texts[p] = body.block[p].map(label_text).to_numpy(dtype=object)
+    return texts
+
+
+def _row_labels(texts: pd.DataFrame, positions: list[int], rows: np.ndarray) -> np.ndarray:
+    """One label per row: code columns first ('C1 Assessment and care management'), parts joined."""
+    if not positions:
+        return np.full(len(rows), "", dtype=object)
+    part = texts.iloc[rows, positions]
+    codes = [p for p in positions if is_code_column(part[p]) and p != positions[-1]]
+    ordered = codes + [p for p in positions if p not in codes]
+    joined = part[ordered[0]].astype(str)
+    for i, p in enumerate(ordered[1:], start=1):
+        sep = " " if ordered[i - 1] in codes else ", "
+        joined = joined.str.cat(part[p].astype(str), sep=sep)
+    cleaned = joined.str.replace(r"^(?:,\s*)+|(?:,\s*)+$", "", regex=True).str.replace(r"(?:,\s*){2,}", ", ", regex=True)
+    return cleaned.map(lambda t: clean_label(t) if t.strip() else "").to_numpy(dtype=object)
+
+
+def _parsed_matrix(body: Body, rows: pd.Index, positions: list[int], names: tuple[str, ...],
+                   excluded: list[dict]):
+    """Numbers, flags, typed-% and %-format of the cells at ``rows`` x ``positions``; bad cells to the ledger.
+
+    The cells are stacked into one column and parsed once (a table 150 councils wide is one parse)."""
+    n = len(rows)
+    stacked = pd.concat([body.block.loc[rows, p].astype(object) for p in positions], ignore_index=True)
+    parsed = parse_numbers(stacked)
+    bad = np.flatnonzero(parsed.unreadable.to_numpy())
+    for k in bad.tolist():
+        row, pos = rows[k % n], positions[k // n]
+        excluded.append(_exclusion(row, "not a number", str(stacked[k]), names[pos]))
+
+    def grid(values: np.ndarray) -> np.ndarray:
+        return values.reshape(len(positions), n).T
+
+    at = body.block.index.get_indexer(rows)
+    formatted = body.percent[at][:, positions]
+    return (grid(parsed.values.to_numpy(dtype=float)), grid(parsed.marker.fillna("").astype(object).to_numpy()),
+            grid(parsed.percent_sign.to_numpy(dtype=bool)), formatted)
+
+
+def _across(body: Body, axis: HeaderAxis, label_positions: list[int], period_pos: int | None,
+            fy_year: int | None) -> Tidied:
+    """Periods or places across the columns: one value per row label and column."""
+    block, kinds, names = body.block, body.kinds, body.names
     excluded: list[dict] = []
-    warnings: list[str] = []
-    label_cols = [p for p in range(min(across)) if not blank_mask(block.iloc[:, p]).all()]
-    label_pos = label_cols[-1] if label_cols else None
-    reasons = _classify_rows(block, None)
-    reasons = {r: why for r, why in reasons.items() if why != "totals row"}  # 'Total visitors' is a measure
-    keep = []
-    for row in block.index:
-        if row in reasons:
-            excluded.append(_exclusion(row, reasons[row], _row_text(block, row)))
-        elif label_pos is None or _blank(block.at[row, label_pos]):
-            excluded.append(_exclusion(row, "no measure label", _row_text(block, row)))
-        else:
-            keep.append(row)
-    rows = pd.Index(keep)
-    header_periods = parse_periods(pd.Series([names[p] for p in across], dtype=object), fy_year=fy_year)
-    frames, measures = [], {}
-    for row in rows:
-        label = clean_label(str(block.at[row, label_pos]))
-        cells = block.loc[row, across]
-        parsed = parse_numbers(pd.Series(list(cells), dtype=object))
-        for pos, bad in zip(across, parsed.unreadable, strict=True):
-            if bad:
-                excluded.append(_exclusion(row, "not a number", str(block.at[row, pos]), names[pos]))
-        formatted = any(p in percent_cols for p in across) and _row_is_fraction(parsed.values)
-        info, values = _measure_info(label, bool(parsed.percent_sign.any()), parsed.values, formatted, warnings)
-        part = pd.DataFrame({"_row": row, "period": header_periods.periods.to_numpy(), "measure": label,
-                             "value": values.to_numpy(),
-                             "flag": parsed.marker.fillna("").astype(object).to_numpy()})
-        for p in label_cols[:-1]:
-            part[snake(names[p])] = clean_label(str(block.at[row, p])) if not _blank(block.at[row, p]) else ""
-        frames.append(part[part["period"].notna()])
-        measures[label] = info
-    frame = pd.concat(frames) if frames else pd.DataFrame(columns=["_row", "period", "measure", "value", "flag"])
-    dims = tuple(snake(names[p]) for p in label_cols[:-1])
-    frame, dup_rows = _drop_duplicate_periods(frame, dims)
+    warnings = list(axis.warnings)
+    positions = list(axis.positions)
+    texts = _label_frame(body, label_positions + ([period_pos] if period_pos is not None else []))
+    struct, group = row_structure(kinds, texts, label_positions, positions, body.header_texts)
+    counts = body.counts().to_numpy()
+    has_values = np.isin(kinds[:, positions], (NUMBER, MARKER)).any(axis=1)
+    last_value = int(np.flatnonzero(has_values).max()) if has_values.any() else -1
+    labelled = (texts[label_positions] != "").any(axis=1).to_numpy() if label_positions else np.ones(len(block), bool)
+    header_measures = any(axis.measure_names)
+    roles = np.full(len(block), "data", dtype=object)
+    reasons = np.full(len(block), "", dtype=object)
+    roles[struct == "header"], reasons[struct == "header"] = "header", "header"
+    roles[struct == "group"], reasons[struct == "group"] = "group", "group label"
+    plain = (struct == "") & (counts > 0)
+    after = np.arange(len(block)) > last_value
+    roles[plain & ~has_values & after], reasons[plain & ~has_values & after] = "notes", "note"
+    reasons[plain & ~has_values & ~after] = "no values"
+    reasons[plain & has_values & ~labelled] = "no label"
+    roles[counts == 0], reasons[counts == 0] = "empty", "blank"
+    keep = np.flatnonzero(plain & has_values & labelled)
+    rows = block.index[keep]
+    row_labels = _row_labels(texts, label_positions, keep)
+    row_flag = np.full(len(keep), "", dtype=object)
+    if header_measures:  # rows are organisations or groups of one measure: totals restate the others
+        places = pd.Series(row_labels).map(lambda t: (place_of(t) or ("", ""))[1]).to_numpy()
+        row_flag[places == "aggregate"] = "aggregate"
+        total = pd.Series(row_labels).str.contains(TOTAL_LABEL).to_numpy()
+        row_flag[total] = "total"
+        roles[keep[total]], reasons[keep[total]] = "derived", "total / average row"
+    period = None
+    if period_pos is not None:
+        parsed_periods = parse_periods(block.loc[rows, period_pos], header=names[period_pos], fy_year=fy_year)
+        period = parsed_periods.periods.to_numpy()
+        bad = pd.isna(period)
+        reasons[keep[bad]] = "unparseable period"
+        keep, rows, row_labels, row_flag, period = keep[~bad], rows[~bad], row_labels[~bad], row_flag[~bad], period[~bad]
+    values, flags, typed, formatted = _parsed_matrix(body, rows, positions, names, excluded)
+    n_rows, n_cols = values.shape
+    if header_measures:
+        measure = np.tile(np.array([clean_label(m) for m in axis.measure_names], dtype=object), n_rows)
+    else:
+        measure = np.repeat(row_labels, n_cols)
+    frame = pd.DataFrame({"_row": np.repeat(rows.to_numpy(), n_cols), "measure": measure})
+    along = "period" if axis.kind == "periods" else ("area" if period is not None else "category")
+    frame[along] = np.tile(np.array(axis.labels, dtype=object), n_rows)
+    if period is not None:
+        frame["period"] = np.repeat(period, n_cols)
+    dims: list[str] = []
+    if header_measures:
+        for p in label_positions:
+            dim = _dimension_name(names[p], p, dims)
+            frame[dim] = np.repeat(texts.iloc[keep, p].map(clean_label).to_numpy(dtype=object), n_cols)
+            dims.append(dim)
+    if (group[keep] != "").any():
+        frame["group"] = np.repeat(pd.Series(group[keep]).map(clean_label).to_numpy(dtype=object), n_cols)
+        dims.append("group")
+    if along == "area":
+        dims.insert(0, "area")
+    column_flag = np.array(["aggregate" if lvl == "aggregate" else "" for lvl in axis.levels] or [""] * n_cols,
+                           dtype=object)
+    flag = np.where(flags.ravel() != "", flags.ravel(), np.repeat(row_flag, n_cols))
+    frame["flag"] = np.where(flag == "", np.tile(column_flag, n_rows), flag)
+    frame["value"], measures = _across_values(frame, values, typed, formatted, warnings)
+    if along == "period":
+        frame["period"] = pd.to_datetime(frame["period"])
+    frame, dup_rows = _drop_duplicate_periods(frame, tuple(dims), along=along)
     for row in dup_rows:
         excluded.append(_exclusion(row, "duplicate measure row", _row_text(block, row)))
-    frequency = header_periods.frequency
-    warnings += gaps_and_duplicates(pd.Series(header_periods.periods.dropna().unique()), frequency)
-    empty_periods = frame.groupby("period")["value"].count()
-    unfilled = empty_periods[empty_periods == 0].index
+    if along == "period":
+        frame = _drop_unfilled_periods(frame, warnings)
+    frequency = axis.frequency if along == "period" else parsed_periods.frequency if period is not None else None
+    if frequency is not None:
+        warnings += gaps_and_duplicates(pd.Series(frame["period"].unique()), frequency)
+    for i in np.flatnonzero((reasons != "") & (roles != "derived")).tolist():
+        excluded.append(_exclusion(block.index[i], reasons[i], _row_text(block, block.index[i])))
+    for i in np.flatnonzero(roles == "derived").tolist():
+        excluded.append(_exclusion(block.index[i], reasons[i], _row_text(block, block.index[i])))
+    row_roles = {int(block.index[i]): roles[i] for i in np.flatnonzero(roles != "data").tolist()}
+    used = set(rows) - set(dup_rows) - {block.index[i] for i in np.flatnonzero(roles == "derived").tolist()}
+    kind = "timeseries" if "period" in frame.columns else "table"
+    layout = "periods_across" if axis.kind == "periods" else "places_across"
+    axes = _describe_axes(axis, frame, measures, period is not None)
+    return Tidied(frame, kind, layout, frequency, measures, tuple(dims), names[period_pos] if period is not None
+                  else None, used, excluded, warnings, row_roles=row_roles, axes=axes)
+
+
+def _dimension_name(header: str, pos: int, taken: list[str]) -> str:
+    """A dimension column named after its header; never one of the tidy frame's own columns."""
+    name = snake(header) if header and len(header) <= 40 and not header.startswith("Column ") else f"label_{pos + 1}"
+    if name in RESERVED_COLUMNS:
+        name = f"{name}_label"
+    while name in taken:
+        name = f"{name}_{pos + 1}"
+    return name
+
+
+def _across_values(frame: pd.DataFrame, values: np.ndarray, typed: np.ndarray, formatted: np.ndarray,
+                   warnings: list[str]) -> tuple[np.ndarray, dict[str, MeasureInfo]]:
+    """Values with each measure's unit: % from number formats first (fractions become 0-100), then a typed
+    '%', then the measure's name."""
+    flat = values.ravel().copy()
+    fmt, typ = formatted.ravel(), typed.ravel()
+    measures: dict[str, MeasureInfo] = {}
+    codes, uniques = pd.factorize(frame["measure"])
+    for i, name in enumerate(uniques):
+        where = codes == i
+        numbers = ~np.isnan(flat[where])
+        info = describe(name)
+        if numbers.any() and fmt[where][numbers].mean() >= 0.5:
+            flat[where] = flat[where] * 100
+            measures[name] = MeasureInfo("percent", info.polarity, info.known_as)
+        elif numbers.any() and typ[where][numbers].mean() >= 0.5:
+            measures[name] = MeasureInfo("percent", info.polarity, info.known_as)
+        else:
+            unit = unit_from_name(name) or info.unit
+            part = pd.Series(flat[where])
+            if unit == "percent" and _looks_fractional(part):
+                flat[where] = flat[where] * 100
+                warnings.append(f"'{name}' holds fractions between 0 and 1 under a percentage heading: shown as "
+                                "percentages (0.52 as 52%).")
+            measures[name] = MeasureInfo(unit, info.polarity, info.known_as)
+    return flat, measures
+
+
+def _looks_fractional(values: pd.Series) -> bool:
+    finite = values.dropna()
+    return bool(len(finite)) and bool(finite.between(0, 1).all()) and bool((finite % 1 != 0).any())
+
+
+def _drop_unfilled_periods(frame: pd.DataFrame, warnings: list[str]) -> pd.DataFrame:
+    filled = frame.groupby("period")["value"].count()
+    unfilled = filled[filled == 0].index
     if len(unfilled):
-        frame = frame[~frame["period"].isin(unfilled)]
         warnings.append(f"{len(unfilled)} period column(s) with no values yet were left out.")
-    return Tidied(frame, "timeseries", "periods_across", frequency, measures, dims, None,
-                  set(rows) - set(dup_rows), excluded, warnings)
+        return frame[~frame["period"].isin(unfilled)]
+    return frame
+
+
+def _describe_axes(axis: HeaderAxis, frame: pd.DataFrame, measures: dict[str, MeasureInfo],
+                   period_down: bool) -> tuple[tuple[str, str], ...]:
+    out = []
+    if axis.kind == "periods":
+        periods = pd.to_datetime(frame["period"].dropna().unique())
+        span = f", {periods.min():%d %b %Y} to {periods.max():%d %b %Y}" if len(periods) else ""
+        how = f" ({axis.description})" if axis.description else ""
+        out.append(("Periods", f"{len(periods)} across the columns{how}{span}"))
+    else:
+        levels = pd.Series(axis.levels).value_counts()
+        parts = ", ".join(f"{n} {lvl}{'s' if n != 1 else ''}" for lvl, n in levels.items())
+        out.append(("Places", f"across the columns: {parts}"))
+        if period_down:
+            out.append(("Periods", "down a column"))
+    units = pd.Series([m.unit for m in measures.values()]).value_counts()
+    out.append(("Measures", f"{len(measures)} ({', '.join(f'{n} {u}' for u, n in units.items())})"))
+    return tuple(out)
 
 
 def _row_is_fraction(values: pd.Series) -> bool:
@@ -356,56 +632,106 @@ def _row_is_fraction(values: pd.Series) -> bool:
     return bool(len(finite)) and bool(finite.abs().le(1).all())
 
 
-def _cross_section(block, names, percent_cols) -> Tidied:
+def _cross_section(body: Body, names) -> Tidied:
+    """A table with no periods: one row per council, service line or group, one column per measure."""
+    block = body.block
     excluded: list[dict] = []
     warnings: list[str] = []
     numeric = _numeric_columns(block, names, set())
     text_cols = [p for p in range(len(names)) if p not in numeric and not blank_mask(block.iloc[:, p]).all()]
+    numeric, text_cols = _codes_to_labels(block, names, numeric, text_cols)
     if not numeric or not text_cols:
         raise IngestError("No table of numbers found: the table needs a column of labels (councils, service "
                           "lines) and at least one column of numbers, or a column of dates or periods.")
-    reasons = {r: why for r, why in _classify_rows(block, None).items() if why != "totals row"}
-    keep = []
-    for row in block.index:
-        if row in reasons:
-            excluded.append(_exclusion(row, reasons[row], _row_text(block, row)))
-        else:
-            keep.append(row)
-    rows = pd.Index(keep)
-    labels = block.loc[rows, text_cols].astype("string")
-    labels = labels.apply(lambda c: c.map(clean_label, na_action="ignore"))
-    category_pos = max(text_cols, key=lambda p: labels[p].nunique())
+    texts = _label_frame(body, text_cols)
+    struct, group = row_structure(body.kinds, texts, text_cols, numeric, body.header_texts)
+    reasons = pd.Series(_classify_rows(body, None), dtype=object)
+    reasons = reasons[reasons != "total / average row"]
+    is_struct = pd.Series(struct != "", index=block.index)
+    for i in np.flatnonzero(struct != "").tolist():
+        reasons[block.index[i]] = "header" if struct[i] == "header" else "group label"
+    flagged = block.index.isin(reasons.index)
+    rows = block.index[~flagged]
+    keep_pos = block.index.get_indexer(rows)
+    labels = texts.iloc[keep_pos, text_cols].map(clean_label).replace("", None)
+    labels.index = rows
+    category_pos = _category_position(labels, text_cols)
     dims = [p for p in text_cols if p != category_pos]
     category = labels[category_pos].copy()
     for p in dims:
         labels[p] = labels[p].ffill()  # merged or blank-below cells in a hierarchy column
     category = category.fillna(labels[dims].bfill(axis=1).iloc[:, 0] if dims else category)
-    row_text = labels.fillna("").agg(" ".join, axis=1)
+    row_text = labels.fillna("").astype(str).agg(" ".join, axis=1)
+    places = category.fillna("").map(lambda t: (place_of(t) or ("", ""))[1])
     flag = np.where(row_text.str.contains(TOTAL_LABEL), "total",
-                    np.where(row_text.str.contains(AGGREGATE_LABEL), "aggregate", ""))
-    columns = _value_columns(block, rows, names, numeric, percent_cols, excluded, warnings)
+                    np.where((places == "aggregate") | row_text.str.contains(AGGREGATE_LABEL), "aggregate", ""))
+    columns = _value_columns(body, rows, names, numeric, excluded, warnings)
     frames, measures = [], {}
+    dim_names: list[str] = []
+    for p in dims:
+        dim_names.append(_dimension_name(names[p], p, dim_names))
+    groups = pd.Series(group[keep_pos], index=rows).map(clean_label)
     for pos, (values, flags, info) in columns.items():
         measure = clean_label(names[pos])
         part = pd.DataFrame({"_row": rows, "category": category.to_numpy(), "measure": measure,
                              "value": values.to_numpy()})
-        for p in dims:
-            part[snake(names[p])] = labels[p].to_numpy()
+        for p, dim in zip(dims, dim_names, strict=True):
+            part[dim] = labels[p].to_numpy()
+        if (groups != "").any():
+            part["group"] = groups.to_numpy()
         part["flag"] = [f or m for f, m in zip(flag, flags.to_numpy(), strict=True)]
         frames.append(part)
         measures[measure] = info
     frame = pd.concat(frames)
-    return Tidied(frame, "table", "table", None, measures, tuple(snake(names[p]) for p in dims), None,
-                  set(rows), excluded, warnings)
+    if (groups != "").any():
+        dim_names.append("group")
+    derived = rows[flag == "total"]
+    excluded += _row_exclusions(block, block.index[flagged], reasons)
+    excluded += _row_exclusions(block, derived, "total / average row")
+    row_roles = {int(r): ROLE_OF_REASON[why] for r, why in reasons.items() if why in ROLE_OF_REASON}
+    row_roles.update({int(r): "derived" for r in derived})
+    n_places = int((places != "").sum())
+    axes = (("Places", f"{n_places} of {len(category)} rows name places (in '{names[category_pos]}')"
+             if n_places else "none found"),
+            ("Measures", f"{len(measures)}, one per column"))
+    del is_struct
+    return Tidied(frame, "table", "table", None, measures, tuple(dim_names), None,
+                  set(rows) - set(derived), excluded, warnings, row_roles=row_roles, axes=axes)
+
+
+def _codes_to_labels(block: pd.DataFrame, names, numeric: list[int], text_cols: list[int]
+                     ) -> tuple[list[int], list[int]]:
+    """Numeric columns that are codes (a 'code' header, or whole numbers left of every label column, as
+    the old council numbers '312') are labels, never measures."""
+    first_text = min(text_cols) if text_cols else len(names)
+    codes = [p for p in numeric if CODE_NAME.search(names[p]) or (
+        p < first_text and _whole_numbers(block[p]) and p + 1 in text_cols)]
+    return [p for p in numeric if p not in codes], sorted(text_cols + codes)
+
+
+def _whole_numbers(column: pd.Series) -> bool:
+    values = parse_numbers(column).values.dropna()
+    return len(values) > 0 and bool((values % 1 == 0).all())
+
+
+def _category_position(labels: pd.DataFrame, text_cols: list[int]) -> int:
+    """The label column that names the rows: the one naming places if any, else the most varied."""
+    def place_share(p: int) -> float:
+        sample = labels[p].dropna().head(200)
+        return float(sample.map(lambda t: place_of(str(t)) is not None).mean()) if len(sample) else 0.0
+    shares = {p: place_share(p) for p in text_cols if not is_code_column(labels[p])}
+    best = max(shares, key=shares.get, default=None)
+    if best is not None and shares[best] >= 0.5:
+        return best
+    return max(text_cols, key=lambda p: labels[p].nunique())
 
 
 def _records(block, names, period_pos, fy_year, split_by, record_frequency, filename) -> Tidied:
     excluded: list[dict] = []
     warnings: list[str] = []
-    counts = filled_counts(block)
+    counts = block.notna().sum(axis=1).to_numpy()
     blank_rows = block.index[counts == 0]
-    for row in blank_rows:
-        excluded.append(_exclusion(row, "blank"))
+    excluded += _row_exclusions(block, blank_rows, "blank")
     block = block.drop(index=blank_rows)
     parsed = parse_periods(block.iloc[:, period_pos], header=names[period_pos], fy_year=fy_year)
     warnings += parsed.warnings

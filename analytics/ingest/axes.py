@@ -1,0 +1,283 @@
+"""The axes stage: reading a table's header rows and label columns as a person reads them.
+
+Across the columns a header row may hold periods (dates, months with or without a year, financial years,
+quarters, week numbers above week-ending dates, a date merged over several measure columns) or places
+(councils by ONS code, old council number or name; regions and England as aggregates). Down the rows, the
+label columns name measures or dimensions; rows with labels and no numbers head the rows beneath them
+(groups); short code columns ("C1", "A1.1") prefix the description beside them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from analytics import councils
+from analytics.ingest.grid import DATE, EMPTY, MARKER, NUMBER, TEXT
+from analytics.ingest.labels import clean_label
+from analytics.ingest.tables import Table, join_header_rows, label_text
+from analytics.periods import (
+    FY_START_MONTH,
+    financial_year_in_text,
+    infer_frequency,
+    parse_periods,
+)
+
+MIN_ACROSS = 3  # periods or places across the columns: at least this many
+PLACE_SHARE = 0.6  # share of the value columns whose header names a place
+MAX_GROUP_ROWS = 2000
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+               "october", "november", "december")
+_BARE_MONTH = re.compile(r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$", re.I)
+_CALENDAR_YEAR_IN_TEXT = re.compile(r"(?<![\d/\-])(19[5-9]\d|20\d{2})(?![\d/\-])")
+_CODE = re.compile(r"^(?:[A-Z]{1,3}\d{0,2}(?:\.\d{1,2}){0,2}|\d{1,3}(?:\.\d)?|[A-Z]\d{2}[A-Z0-9]*|[EWSNK]\d{8}|"
+                   r"[A-Z]{1,2}:)$")
+_HEADER_WORDS = re.compile(r"\b(code|name|region|org(?:anisation)?|area|description|type|provider|trust|icb|"
+                           r"la|council|authority|geography)\b", re.I)
+_NHS_PLACE = re.compile(r"\b(icb|integrated care board|nhs|trust|ccg|council|borough|county|district|"
+                        r"authority)\b", re.I)
+_ANY_AREA_CODE = re.compile(r"^[EWSNK]\d{8}$")
+
+
+@dataclass(frozen=True)
+class YearContext:
+    """A year the table states outside its labels (title, notes, sheet name or file name)."""
+
+    fy_year: int | None
+    calendar_year: int | None
+    where: str
+
+
+@dataclass(frozen=True)
+class HeaderAxis:
+    """What runs across the columns: periods or places, at which table column positions."""
+
+    kind: str  # "periods" or "places"
+    positions: tuple[int, ...]
+    labels: tuple[object, ...]  # a Timestamp per position (periods) or a place name (places)
+    measure_names: tuple[str, ...]  # the rest of each column's header, '' when the rows name the measures
+    frequency: str | None = None
+    header_row: int | None = None  # the sheet row (0-based) holding the axis
+    description: str = ""
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+    levels: tuple[str, ...] = ()  # per position for places: council, aggregate or area
+
+
+def year_context(table: Table, notes: str, filename: str) -> YearContext:
+    """The financial or calendar year stated around a table, nearest first: title, notes, sheet, file."""
+    for where, text in (("title", table.title), ("notes", notes), ("sheet name", table.sheet.name),
+                        ("file name", filename)):
+        fy = financial_year_in_text(text or "")
+        if fy is not None:
+            return YearContext(fy, None, where)
+        year = _CALENDAR_YEAR_IN_TEXT.search(text or "")
+        if year is not None:
+            return YearContext(None, int(year.group(1)), where)
+    return YearContext(None, None, "")
+
+
+def _bare_months(texts: list[str]) -> list[int | None]:
+    """Month numbers of labels that are a month name alone ('April', 'Jun'), None elsewhere."""
+    out = []
+    for text in texts:
+        match = _BARE_MONTH.match(text.strip())
+        out.append(next(i + 1 for i, m in enumerate(MONTH_NAMES) if m.startswith(match.group(1).lower()))
+                   if match else None)
+    return out
+
+
+def months_without_year(texts: list[str], context: YearContext, year: int | None
+                        ) -> tuple[list[pd.Timestamp | None], list[str]]:
+    """Month names with no year read in order, the year from the user, the context or, failing both, the
+    current financial year (with a warning saying so). A financial-year context reads April to March."""
+    months = _bare_months(texts)
+    warnings: list[str] = []
+    if year is not None:
+        fy_year, calendar = year, None
+        source = "the year you gave"
+    elif context.fy_year is not None:
+        fy_year, calendar, source = context.fy_year, None, f"the financial year in the {context.where}"
+    elif context.calendar_year is not None:
+        fy_year, calendar, source = None, context.calendar_year, f"the year in the {context.where}"
+    else:
+        today = date.today()
+        fy_year, calendar = today.year if today.month >= FY_START_MONTH else today.year - 1, None
+        source = ""
+    out: list[pd.Timestamp | None] = []
+    previous = None
+    shift = 0
+    for month in months:
+        if month is None:
+            out.append(None)
+            continue
+        if fy_year is not None:
+            ts = pd.Timestamp(fy_year + (1 if month < FY_START_MONTH else 0), month, 1)
+        else:
+            if previous is not None and month < previous:
+                shift += 1  # 'Nov | Dec | Jan' runs into the next year
+            ts = pd.Timestamp(calendar + shift, month, 1)
+            previous = month
+        out.append(ts)
+    if source:
+        warnings.append(f"The month labels carry no year: read with {source} "
+                        f"({out[next(i for i, t in enumerate(out) if t is not None)]:%B %Y} first).")
+    else:
+        warnings.append(f"The month labels carry no year and none was found in the title, notes, sheet name or "
+                        f"file name: they were read in order as financial year {fy_year}/{(fy_year + 1) % 100:02d}. "
+                        "Give the year on the Data page if that is wrong.")
+    return out, warnings
+
+
+def _row_periods(values: list[object], row_label: str, context: YearContext, year: int | None
+                 ) -> tuple[pd.Series, str | None, list[str], str]:
+    """Periods in one header row (NaT where a cell is not one), with frequency, warnings, description."""
+    texts = [label_text(v) for v in values]
+    bare = _bare_months(texts)
+    if sum(m is not None for m in bare) >= 2:
+        periods, warnings = months_without_year(texts, context, year)
+        return pd.Series(periods, dtype="datetime64[ns]"), "M", warnings, ""
+    series = pd.Series(values, dtype=object)
+    series = series.where(series.map(lambda v: not isinstance(v, bool)))
+    fy = year if year is not None else context.fy_year
+    parsed = parse_periods(series, header=row_label, fy_year=fy)
+    return parsed.periods.reset_index(drop=True), parsed.frequency, list(parsed.warnings), parsed.description
+
+
+def _years_across(values: list[object]) -> pd.Series | None:
+    """Whole numbers 1900-2100 rising by one across the columns are calendar years (never ages 0-90)."""
+    numbers = pd.to_numeric(pd.Series([label_text(v) for v in values]), errors="coerce")
+    found = numbers.dropna()
+    if len(found) < MIN_ACROSS or not found.between(1900, 2100).all() or (found % 1 != 0).any():
+        return None
+    if not (found.diff().dropna() == 1).all():
+        return None
+    return pd.Series([pd.Timestamp(int(n), 1, 1) if n == n else pd.NaT for n in numbers], dtype="datetime64[ns]")
+
+
+def find_header_axis(table: Table, value_positions: list[int], label_positions: list[int],
+                     context: YearContext, year: int | None) -> HeaderAxis | None:
+    """Periods or places across the columns, from the header rows (the first that holds them wins)."""
+    if not table.header_rows or len(value_positions) < MIN_ACROSS:
+        return None
+    matrix = [[table.sheet.grid.iat[r, c] for c in table.columns] for r in table.header_rows]
+    texts = [[label_text(v) for v in row] for row in matrix]
+    for i, row in enumerate(matrix):
+        row_label = " ".join(texts[i][p] for p in label_positions if texts[i][p])
+        cells = [row[p] for p in value_positions]
+        periods, frequency, warnings, description = _row_periods(cells, row_label, context, year)
+        if periods.notna().sum() < MIN_ACROSS:
+            years = _years_across(cells)
+            if years is None:
+                continue
+            periods, frequency, warnings, description = years, "Y", [], "calendar years across the columns"
+        periods = _carry_right(periods, [texts[j] for j in range(len(texts)) if j != i], value_positions)
+        if frequency is None or frequency == "D":
+            frequency = infer_frequency(periods) or frequency
+        others = [t for j, t in enumerate(texts) if j != i and not _is_axis_numbers(matrix[j], value_positions)]
+        names = join_header_rows(others) if others else [""] * len(table.columns)
+        keep = [k for k, p in enumerate(value_positions) if pd.notna(periods.iloc[k])]
+        return HeaderAxis("periods", tuple(value_positions[k] for k in keep),
+                          tuple(periods.iloc[k] for k in keep), tuple(names[value_positions[k]] for k in keep),
+                          frequency, table.header_rows[i], description, tuple(warnings))
+    return _places_axis(table, texts, value_positions)
+
+
+def _is_axis_numbers(row: list[object], positions: list[int]) -> bool:
+    """A header row of whole numbers 1, 2, 3 ... (week numbers above their dates): not part of a name."""
+    numbers = pd.to_numeric(pd.Series([label_text(row[p]) for p in positions]), errors="coerce").dropna()
+    return len(numbers) >= MIN_ACROSS and bool((numbers.diff().dropna() == 1).mean() >= 0.8)
+
+
+def _carry_right(periods: pd.Series, other_rows: list[list[str]], positions: list[int]) -> pd.Series:
+    """A date merged over several measure columns: carry it right over blank cells that have a measure
+    header of their own beneath or beside (the merged cell's value sits in its first column only)."""
+    out = periods.copy()
+    current = pd.NaT
+    for k, pos in enumerate(positions):
+        if pd.notna(out.iloc[k]):
+            current = out.iloc[k]
+        elif pd.notna(current) and any(row[pos] for row in other_rows):
+            out.iloc[k] = current
+        else:
+            current = pd.NaT
+    return out
+
+
+def place_of(label: str) -> tuple[str, str] | None:
+    """(name, level) for a label that names a place: a council, an aggregate (England, a region, a council
+    type) or another area (an ONS code, an ICB, a trust); None otherwise."""
+    text = label.strip()
+    if not text:
+        return None
+    place = councils.match(text)
+    if place is not None:
+        return place.name, "aggregate" if place.kind == "aggregate" else "council"
+    if _ANY_AREA_CODE.match(text) or _NHS_PLACE.search(text):
+        return text, "area"
+    return None
+
+
+def _places_axis(table: Table, texts: list[list[str]], value_positions: list[int]) -> HeaderAxis | None:
+    for i, row in enumerate(texts):
+        found = [(p, place_of(row[p])) for p in value_positions]
+        hits = [(p, f) for p, f in found if f is not None]
+        if len(hits) >= MIN_ACROSS and len(hits) >= PLACE_SHARE * len(value_positions):
+            return HeaderAxis("places", tuple(p for p, _ in hits), tuple(clean_label(row[p]) for p, _ in hits),
+                              tuple("" for _ in hits), None, table.header_rows[i],
+                              f"{len(hits)} places across the columns", (), tuple(f[1] for _, f in hits))
+    return None
+
+
+# ---- label columns and row structure -------------------------------------------------------------------
+
+def is_code_column(values: pd.Series) -> bool:
+    """Short codes ('C1', 'A1.1', 'E08000009', '312'): labels that prefix a description, never measures."""
+    texts = values.dropna().astype(str).str.strip()
+    texts = texts[texts != ""]
+    return len(texts) > 0 and bool(texts.str.match(_CODE).mean() >= 0.8)
+
+
+def row_structure(kinds: np.ndarray, texts: pd.DataFrame, label_positions: list[int],
+                  value_positions: list[int], header_texts: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of the table body: 'group' (labels the rows beneath), 'header' (a stacked block's own
+    header), or '' (an ordinary row); and the group label carried down to each row."""
+    n = len(kinds)
+    has_values = np.isin(kinds[:, value_positions], (NUMBER, MARKER, DATE)).any(axis=1) if value_positions else \
+        np.zeros(n, dtype=bool)
+    labels_filled = (kinds[:, label_positions] == TEXT).any(axis=1) if label_positions else np.zeros(n, bool)
+    filled = (kinds != EMPTY).any(axis=1)
+    nxt = _next_filled(filled)
+    candidate = labels_filled & ~has_values
+    kind = np.full(n, "", dtype=object)
+    if candidate.sum() > MAX_GROUP_ROWS:  # a list of text (records), not a table with group headings
+        return kind, np.full(n, "", dtype=object)
+    known_headers = {tuple(t for t in row if t) for row in header_texts}
+    for i in np.flatnonzero(candidate).tolist():
+        j = nxt[i]
+        if j < 0 or not has_values[j]:
+            continue
+        cells = [texts.iat[i, p] for p in label_positions if texts.iat[i, p]]
+        if tuple(cells) in known_headers or (len(cells) >= 2 and all(len(c) <= 40 for c in cells)
+                                             and any(_HEADER_WORDS.search(c) for c in cells)):
+            kind[i] = "header"
+        else:
+            kind[i] = "group"
+    group = pd.Series(None, index=range(n), dtype=object)
+    for i in np.flatnonzero(kind == "group").tolist():
+        group[i] = " ".join(t for t in texts.iloc[i, label_positions] if t)
+    group[kind == "header"] = ""
+    carried = group.ffill().fillna("").to_numpy(dtype=object)
+    return kind, carried
+
+
+def _next_filled(filled: np.ndarray) -> np.ndarray:
+    """For each row, the next row below it with any filled cell (-1 when none)."""
+    idx = np.flatnonzero(filled)
+    if not len(idx):
+        return np.full(len(filled), -1)
+    pos = np.searchsorted(idx, np.arange(len(filled)), side="right")
+    return np.where(pos < len(idx), idx[np.minimum(pos, len(idx) - 1)], -1)

@@ -1,0 +1,136 @@
+"""The cells stage: what kind of thing each cell of a sheet holds, computed once, column by column.
+
+Every later stage (line roles, tables, axes) reads these arrays instead of the raw cells, so a sheet is
+classified in one vectorised pass: a 200,000-row extract is never walked cell by cell in Python.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analytics.ingest.cells import MARKERS, NUMBER_PATTERN
+from analytics.periods import looks_like_period
+
+EMPTY, NUMBER, DATE, TEXT, MARKER = 0, 1, 2, 3, 4
+KIND_LETTERS = np.array(list("endtm"))  # for signatures and debugging: 'e', 'n', 'd', 't', 'm'
+
+# Text that can be a period at all: the cheap test before the exact one (which runs once per distinct value).
+_PERIOD_START = re.compile(
+    r"^(?:\d|q[1-4]\b|fy|w/?[ce]\b|week|wk\b|m(?:onth)?\s*\d{1,2}$|p(?:eriod)?\s*\d{1,2}$|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:$|[\s\-/',]))", re.I)
+_ISO_OR_SLASH = re.compile(r"^(?:\d{4}-\d{1,2}-\d{1,2}(?:[ T][\d:.]+)?|\d{1,2}[/.]\d{1,2}[/.](?:\d{2}|\d{4}))$")
+PERIOD_TEXT_MAX = 40
+
+
+@dataclass(frozen=True)
+class Cells:
+    """Per-cell kinds of one sheet's grid (same shape, same row order)."""
+
+    kind: np.ndarray  # int8: EMPTY, NUMBER, DATE (a date or a period label), TEXT, MARKER
+    percent: np.ndarray  # bool: the cell is shown as a percentage (number format, or a '%' typed in the text)
+
+    @property
+    def filled(self) -> np.ndarray:
+        return self.kind != EMPTY
+
+    def counts(self) -> np.ndarray:
+        """Number of non-blank cells in each row."""
+        return self.filled.sum(axis=1)
+
+
+def _text_kinds(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Kinds of a column of stripped strings, and where a '%' was typed."""
+    values = text.fillna("")
+    kind = np.full(len(values), TEXT, dtype=np.int8)
+    empty = (values == "").to_numpy()
+    kind[empty] = EMPTY
+    lowered = values.str.lower()
+    kind[lowered.isin(MARKERS).to_numpy() & ~empty] = MARKER
+    cleaned = values.str.replace("\u2212", "-", regex=False).str.replace(" ", "", regex=False)
+    number = cleaned.str.match(NUMBER_PATTERN).to_numpy(dtype=bool) & (kind == TEXT)
+    kind[number] = NUMBER
+    percent = number & values.str.contains("%", regex=False).to_numpy(dtype=bool)
+    rest = kind == TEXT
+    if rest.any():
+        short = values.str.len().le(PERIOD_TEXT_MAX).to_numpy(dtype=bool) & rest
+        fast = short & values.str.match(_ISO_OR_SLASH).to_numpy(dtype=bool)
+        kind[fast] = DATE
+        maybe = short & ~fast & values.str.match(_PERIOD_START).to_numpy(dtype=bool)
+        if maybe.any():
+            candidates = values[maybe]
+            verdict = {v: looks_like_period(v) for v in pd.unique(candidates)}
+            kind[np.flatnonzero(maybe)[candidates.map(verdict).to_numpy(dtype=bool)]] = DATE
+    return kind, percent
+
+
+def _object_kinds(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Kinds of a column that may mix Python numbers, dates and strings (hand-built grids, mixed sheets)."""
+    obj = column.astype(object)
+    is_number = obj.map(lambda v: isinstance(v, int | float | np.number) and not isinstance(v, bool)
+                        and v == v).to_numpy(dtype=bool)
+    is_date = obj.map(lambda v: hasattr(v, "year") and v is not pd.NaT).to_numpy(dtype=bool)
+    text = obj.where(~(is_number | is_date)).astype("string").str.strip()
+    kind, percent = _text_kinds(text)
+    kind[is_number] = NUMBER
+    kind[is_date] = DATE
+    return kind, percent
+
+
+def column_kinds(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(kind, typed percent) of every cell of one column."""
+    dtype = column.dtype
+    if dtype.kind in "fiu":
+        return np.where(column.isna().to_numpy(), EMPTY, NUMBER).astype(np.int8), np.zeros(len(column), bool)
+    if dtype.kind == "M":
+        return np.where(column.isna().to_numpy(), EMPTY, DATE).astype(np.int8), np.zeros(len(column), bool)
+    if dtype.kind == "b":
+        return np.where(column.isna().to_numpy(), EMPTY, TEXT).astype(np.int8), np.zeros(len(column), bool)
+    if dtype == object and not _all_strings(column):
+        return _object_kinds(column)
+    return _text_kinds(column.astype("string").str.strip())
+
+
+def _all_strings(column: pd.Series) -> bool:
+    """True for a column of text only (object columns of hand-built grids may mix numbers and dates)."""
+    if column.dtype != object:
+        return True
+    values = column.dropna()
+    sample = values if len(values) <= 5000 else values.head(5000)
+    return bool(sample.map(type).eq(str).all())
+
+
+def read_cells(grid: pd.DataFrame, percent_cells: frozenset[tuple[int, int]] = frozenset()) -> Cells:
+    """Classify every cell of a grid; ``percent_cells`` are (grid row position, grid column) shown as %.
+
+    Typed columns (numbers, dates) are classified from their dtype; all text columns are stacked into one
+    column and classified in a single pass, so a sheet 150 columns wide costs one set of string operations,
+    not 150.
+    """
+    n_rows, n_cols = grid.shape
+    kind = np.zeros((n_rows, n_cols), dtype=np.int8)
+    percent = np.zeros((n_rows, n_cols), dtype=bool)
+    text_columns = []
+    for j in range(n_cols):
+        column = grid.iloc[:, j]
+        if column.dtype.kind in "fiuMb" or (column.dtype == object and not _all_strings(column)):
+            kind[:, j], percent[:, j] = column_kinds(column)
+        else:
+            text_columns.append(j)
+    if text_columns:
+        stacked = pd.concat([grid.iloc[:, j].astype("string") for j in text_columns], ignore_index=True)
+        stacked_kind, stacked_percent = _text_kinds(stacked.str.strip())
+        kind[:, text_columns] = stacked_kind.reshape(len(text_columns), n_rows).T
+        percent[:, text_columns] = stacked_percent.reshape(len(text_columns), n_rows).T
+    for row, col in percent_cells:
+        if 0 <= row < n_rows and 0 <= col < n_cols:
+            percent[row, col] = True
+    return Cells(kind=kind, percent=percent)
+
+
+def signature(cells: Cells, row: int, columns: np.ndarray | slice = slice(None)) -> str:
+    """The kinds of one row as letters ('tnnn'), for rules that compare rows."""
+    return "".join(KIND_LETTERS[cells.kind[row, columns]])
