@@ -46,7 +46,7 @@ class Ledger:
 
     def summary(self) -> str:
         reasons = self.excluded[self.excluded["column"].fillna("") == ""]["reason"].value_counts()
-        parts = ", ".join(f"{n:,} {reason}" for reason, n in reasons.items())
+        parts = ", ".join(f"{n:,} {reason}" for reason, n in reasons.items() if n)
         cells = int((self.excluded["column"].fillna("") != "").sum())
         cell_text = f"; {cells:,} cell(s) set aside" if cells else ""
         return (f"{self.rows_read:,} rows read: {self.rows_used:,} used, {self.rows_excluded:,} excluded"

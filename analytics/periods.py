@@ -49,7 +49,7 @@ _ISO_WEEK = re.compile(r"^(\d{4})[\s\-]*w(?:eek)?\s*(\d{1,2})$", re.I)
 _FY_MONTH = re.compile(r"^(?:m|month|period|p)\s*(\d{1,2})$", re.I)
 _WEEK_PREFIX = re.compile(r"^(?:w/?c|w/?e|week\s+(?:commencing|beginning|starting|ending)|wk\s+(?:comm|end)\w*)"
                           r"[\s:.]*", re.I)
-_WEEK_ENDING_HINT = re.compile(r"\b(?:w/?e|week[\s_-]*end(?:ing)?|wk[\s_-]*end\w*|ending)\b", re.I)
+_WEEK_ENDING_HINT = re.compile(r"\b(?:w/?e|week[\s_-]*end(?:ing|ed)?|wk[\s_-]*end\w*|ending|ended)\b", re.I)
 _FY_IN_TEXT = re.compile(r"\b(20\d{2}|19\d{2})\s*[/\-]\s*(\d{2}|\d{4})\b")
 
 

@@ -244,7 +244,8 @@ def is_code_column(values: pd.Series) -> bool:
 def row_structure(kinds: np.ndarray, texts: pd.DataFrame, label_positions: list[int],
                   value_positions: list[int], header_texts: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
     """Per row of the table body: 'group' (labels the rows beneath), 'header' (a stacked block's own
-    header), or '' (an ordinary row); and the group label carried down to each row."""
+    header), 'continued' (the second line of the label above) or '' (an ordinary row); and the group label
+    carried down to each row. Headings directly above headings nest ('Males: Deaths by age group')."""
     n = len(kinds)
     has_values = np.isin(kinds[:, value_positions], (NUMBER, MARKER, DATE)).any(axis=1) if value_positions else \
         np.zeros(n, dtype=bool)
@@ -255,22 +256,39 @@ def row_structure(kinds: np.ndarray, texts: pd.DataFrame, label_positions: list[
     kind = np.full(n, "", dtype=object)
     if candidate.sum() > MAX_GROUP_ROWS:  # a list of text (records), not a table with group headings
         return kind, np.full(n, "", dtype=object)
+    heading = np.zeros(n, dtype=bool)
+    for i in np.flatnonzero(candidate)[::-1].tolist():
+        j = nxt[i]
+        heading[i] = j >= 0 and (has_values[j] or heading[j])
     known_headers = {tuple(t for t in row if t) for row in header_texts}
     for i in np.flatnonzero(candidate).tolist():
-        j = nxt[i]
-        if j < 0 or not has_values[j]:
-            continue
         cells = [texts.iat[i, p] for p in label_positions if texts.iat[i, p]]
+        if i > 0 and has_values[i - 1] and len(cells) == 1 and cells[0][:1].islower():
+            kind[i] = "continued"  # 'Total deaths: average of corresponding' / 'week over the previous 5 years'
+            continue
+        if not heading[i]:
+            continue
         if tuple(cells) in known_headers or (len(cells) >= 2 and all(len(c) <= 40 for c in cells)
                                              and any(_HEADER_WORDS.search(c) for c in cells)):
             kind[i] = "header"
         else:
             kind[i] = "group"
-    group = pd.Series(None, index=range(n), dtype=object)
-    for i in np.flatnonzero(kind == "group").tolist():
-        group[i] = " ".join(t for t in texts.iloc[i, label_positions] if t)
-    group[kind == "header"] = ""
-    carried = group.ffill().fillna("").to_numpy(dtype=object)
+    # The label carried down: set at each heading (nested when no row of values lies between two headings),
+    # cleared at a stacked block's header, then filled down: only the heading rows are visited in Python.
+    marks = pd.Series(np.nan, index=range(n), dtype=object)
+    values_before = np.cumsum(has_values)
+    current: list[str] = []
+    last = -1
+    for i in np.flatnonzero((kind == "group") | (kind == "header")).tolist():
+        if kind[i] == "header":
+            current = []
+        else:
+            text = " ".join(t for t in texts.iloc[i, label_positions] if t)
+            nested = last >= 0 and values_before[i] == values_before[last]
+            current = [*current, text] if nested and current else [text]
+        last = i
+        marks[i] = ": ".join(current)
+    carried = marks.ffill().fillna("").to_numpy(dtype=object)
     return kind, carried
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-FOOTNOTE_DIGITS = re.compile(r"(?<=[A-Za-z)])(?:\s+\d{1,2}|\s*\[\w{1,3}\])\s*$")
+FOOTNOTE_DIGITS = re.compile(r"(?<=[A-Za-z)])(?:\s+\d{1,2}(?:,\s?\d{1,2})*|\s*\[\w{1,3}\])\s*$"
+                             r"|(?<=[a-z]{3})\d(?:,\d)*\s*$")  # 'years1', 'cause2,3,4': ONS glues them on
 # Words a number legitimately follows ('Month 9', 'Tier 2', 'Stage 3'): never a footnote.
 NUMBERED_WORDS = re.compile(r"\b(month|week|wk|quarter|q|m|p|period|phase|tier|year|stage|band|level|group|"
                             r"step|area|team|ward|locality|zone|day|version|part|section|table|type)\s+\d{1,2}\s*$",

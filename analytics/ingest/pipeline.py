@@ -83,26 +83,30 @@ ROLE_REASONS = {"metadata": "title", "header": "header", "group": "group label",
 REASON_ROLES = {reason: role for role, reason in ROLE_REASONS.items()}
 
 
-def sheet_roles(table: Table, tidied: Tidied, tables: list[Table]) -> np.ndarray:
-    """The role of every line of the chosen table's sheet (ROLES of `line_roles`), from the table finder
-    and the tidy stage: the one classification the ledger, the Data page and `line_roles` all read."""
+ROLES = ("metadata", "header", "group", "data", "derived", "notes", "empty")
+ROLE_CODE = {role: np.int8(i) for i, role in enumerate(ROLES)}
+
+
+def sheet_roles(table: Table, tidied: Tidied, tables: list[Table]) -> pd.Categorical:
+    """The role of every line of the chosen table's sheet (ROLES), from the table finder and the tidy stage:
+    the one classification the ledger, the Data page and `line_roles` all read."""
     counts = table.cells.counts()
     n = int(np.flatnonzero(counts).max()) + 1 if counts.any() else 0
-    roles = np.full(n, "notes", dtype=object)
+    code = np.full(n, ROLE_CODE["notes"], dtype=np.int8)
     first_table_row = min((t.first_row for t in tables if t.sheet is table.sheet), default=n)
-    roles[:first_table_row] = "metadata"
+    code[:first_table_row] = ROLE_CODE["metadata"]
     for other in tables:
         if other.sheet is table.sheet and other is not table:
-            roles[other.first_row:other.data_rows[1] + 1] = "data"
-            roles[list(other.header_rows)] = "header"
-    roles[table.first_row:table.data_rows[0]] = "metadata"
-    roles[[r for r in table.header_rows if r < n]] = "header"
-    roles[table.data_rows[0]:table.data_rows[1] + 1] = "data"
+            code[other.first_row:other.data_rows[1] + 1] = ROLE_CODE["data"]
+            code[list(other.header_rows)] = ROLE_CODE["header"]
+    code[table.first_row:table.data_rows[0]] = ROLE_CODE["metadata"]
+    code[[r for r in table.header_rows if r < n]] = ROLE_CODE["header"]
+    code[table.data_rows[0]:table.data_rows[1] + 1] = ROLE_CODE["data"]
     for row, role in tidied.row_roles.items():
         if 0 <= row < n:
-            roles[row] = role
-    roles[counts[:n] == 0] = "empty"
-    return roles
+            code[row] = ROLE_CODE[role]
+    code[counts[:n] == 0] = ROLE_CODE["empty"]
+    return pd.Categorical.from_codes(code, categories=ROLES)
 
 
 def _sheet_ledger(table: Table, tidied: Tidied, tables: list[Table], roles: np.ndarray) -> Ledger:
@@ -118,18 +122,35 @@ def _sheet_ledger(table: Table, tidied: Tidied, tables: list[Table], roles: np.n
     others = {r: t for t in tables if t is not table and t.sheet is table.sheet
               for r in range(t.first_row, t.data_rows[1] + 1)}
     pending = np.flatnonzero(~accounted)
-    reasons = pd.Series(roles[pending], dtype=object).map(lambda r: ROLE_REASONS.get(r, "not data")).to_numpy()
-    in_other = np.array([r in others for r in pending.tolist()], dtype=bool)
-    if in_other.any():
-        reasons[in_other] = [f"another table (table {others[r].index + 1})" for r in pending[in_other].tolist()]
-    blank = roles[pending] == "empty"
+    # Reasons as category codes: a used range of a million blank rows stays a few megabytes.
+    categories = [ROLE_REASONS.get(r, "not data") for r in ROLES]
+    reason_code = roles.codes[pending].astype(np.int16)
+    other_rows = np.zeros(rows_read, dtype=bool)
+    other_rows[[r for r in others if r < rows_read]] = True
+    for i in np.flatnonzero(other_rows[pending]).tolist():
+        label = f"another table (table {others[pending[i]].index + 1})"
+        if label not in categories:
+            categories.append(label)
+        reason_code[i] = categories.index(label)
+    blank = roles.codes[pending] == ROLE_CODE["empty"]
     details = np.full(len(pending), "", dtype=object)
     for i in np.flatnonzero(~blank).tolist():  # only the filled rows left out: titles, notes, other tables
         details[i] = " ".join(label_text(v) for v in grid.iloc[pending[i]].tolist() if label_text(v))[:120]
-    rest = pd.DataFrame({"row": pending + 1, "column": "", "reason": reasons, "detail": details},
-                        columns=LEDGER_COLUMNS)
-    frame = pd.concat([listed, rest], ignore_index=True) if len(listed) else rest
-    frame = frame.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
+    listed_reasons = listed["reason"].astype(str).tolist()
+    categories += [r for r in dict.fromkeys(listed_reasons) if r not in categories]
+    index = {c: i for i, c in enumerate(categories)}
+    columns = [""] + [c for c in dict.fromkeys(listed["column"].fillna("").astype(str)) if c]
+    column_index = {c: i for i, c in enumerate(columns)}
+    row = np.concatenate([listed["row"].to_numpy(dtype=np.int64), pending + 1])
+    column_code = np.concatenate([np.array([column_index[c] for c in listed["column"].fillna("").astype(str)],
+                                           dtype=np.int16), np.zeros(len(pending), dtype=np.int16)])
+    reasons = np.concatenate([np.array([index[r] for r in listed_reasons], dtype=np.int16), reason_code])
+    detail = np.concatenate([listed["detail"].fillna("").to_numpy(dtype=object), details])
+    order = np.lexsort((column_code != 0, row))
+    frame = pd.DataFrame({"row": row[order],
+                          "column": pd.Categorical.from_codes(column_code[order], categories=columns),
+                          "reason": pd.Categorical.from_codes(reasons[order], categories=categories),
+                          "detail": detail[order]}, columns=LEDGER_COLUMNS)
     return Ledger(rows_read=rows_read, rows_used=int(used.sum()), excluded=frame)
 
 
@@ -209,7 +230,7 @@ def classify_lines(data: bytes, filename: str, file_type: str, options: Options)
 def _note_lines(table: Table, roles: np.ndarray) -> tuple[str, ...]:
     """The text of the sheet's note lines, for the Data page and the pack's methods annex."""
     grid = table.sheet.grid
-    rows = np.flatnonzero(roles == "notes")[:50].tolist()
+    rows = np.flatnonzero(roles.codes == ROLE_CODE["notes"])[:50].tolist()
     lines = (" ".join(label_text(v) for v in grid.iloc[r].tolist() if label_text(v)) for r in rows)
     return tuple(line[:300] for line in lines if line)
 

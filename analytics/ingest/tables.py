@@ -22,6 +22,7 @@ MAX_HEADER_ROWS = 4
 HEADER_SCAN_ROWS = 30  # how far into a block to look for where the data starts
 TITLE_ROWS_ABOVE = 6
 MAX_JOIN_GAP = 2
+MAX_GAP_ROWS = 6
 HELPER_SHEET = re.compile(r"chart|helper|lookup|calc|pivot|hidden|data\s*val|list|contents|cover|notes?$|"
                           r"information|terms|metadata|definitions", re.I)
 VALUE_KINDS = (NUMBER, DATE, MARKER)
@@ -81,10 +82,14 @@ def _agree(a: np.ndarray, b: np.ndarray) -> bool:
 
 
 def _data_start(kinds: np.ndarray) -> int:
-    """Position of the first row that looks like the rows after it (the first data row)."""
+    """Position of the first row that looks like the rows after it (the first data row). Blank rows and
+    single-cell rows (headings, a label's second line) between are skipped, not compared."""
     n = len(kinds)
+    multi = np.flatnonzero((kinds != EMPTY).sum(axis=1) >= 2)
     for i in range(min(n, HEADER_SCAN_ROWS)):
-        following = [j for j in range(i + 1, min(n, i + 5))]
+        if (kinds[i] != EMPTY).sum() < 2:
+            continue
+        following = [int(j) for j in multi[multi > i][:4]]
         if following:
             if sum(_agree(kinds[i], kinds[j]) for j in following) >= max(1, len(following) / 2) and not \
                     _is_axis_row(kinds[i], kinds[following[0]]):
@@ -136,7 +141,10 @@ def _segments(cells: Cells, counts: np.ndarray) -> list[tuple[int, int]]:
     for start, end in _runs(counts >= 2):
         if merged:
             prev_start, prev_end = merged[-1]
-            gap = start - prev_end - 1
+            # Blank rows count as the gap; single-cell rows between (a group heading, a label's second
+            # line) do not, up to MAX_GAP_ROWS rows in all.
+            between = counts[prev_end + 1:start]
+            gap = int((between == 0).sum()) if len(between) <= MAX_GAP_ROWS else MAX_JOIN_GAP + 1
             first = cells.kind[start]
             header_only = not np.isin(cells.kind[prev_start:prev_end + 1], (NUMBER, DATE, MARKER)).any()
             if gap <= MAX_JOIN_GAP and (header_only or not _is_header_start(first)
@@ -203,7 +211,7 @@ def _table_from_segment(sheet: RawSheet, cells: Cells, counts: np.ndarray, start
     live = (kinds != EMPTY).sum(axis=1) >= 1
     if not np.isin(kinds[:HEADER_SCAN_ROWS + 3], (NUMBER, DATE)).any():
         return None
-    data_pos = _data_start(kinds[:HEADER_SCAN_ROWS + 5])
+    data_pos = _data_start(kinds[:HEADER_SCAN_ROWS + 12])
     last = start + int(np.flatnonzero(live).max())
     header_rows = [start + p for p in range(max(0, data_pos - MAX_HEADER_ROWS), data_pos)
                    if live[p]]

@@ -181,7 +181,9 @@ def tidy_table(table: Table, *, layout: str | None = None, period_column: str | 
     values, labels = _positions(body)
     axis = None
     if layout in (None, "periods_across", "table"):
-        axis = find_header_axis(table, values, labels, context, year)
+        across = [p for p in range(len(names)) if p not in labels and (p in values or not blank_mask(
+            pd.Series([row[p] for row in body.header_texts], dtype=object)).all())]
+        axis = find_header_axis(table, across, labels, context, year)
         if layout == "table" and axis is not None and axis.kind == "periods":
             axis = None
     if layout == "periods_across" and (axis is None or axis.kind != "periods"):
@@ -489,9 +491,14 @@ def _across(body: Body, axis: HeaderAxis, label_positions: list[int], period_pos
     reasons[plain & ~has_values & ~after] = "no values"
     reasons[plain & has_values & ~labelled] = "no label"
     roles[counts == 0], reasons[counts == 0] = "empty", "blank"
+    continued = (struct == "continued") & np.roll(plain & has_values & labelled, 1)
+    reasons[continued] = ""
     keep = np.flatnonzero(plain & has_values & labelled)
     rows = block.index[keep]
     row_labels = _row_labels(texts, label_positions, keep)
+    for i in np.flatnonzero(continued).tolist():  # a label's second line joins its first
+        at = np.searchsorted(keep, i - 1)
+        row_labels[at] = clean_label(f"{row_labels[at]} {' '.join(t for t in texts.iloc[i, label_positions] if t)}")
     row_flag = np.full(len(keep), "", dtype=object)
     if header_measures:  # rows are organisations or groups of one measure: totals restate the others
         places = pd.Series(row_labels).map(lambda t: (place_of(t) or ("", ""))[1]).to_numpy()
@@ -548,7 +555,8 @@ def _across(body: Body, axis: HeaderAxis, label_positions: list[int], period_pos
     for i in np.flatnonzero(roles == "derived").tolist():
         excluded.append(_exclusion(block.index[i], reasons[i], _row_text(block, block.index[i])))
     row_roles = {int(block.index[i]): roles[i] for i in np.flatnonzero(roles != "data").tolist()}
-    used = set(rows) - set(dup_rows) - {block.index[i] for i in np.flatnonzero(roles == "derived").tolist()}
+    used = (set(rows) | set(block.index[continued])) - set(dup_rows) - {
+        block.index[i] for i in np.flatnonzero(roles == "derived").tolist()}
     kind = "timeseries" if "period" in frame.columns else "table"
     layout = "periods_across" if axis.kind == "periods" else "places_across"
     axes = _describe_axes(axis, frame, measures, period is not None)
