@@ -50,6 +50,8 @@ _FY_MONTH = re.compile(r"^(?:m|month|period|p)\s*(\d{1,2})$", re.I)
 _WEEK_PREFIX = re.compile(r"^(?:w/?c|w/?e|week\s+(?:commencing|beginning|starting|ending)|wk\s+(?:comm|end)\w*)"
                           r"[\s:.]*", re.I)
 _WEEK_ENDING_HINT = re.compile(r"\b(?:w/?e|week[\s_-]*end(?:ing|ed)?|wk[\s_-]*end\w*|ending|ended)\b", re.I)
+# Footnote markers after a period label: '2023-24 (1), (2)', '2024 [note 3]', 'Mar-24 (p)', 'Q1 2024/25*'.
+_FOOTNOTE_SUFFIX = re.compile(r"(?:\s*(?:\((?:\d{1,2}|[a-z]|p|r|e|f)\)|\[[^\]]{1,20}\]|\*+)\s*,?)+$", re.I)
 _FY_IN_TEXT = re.compile(r"\b(20\d{2}|19\d{2})\s*[/\-]\s*(\d{2}|\d{4})\b")
 
 
@@ -403,7 +405,7 @@ def parse_periods(values: pd.Series, *, header: str = "", fy_year: int | None = 
         is_num = obj.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool))
         out[is_num] = _excel_serials(obj[is_num].astype(float))
         texts = obj.where(~is_ts & ~is_num).astype("string").str.strip()
-        texts = texts.str.replace(_WEEK_PREFIX, "", regex=True)
+        texts = texts.str.replace(_WEEK_PREFIX, "", regex=True).str.replace(_FOOTNOTE_SUFFIX, "", regex=True)
         texts = texts.where(texts.notna() & (texts != ""))
         slash, slash_warnings = _read_slash_dates(texts.dropna())
         warnings += slash_warnings
@@ -460,7 +462,7 @@ def looks_like_period(value: object, *, fy_year: int | None = None) -> bool:
         return True
     if isinstance(value, int | float):
         return False
-    text = _WEEK_PREFIX.sub("", str(value).strip())
+    text = _FOOTNOTE_SUFFIX.sub("", _WEEK_PREFIX.sub("", str(value).strip()))
     if _SLASH_DATE.match(text):
         return True
     return parse_label(text, fy_year=fy_year)[0] is not None

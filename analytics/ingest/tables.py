@@ -23,9 +23,12 @@ HEADER_SCAN_ROWS = 30  # how far into a block to look for where the data starts
 TITLE_ROWS_ABOVE = 6
 MAX_JOIN_GAP = 2
 MAX_GAP_ROWS = 6
+MIN_NUMBERS = 2
 HELPER_SHEET = re.compile(r"chart|helper|lookup|calc|pivot|hidden|data\s*val|list|contents|cover|notes?$|"
                           r"information|terms|metadata|definitions", re.I)
 VALUE_KINDS = (NUMBER, DATE, MARKER)
+ITEM_CODE = re.compile(r"^[A-Z]{1,3}\d{1,2}(?:\.\d{1,2}){0,2}[a-z]?$")  # 'A1.1', 'B1', 'J1.2', 'C13'
+
 
 
 @dataclass(frozen=True)
@@ -110,8 +113,25 @@ def header_names(grid: pd.DataFrame, header_rows: list[int], columns: list[int],
     rows = [[cell_text(grid, r, c) for c in columns] for r in header_rows]
     if not rows:
         return tuple(f"Column {column_letter(c + offset)}" for c in columns)
+    rows = _codes_before_labels(rows)
     names = join_header_rows(rows)
     return tuple(n or f"Column {column_letter(c + offset)}" for n, c in zip(names, columns, strict=True))
+
+
+def _codes_before_labels(rows: list[list[str]]) -> list[list[str]]:
+    """A header row of item codes ('A1.1', 'B1') under the descriptions: each code is put before its
+    column's lowest description ('A1.1 Overall total of ...'), as the publication's readers cite them."""
+    for i, row in enumerate(rows):
+        filled = [t for t in row if t]
+        if len(rows) < 2 or len(filled) < 2 or sum(bool(ITEM_CODE.match(t)) for t in filled) < 0.8 * len(filled):
+            continue
+        rest = [list(r) for j, r in enumerate(rows) if j != i]
+        for col, code in enumerate(row):
+            lowest = next((r for r in reversed(rest) if r[col]), None)
+            if code and ITEM_CODE.match(code) and lowest is not None:
+                lowest[col] = f"{code} {lowest[col]}"
+        return rest
+    return rows
 
 
 def join_header_rows(rows: list[list[str]]) -> list[str]:
@@ -212,11 +232,14 @@ def _table_from_segment(sheet: RawSheet, cells: Cells, counts: np.ndarray, start
     if not np.isin(kinds[:HEADER_SCAN_ROWS + 3], (NUMBER, DATE)).any():
         return None
     data_pos = _data_start(kinds[:HEADER_SCAN_ROWS + 12])
+    if (kinds[data_pos:] == NUMBER).sum() < MIN_NUMBERS:
+        return None  # a block of notes that happens to mention years is not a table
     last = start + int(np.flatnonzero(live).max())
     header_rows = [start + p for p in range(max(0, data_pos - MAX_HEADER_ROWS), data_pos)
                    if live[p]]
     header_rows = _trim_title_rows(cells, header_rows, columns)
     header_rows, data_pos = _group_rows_out_of_header(cells, header_rows, columns, start, data_pos)
+    header_rows = _group_labels_above(cells, header_rows, columns, floor) + header_rows
     cols = [int(c) for c in columns]
     names = header_names(grid, header_rows, cols, sheet.column_offset)
     title_rows = [start + p for p in range(0, data_pos) if start + p not in header_rows and live[p]]
@@ -250,6 +273,23 @@ def _group_rows_out_of_header(cells: Cells, header_rows: list[int], columns: np.
         data_pos = header_rows[-1] - start
         header_rows, covers = header_rows[:-1], covers[:-1]
     return header_rows, data_pos
+
+
+def _group_labels_above(cells: Cells, header_rows: list[int], columns: np.ndarray, floor: int) -> list[int]:
+    """Rows just above the header holding only text over the value columns: merged group labels ('Number
+    of patients discharged' over twelve pathway columns), which have one filled cell and so start no run."""
+    if not header_rows:
+        return []
+    found: list[int] = []
+    row = header_rows[0] - 1
+    while row >= floor and len(found) < MAX_HEADER_ROWS - len(header_rows):
+        kinds = cells.kind[row, columns]
+        filled = np.flatnonzero(kinds != EMPTY)
+        if not len(filled) or filled[0] == 0 or not (kinds[filled] == TEXT).all():
+            break
+        found.insert(0, row)
+        row -= 1
+    return found
 
 
 def _trim_title_rows(cells: Cells, header_rows: list[int], columns: np.ndarray) -> list[int]:

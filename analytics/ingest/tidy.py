@@ -100,20 +100,18 @@ def _filled_sample(column: pd.Series) -> pd.Series:
 
 
 def _period_candidates(body: Body, names: tuple[str, ...], fy_year: int | None) -> list[tuple[float, int]]:
-    """Columns that read as periods, best first; only columns whose cells are dates or period labels (or
-    numbers under a date-like header: Excel serials) are parsed at all."""
+    """Columns that read as periods, best first. Only columns whose cells are mostly dates or period labels,
+    or numbers under a date-like header (Excel serials), are parsed at all."""
     kinds = body.kinds
     filled = (kinds != EMPTY).sum(axis=0)
     dated = (kinds == DATE).sum(axis=0)
     scored = []
     for pos, name in enumerate(names):
-        if not filled[pos]:
-            continue
-        numeric_header = body.block[pos].dtype.kind in "fiu" and PERIOD_NAME.search(name)
-        if dated[pos] < 0.5 * filled[pos] and not numeric_header and not PERIOD_NAME.search(name):
-            continue
-        if body.block[pos].dtype.kind in "fiu" and not PERIOD_NAME.search(name):
+        typed_numbers = body.block[pos].dtype.kind in "fiu"
+        if not filled[pos] or (typed_numbers and not PERIOD_NAME.search(name)):
             continue  # plain numbers are only dates (Excel serials) when the header says so
+        if not typed_numbers and dated[pos] < 0.5 * filled[pos]:
+            continue
         parsed = parse_periods(_filled_sample(body.block[pos]), header=name, fy_year=fy_year)
         share = float(parsed.periods.notna().mean())
         if share >= 0.5:
@@ -202,29 +200,23 @@ def tidy_table(table: Table, *, layout: str | None = None, period_column: str | 
     if layout == "table" or not candidates:
         return _cross_section(body, names)
     period_pos = candidates[0][1]
-    if layout == "records" or (layout is None and _looks_like_records(body.block, names, period_pos)):
+    if layout == "records" or (layout is None and _looks_like_records(body, names, period_pos)):
         return _records(body.block, names, period_pos, fy_year, split_by, record_frequency, filename)
     return _by_period_column(body, names, period_pos, fy_year, force_long=layout == "long")
 
 
-def _numeric_columns(block: pd.DataFrame, names: tuple[str, ...], skip: set[int]) -> list[int]:
-    out = []
-    for pos in range(len(names)):
-        if pos in skip:
-            continue
-        column = _filled_sample(block.iloc[:, pos])
-        if column.empty:  # an all-blank column (arrow's null type cannot be combined with booleans)
-            continue
-        parsed = parse_numbers(column)
-        filled = ~blank_mask(column)
-        ok = (parsed.values.notna() | parsed.marker.notna()) & filled
-        if ok.sum() >= NUMERIC_SHARE * filled.sum() or (ok.sum() >= 2 and ok.sum() >= 0.5 * filled.sum()):
-            out.append(pos)
-    return out
+def _numeric_columns(kinds: np.ndarray, skip: set[int]) -> list[int]:
+    """Columns whose filled cells are mostly numbers or markers, from the cell kinds (no parsing)."""
+    filled = (kinds != EMPTY).sum(axis=0)
+    ok = np.isin(kinds, (NUMBER, MARKER)).sum(axis=0)
+    numbers = (kinds == NUMBER).sum(axis=0)
+    keep = (filled > 0) & (numbers > 0) & ((ok >= NUMERIC_SHARE * filled) | ((ok >= 2) & (ok >= 0.5 * filled)))
+    return [int(p) for p in np.flatnonzero(keep) if p not in skip]
 
 
-def _looks_like_records(block: pd.DataFrame, names: tuple[str, ...], period_pos: int) -> bool:
-    numeric = _numeric_columns(block, names, {period_pos})
+def _looks_like_records(body: Body, names: tuple[str, ...], period_pos: int) -> bool:
+    block = body.block
+    numeric = _numeric_columns(body.kinds, {period_pos})
     has_id = any(ID_NAME.search(n) for n in names)
     periods = block.iloc[:, period_pos]
     repeats = periods.nunique(dropna=True) < 0.5 * periods.notna().sum()
@@ -249,15 +241,23 @@ def _measure_info(name: str, parsed_pct: bool, values: pd.Series, formatted_pct:
 
 def _value_columns(body: Body, rows: pd.Index, names: tuple[str, ...], positions: list[int],
                    excluded: list[dict], warnings: list[str]):
-    """Parse numeric columns over ``rows``: values, flags, measure info; unreadable cells to the ledger."""
+    """Parse numeric columns over ``rows``: values, flags, measure info; unreadable cells to the ledger.
+
+    All the columns are stacked and parsed in one pass (a table 128 columns wide is one parse)."""
     out = {}
-    for pos in positions:
-        column = body.block.loc[rows, pos]
-        parsed = parse_numbers(column)
-        for row in column.index[parsed.unreadable.to_numpy()]:
-            excluded.append(_exclusion(row, "not a number", str(column[row]), names[pos]))
-        flags = parsed.marker.map(lambda m: f"{m}" if isinstance(m, str) else "").astype(object).fillna("")
-        info, values = _measure_info(names[pos], bool(parsed.percent_sign.any()), parsed.values,
+    if not positions:
+        return out
+    n = len(rows)
+    stacked = pd.concat([body.block.loc[rows, p].astype(object) for p in positions], ignore_index=True)
+    parsed = parse_numbers(stacked)
+    for k in np.flatnonzero(parsed.unreadable.to_numpy()).tolist():
+        excluded.append(_exclusion(rows[k % n], "not a number", str(stacked[k]), names[positions[k // n]]))
+    markers = parsed.marker.fillna("").astype(object).to_numpy()
+    for i, pos in enumerate(positions):
+        part = slice(i * n, (i + 1) * n)
+        values = pd.Series(parsed.values.to_numpy()[part], index=rows)
+        flags = pd.Series(markers[part], index=rows, dtype=object)
+        info, values = _measure_info(names[pos], bool(parsed.percent_sign.to_numpy()[part].any()), values,
                                      body.percent_share(rows, pos) >= 0.5, warnings)
         out[pos] = (values, flags, info)
     return out
@@ -312,7 +312,8 @@ def _by_period_column(body: Body, names, period_pos, fy_year, force_long=False) 
     excluded += _row_exclusions(block, block.index[flagged], reasons)
     excluded += _row_exclusions(block, block.index[unparsed], "unparseable period")
     rows = block.index[~flagged & ~unparsed]
-    numeric = [p for p in _numeric_columns(block.loc[rows], names, {period_pos}) if not CODE_NAME.search(names[p])]
+    at = block.index.get_indexer(rows)
+    numeric = [p for p in _numeric_columns(body.kinds[at], {period_pos}) if not CODE_NAME.search(names[p])]
     text_cols = [p for p in range(len(names)) if p not in numeric and p != period_pos
                  and not blank_mask(block.loc[rows, p]).all()]
     measure_cols = _measure_columns(block.loc[rows], names, text_cols, numeric)
@@ -645,7 +646,7 @@ def _cross_section(body: Body, names) -> Tidied:
     block = body.block
     excluded: list[dict] = []
     warnings: list[str] = []
-    numeric = _numeric_columns(block, names, set())
+    numeric = _numeric_columns(body.kinds, set())
     text_cols = [p for p in range(len(names)) if p not in numeric and not blank_mask(block.iloc[:, p]).all()]
     numeric, text_cols = _codes_to_labels(block, names, numeric, text_cols)
     if not numeric or not text_cols:
@@ -655,7 +656,6 @@ def _cross_section(body: Body, names) -> Tidied:
     struct, group = row_structure(body.kinds, texts, text_cols, numeric, body.header_texts)
     reasons = pd.Series(_classify_rows(body, None), dtype=object)
     reasons = reasons[reasons != "total / average row"]
-    is_struct = pd.Series(struct != "", index=block.index)
     for i in np.flatnonzero(struct != "").tolist():
         reasons[block.index[i]] = "header" if struct[i] == "header" else "group label"
     flagged = block.index.isin(reasons.index)
@@ -674,23 +674,22 @@ def _cross_section(body: Body, names) -> Tidied:
     flag = np.where(row_text.str.contains(TOTAL_LABEL), "total",
                     np.where((places == "aggregate") | row_text.str.contains(AGGREGATE_LABEL), "aggregate", ""))
     columns = _value_columns(body, rows, names, numeric, excluded, warnings)
-    frames, measures = [], {}
     dim_names: list[str] = []
     for p in dims:
         dim_names.append(_dimension_name(names[p], p, dim_names))
     groups = pd.Series(group[keep_pos], index=rows).map(clean_label)
-    for pos, (values, flags, info) in columns.items():
-        measure = clean_label(names[pos])
-        part = pd.DataFrame({"_row": rows, "category": category.to_numpy(), "measure": measure,
-                             "value": values.to_numpy()})
-        for p, dim in zip(dims, dim_names, strict=True):
-            part[dim] = labels[p].to_numpy()
-        if (groups != "").any():
-            part["group"] = groups.to_numpy()
-        part["flag"] = [f or m for f, m in zip(flag, flags.to_numpy(), strict=True)]
-        frames.append(part)
-        measures[measure] = info
-    frame = pd.concat(frames)
+    measures = {clean_label(names[pos]): info for pos, (_, _, info) in columns.items()}
+    k = len(columns)
+    frame = pd.DataFrame({"_row": np.tile(rows.to_numpy(), k), "category": np.tile(category.to_numpy(), k),
+                          "measure": np.repeat([clean_label(names[pos]) for pos in columns], len(rows)),
+                          "value": np.concatenate([v.to_numpy() for v, _, _ in columns.values()])})
+    for p, dim in zip(dims, dim_names, strict=True):
+        frame[dim] = np.tile(labels[p].to_numpy(), k)
+    if (groups != "").any():
+        frame["group"] = np.tile(groups.to_numpy(), k)
+    markers = np.concatenate([f.to_numpy(dtype=object) for _, f, _ in columns.values()])
+    summary = np.tile(flag, k)
+    frame["flag"] = np.where(summary != "", summary, markers)
     if (groups != "").any():
         dim_names.append("group")
     derived = rows[flag == "total"]
@@ -702,7 +701,6 @@ def _cross_section(body: Body, names) -> Tidied:
     axes = (("Places", f"{n_places} of {len(category)} rows name places (in '{names[category_pos]}')"
              if n_places else "none found"),
             ("Measures", f"{len(measures)}, one per column"))
-    del is_struct
     return Tidied(frame, "table", "table", None, measures, tuple(dim_names), None,
                   set(rows) - set(derived), excluded, warnings, row_roles=row_roles, axes=axes)
 
