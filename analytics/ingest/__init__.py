@@ -7,13 +7,15 @@ import os
 from pathlib import Path
 from typing import BinaryIO
 
+import pandas as pd
+
 from analytics.dataset import Dataset
 from analytics.errors import IngestError
 from analytics.ingest.guard import check_file
-from analytics.ingest.pipeline import Options, parse
+from analytics.ingest.pipeline import ROLES, Options, classify_lines, parse
 from analytics.ingest.sandbox import run_isolated
 
-__all__ = ["load", "Options", "IngestError"]
+__all__ = ["load", "line_roles", "Options", "IngestError", "ROLES"]
 
 
 def _read_source(source: str | os.PathLike | bytes | BinaryIO, filename: str | None) -> tuple[bytes, str]:
@@ -61,3 +63,24 @@ def load(source: str | os.PathLike | bytes | BinaryIO, *, sheet: str | None = No
     if not isolated:
         return parse(data, name, check.file_type, opts)
     return run_isolated(parse, data, name, check.file_type, opts)
+
+
+def line_roles(source: str | os.PathLike | bytes | BinaryIO, *, sheet: str | None = None,
+               filename: str | None = None, isolated: bool = True) -> pd.DataFrame:
+    """The role of every line of a sheet's used range: columns ``row`` (1-based sheet row, or CSV line) and
+    ``role`` (one of ``ROLES``: metadata, header, group, data, derived, notes, empty).
+
+    With ``sheet=None`` the sheet `load` would choose is classified. These are the roles the ledger's
+    reasons and the Data page show ('title', 'header', 'group label', 'total / average row', 'note').
+
+    Raises
+    ------
+    IngestError
+        As `load` does, for anything that cannot be read.
+    """
+    data, name = _read_source(source, filename)
+    check = check_file(data, name)
+    options = Options(sheet=sheet)
+    if not isolated:
+        return classify_lines(data, name, check.file_type, options)
+    return run_isolated(classify_lines, data, name, check.file_type, options)

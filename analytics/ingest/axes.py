@@ -183,7 +183,50 @@ def find_header_axis(table: Table, value_positions: list[int], label_positions: 
         return HeaderAxis("periods", tuple(value_positions[k] for k in keep),
                           tuple(periods.iloc[k] for k in keep), tuple(names[value_positions[k]] for k in keep),
                           frequency, table.header_rows[i], description, tuple(warnings))
-    return _places_axis(table, texts, value_positions)
+    return _places_axis(table, texts, value_positions) or _ages_axis(table, texts, value_positions)
+
+
+_AGE_BAND = re.compile(r"^(?:aged?\s*)?(\d{1,3})\s*(?:-|to|–)\s*(\d{1,3})$|^(?:aged?\s*)?(\d{1,3})\s*\+$|"
+                       r"^(?:aged?\s*)?(\d{1,3})\s*(?:and|or)\s*(?:over|older)$|^under\s*(\d{1,2})", re.I)
+_ALL_AGES = re.compile(r"^(?:all\s*ages|total|all)$", re.I)
+
+
+def _ages_axis(table: Table, texts: list[list[str]], positions: list[int]) -> HeaderAxis | None:
+    """Ages across the columns (0, 1, ... 90, or bands '18-64', '65+'): a dimension, never years or measures.
+
+    Whole numbers count as ages only when they run from 0 or rise by one, so percentiles (10, 20, 25 ...)
+    stay measures."""
+    for i, row in enumerate(texts):
+        cells = [row[p] for p in positions]
+        numbers = pd.to_numeric(pd.Series(cells), errors="coerce")
+        whole = numbers.dropna()
+        bands = sum(bool(_AGE_BAND.match(c)) for c in cells if c)
+        ages = (len(whole) >= MIN_ACROSS and (whole % 1 == 0).all() and whole.between(0, 120).all()
+                and (whole.min() == 0 or (whole.diff().dropna() == 1).mean() >= 0.9)
+                and not _is_axis_numbers_with_dates(texts, i))
+        if not ages and bands < MIN_ACROSS:
+            continue
+        keep = [p for p, c in zip(positions, cells, strict=True)
+                if c and (_AGE_BAND.match(c) or _ALL_AGES.match(c) or pd.notna(pd.to_numeric(c, errors="coerce")))]
+        labels = tuple("All ages" if _ALL_AGES.match(row[p]) else row[p] for p in keep)
+        measure = title_measure(table.title)
+        return HeaderAxis("ages", tuple(keep), labels, tuple(measure for _ in keep), None, table.header_rows[i],
+                          f"{len(keep)} ages or age bands across the columns",
+                          levels=tuple("total" if label == "All ages" else "" for label in labels))
+    return None
+
+
+def _is_axis_numbers_with_dates(texts: list[list[str]], i: int) -> bool:
+    return i + 1 < len(texts) and sum(bool(re.match(r"^\d{4}-\d{2}-\d{2}", t)) for t in texts[i + 1]) >= MIN_ACROSS
+
+
+def title_measure(title: str) -> str:
+    """What a table counts, from its title: 'MYE2: Population estimates by single year of age ...' ->
+    'Population estimates'."""
+    text = re.split(r"\s+\|\s+", title or "")[0]
+    text = re.sub(r"^\s*(?:table\s+)?[A-Z]{0,5}\d+(?:\.\d+)*[a-z]?\s*[:.\-]\s*", "", text, flags=re.I)
+    text = re.split(r"\s+by\s+|,|;|\s+for\s+|\s+in\s+", text, maxsplit=1)[0].strip()
+    return text[:80] or "Value"
 
 
 def _is_axis_numbers(row: list[object], positions: list[int]) -> bool:

@@ -24,6 +24,8 @@ TITLE_ROWS_ABOVE = 6
 MAX_JOIN_GAP = 2
 MAX_GAP_ROWS = 6
 MIN_NUMBERS = 2
+MIN_COUNTING = 5
+MIN_STACKED_SPAN = 3
 HELPER_SHEET = re.compile(r"chart|helper|lookup|calc|pivot|hidden|data\s*val|list|contents|cover|notes?$|"
                           r"information|terms|metadata|definitions", re.I)
 VALUE_KINDS = (NUMBER, DATE, MARKER)
@@ -80,6 +82,8 @@ def _agree(a: np.ndarray, b: np.ndarray) -> bool:
     both = (a != EMPTY) & (b != EMPTY)
     if not both.any() or not np.isin(a[both], (NUMBER, DATE)).any():
         return False
+    if ((a == TEXT) & (b == NUMBER)).sum() >= 2:
+        return False  # words over columns of numbers ('Median', 'Mean'): a header, however many numbers beside
     same = (a[both] == b[both]) | (np.isin(a[both], (NUMBER, MARKER)) & np.isin(b[both], (NUMBER, MARKER)))
     return bool(same.sum() >= 0.8 * both.sum())
 
@@ -100,6 +104,14 @@ def _data_start(kinds: np.ndarray) -> int:
         elif np.isin(kinds[i], (NUMBER, DATE)).any():
             return i
     return 0
+
+
+def _counting_row(grid: pd.DataFrame, row: int, columns: np.ndarray) -> bool:
+    """Whole numbers rising by one across at least MIN_COUNTING columns (0, 1, 2 ... 90)."""
+    values = pd.to_numeric(pd.Series([label_text(grid.iat[row, c]) for c in columns]), errors="coerce").dropna()
+    if len(values) < MIN_COUNTING or (values % 1 != 0).any():
+        return False
+    return bool((values.diff().dropna() == 1).mean() >= 0.9)
 
 
 def _is_axis_row(row: np.ndarray, below: np.ndarray) -> bool:
@@ -135,18 +147,47 @@ def _codes_before_labels(rows: list[list[str]]) -> list[list[str]]:
 
 
 def join_header_rows(rows: list[list[str]]) -> list[str]:
-    """Join the rows of a multi-row header into one name per column (upper labels carried right)."""
-    lower = rows[-1]
-    names = list(lower)
-    for upper in reversed(rows[:-1]):
-        carried = ""
-        for i, label in enumerate(upper):
-            # Carry a group label right only over columns that have their own sub-label beneath.
-            carried = label or (carried if lower[i] else "")
-            if carried and names[i] and carried != names[i]:
-                names[i] = f"{carried}: {names[i]}"
-            elif carried and not names[i]:
-                names[i] = carried
+    """Join the rows of a multi-row header into one name per column.
+
+    A label spans right (a merged group label: 'Percentiles' over 10 ... 90) over the blank cells of its
+    row whose columns have a label directly beneath (or, over a group label, any label beneath); a label
+    with others stacked in its own column must cover three columns to count as a group. Spanning labels prefix the
+    names they cover, joined by ': '; labels stacked in one column ('Number' / 'of jobs' / '(thousand)')
+    are one phrase, joined by spaces.
+    """
+    n_rows, n_cols = len(rows), len(rows[0]) if rows else 0
+    spans = [[1] * n_cols for _ in range(n_rows)]
+    for r in range(n_rows - 2, -1, -1):  # bottom up: a row's spans depend on the row beneath
+        for i in range(n_cols):
+            if not rows[r][i]:
+                continue
+            end = i + 1
+            if spans[r + 1][i] > 1:  # a group over a group ('Total discharged' over 'Pathway 0' over ...)
+                end = i + spans[r + 1][i]
+                while end < n_cols and not rows[r][end] and any(rows[q][end] for q in range(r + 1, n_rows)):
+                    end += 1
+            else:
+                while end < n_cols and not rows[r][end] and rows[r + 1][end] and spans[r + 1][end] == 1:
+                    end += 1
+            # In a stack of labels in one column ('Number' / 'of jobs' / '(thousand)') a label over a single
+            # neighbour is more likely a phrase than a group: a group there must cover three columns.
+            stacked = (r > 0 and rows[r - 1][i]) or rows[r + 1][i]
+            spans[r][i] = end - i if end - i >= (MIN_STACKED_SPAN if stacked else 2) else 1
+    groups: list[list[str]] = [[] for _ in range(n_cols)]
+    own: list[list[str]] = [[] for _ in range(n_cols)]
+    for r in range(n_rows):
+        for i in range(n_cols):
+            if not rows[r][i]:
+                continue
+            if spans[r][i] > 1:
+                for k in range(i, i + spans[r][i]):
+                    groups[k].append(rows[r][i])
+            else:
+                own[i].append(rows[r][i])
+    names = []
+    for k in range(n_cols):
+        phrase = " ".join(own[k])
+        names.append(": ".join(dict.fromkeys([*groups[k], phrase] if phrase else groups[k])))
     return names
 
 
@@ -203,10 +244,14 @@ def _column_blocks(kinds: np.ndarray) -> list[np.ndarray]:
     blocks = [np.arange(s, e + 1)[used[s:e + 1]] for s, e in _runs(used)]
     if len(blocks) <= 1:
         return [np.flatnonzero(used)]
-    good = [len(b) >= 2 and (kinds[:, b] == NUMBER).sum() >= 2 for b in blocks]
-    if all(good):
+    numbers = [(kinds[:, b] == NUMBER).sum() >= 2 for b in blocks]
+    first_numeric = numbers.index(True) if any(numbers) else len(blocks)
+    # Blocks of words to the right of the numbers are side notes (a key, a chart's caption): left out.
+    blocks = [b for i, b in enumerate(blocks) if numbers[i] or i < first_numeric]
+    numbers = [n for i, n in enumerate(numbers) if n or i < first_numeric]
+    if len(blocks) > 1 and all(len(b) >= 2 and n for b, n in zip(blocks, numbers, strict=True)):
         return blocks
-    return [np.flatnonzero(used)]
+    return [np.concatenate(blocks)]
 
 
 def find_tables(sheet: RawSheet, cells: Cells) -> list[Table]:
@@ -232,7 +277,12 @@ def _table_from_segment(sheet: RawSheet, cells: Cells, counts: np.ndarray, start
     if not np.isin(kinds[:HEADER_SCAN_ROWS + 3], (NUMBER, DATE)).any():
         return None
     data_pos = _data_start(kinds[:HEADER_SCAN_ROWS + 12])
-    if (kinds[data_pos:] == NUMBER).sum() < MIN_NUMBERS:
+    while data_pos + 1 < len(kinds) and _counting_row(grid, start + data_pos, columns) and not _counting_row(
+            grid, start + data_pos + 1, columns):
+        data_pos += 1  # ages 0, 1, 2 ... or week numbers over the columns: a header row of numbers
+    body = kinds[data_pos:]
+    dated_column = len(body) >= 3 and bool(((body == DATE).sum(axis=0) >= 0.5 * len(body)).any())
+    if (body == NUMBER).sum() < MIN_NUMBERS and not dated_column:
         return None  # a block of notes that happens to mention years is not a table
     last = start + int(np.flatnonzero(live).max())
     header_rows = [start + p for p in range(max(0, data_pos - MAX_HEADER_ROWS), data_pos)
@@ -266,6 +316,7 @@ def _group_rows_out_of_header(cells: Cells, header_rows: list[int], columns: np.
     columns, head the rows beneath them ('A: SERVICE STRATEGY'): they belong to the body, as groups."""
     body = cells.kind[start + data_pos:start + data_pos + HEADER_SCAN_ROWS][:, columns]
     value_cols = np.isin(body, (NUMBER, MARKER)).any(axis=0)
+    value_cols[0] = False  # the first column holds labels or codes ('312'), not values
     if not value_cols.any():
         return header_rows, data_pos
     covers = [bool((cells.kind[r, columns][value_cols] != EMPTY).any()) for r in header_rows]

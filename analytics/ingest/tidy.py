@@ -194,7 +194,7 @@ def tidy_table(table: Table, *, layout: str | None = None, period_column: str | 
             raise IngestError(f"There is no column called '{period_column}' in this table; columns are: "
                               f"{', '.join(names)}.")
         candidates = [(1.0, names.index(period_column))]
-    if axis is not None and axis.kind == "places":
+    if axis is not None and axis.kind in ("places", "ages"):
         period_pos = next((p for _, p in candidates if p in labels), None)
         return _across(body, axis, [p for p in labels if p != period_pos], period_pos, fy_year)
     if layout == "table" or not candidates:
@@ -521,7 +521,7 @@ def _across(body: Body, axis: HeaderAxis, label_positions: list[int], period_pos
     else:
         measure = np.repeat(row_labels, n_cols)
     frame = pd.DataFrame({"_row": np.repeat(rows.to_numpy(), n_cols), "measure": measure})
-    along = "period" if axis.kind == "periods" else ("area" if period is not None else "category")
+    along = {"periods": "period", "ages": "age"}.get(axis.kind, "area" if period is not None else "category")
     frame[along] = np.tile(np.array(axis.labels, dtype=object), n_rows)
     if period is not None:
         frame["period"] = np.repeat(period, n_cols)
@@ -534,9 +534,13 @@ def _across(body: Body, axis: HeaderAxis, label_positions: list[int], period_pos
     if (group[keep] != "").any():
         frame["group"] = np.repeat(pd.Series(group[keep]).map(clean_label).to_numpy(dtype=object), n_cols)
         dims.append("group")
-    if along == "area":
-        dims.insert(0, "area")
-    column_flag = np.array(["aggregate" if lvl == "aggregate" else "" for lvl in axis.levels] or [""] * n_cols,
+    if along in ("area", "age"):
+        dims.insert(0, along)
+    if along == "age" and period is None:  # rows are the areas or groups the ages are counted for
+        names_at = [p for p in label_positions if not is_code_column(texts.iloc[keep, p])] or label_positions
+        frame["category"] = np.repeat(texts.iloc[keep, names_at[-1]].map(clean_label).to_numpy(dtype=object)
+                                      if names_at else row_labels, n_cols)
+    column_flag = np.array([lvl if lvl in ("aggregate", "total") else "" for lvl in axis.levels] or [""] * n_cols,
                            dtype=object)
     flag = np.where(flags.ravel() != "", flags.ravel(), np.repeat(row_flag, n_cols))
     frame["flag"] = np.where(flag == "", np.tile(column_flag, n_rows), flag)
@@ -559,7 +563,7 @@ def _across(body: Body, axis: HeaderAxis, label_positions: list[int], period_pos
     used = (set(rows) | set(block.index[continued])) - set(dup_rows) - {
         block.index[i] for i in np.flatnonzero(roles == "derived").tolist()}
     kind = "timeseries" if "period" in frame.columns else "table"
-    layout = "periods_across" if axis.kind == "periods" else "places_across"
+    layout = {"periods": "periods_across", "ages": "ages_across"}.get(axis.kind, "places_across")
     axes = _describe_axes(axis, frame, measures, period is not None)
     return Tidied(frame, kind, layout, frequency, measures, tuple(dims), names[period_pos] if period is not None
                   else None, used, excluded, warnings, row_roles=row_roles, axes=axes)
