@@ -30,11 +30,12 @@ from analytics.periods import (
 MIN_ACROSS = 3  # periods or places across the columns: at least this many
 PLACE_SHARE = 0.6  # share of the value columns whose header names a place
 MAX_GROUP_ROWS = 2000
+MIN_LABELLED_ACROSS = 2  # 'June | July' or '2023/24 | 2024/25' written as labels: already a comparison
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
                "october", "november", "december")
 _BARE_MONTH = re.compile(r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$", re.I)
 _CALENDAR_YEAR_IN_TEXT = re.compile(r"(?<![\d/\-])(19[5-9]\d|20\d{2})(?![\d/\-])")
-_CODE = re.compile(r"^(?:[A-Z]{1,3}\d{0,2}(?:\.\d{1,2}){0,2}|\d{1,3}(?:\.\d)?|[A-Z]\d{2}[A-Z0-9]*|[EWSNK]\d{8}|"
+_CODE = re.compile(r"^(?:[A-Z]{1,3}\d{0,2}(?:\.\d{1,2}){0,2}|\d{1,2}[A-Z]{1,2}(?:\(\w{1,3}\))?|\d{1,3}(?:\.\d)?|[A-Z]\d{2}[A-Z0-9]*|[EWSNK]\d{8}|"
                    r"[A-Z]{1,2}:)$")
 _HEADER_WORDS = re.compile(r"\b(code|name|region|org(?:anisation)?|area|description|type|provider|trust|icb|"
                            r"la|council|authority|geography)\b", re.I)
@@ -161,7 +162,7 @@ def _years_across(values: list[object]) -> pd.Series | None:
 def find_header_axis(table: Table, value_positions: list[int], label_positions: list[int],
                      context: YearContext, year: int | None) -> HeaderAxis | None:
     """Periods or places across the columns, from the header rows (the first that holds them wins)."""
-    if not table.header_rows or len(value_positions) < MIN_ACROSS:
+    if not table.header_rows or len(value_positions) < MIN_LABELLED_ACROSS:
         return None
     matrix = [[table.sheet.grid.iat[r, c] for c in table.columns] for r in table.header_rows]
     texts = [[label_text(v) for v in row] for row in matrix]
@@ -169,7 +170,8 @@ def find_header_axis(table: Table, value_positions: list[int], label_positions: 
         row_label = " ".join(texts[i][p] for p in label_positions if texts[i][p])
         cells = [row[p] for p in value_positions]
         periods, frequency, warnings, description = _row_periods(cells, row_label, context, year)
-        if periods.notna().sum() < MIN_ACROSS:
+        labelled = sum(bool(label_text(c)) and not isinstance(c, int | float) for c in cells)
+        if periods.notna().sum() < (MIN_LABELLED_ACROSS if labelled >= MIN_LABELLED_ACROSS else MIN_ACROSS):
             years = _years_across(cells)
             if years is None:
                 continue
@@ -224,7 +226,8 @@ def title_measure(title: str) -> str:
     """What a table counts, from its title: 'MYE2: Population estimates by single year of age ...' ->
     'Population estimates'."""
     text = re.split(r"\s+\|\s+", title or "")[0]
-    text = re.sub(r"^\s*(?:table\s+)?[A-Z]{0,5}\d+(?:\.\d+)*[a-z]?\s*[:.\-]\s*", "", text, flags=re.I)
+    text = re.sub(r"^\s*(?:table\s+[A-Z]{0,5}\d+(?:\.\d+)*[a-z]?\s*[:.\-]?|[A-Z]{1,5}\d+(?:\.\d+)*[a-z]?\s*[:.\-])"
+                  r"\s*", "", text, flags=re.I)
     text = re.split(r"\s+by\s+|,|;|\s+for\s+|\s+in\s+", text, maxsplit=1)[0].strip()
     return text[:80] or "Value"
 

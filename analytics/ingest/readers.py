@@ -36,6 +36,8 @@ class RawSheet:
     delimiter: str | None = None
     percent_cells: frozenset[tuple[int, int]] = frozenset()  # (grid row, grid column) shown as a percentage
     uncached_formulas: tuple[str, ...] = ()  # cells ('C2') holding a formula with no saved result
+    merges: tuple[tuple[int, int, int, int], ...] | None = None  # (first row, first col, last row, last col)
+    # in grid positions; None where the format does not say (.xls, .ods, CSV)
 
 
 @dataclass(frozen=True)
@@ -236,7 +238,15 @@ def _with_formats(sheet: RawSheet, archive: zipfile.ZipFile, percent: set[int]) 
     except (KeyError, zipfile.BadZipFile, SafeET.ParseError, ValueError):
         return sheet
     cells = frozenset(_percent_cells(xml, percent, sheet.column_offset)) if percent else frozenset()
-    return replace(sheet, percent_cells=cells, uncached_formulas=tuple(uncached_formulas(xml[:_HEAD_BYTES])))
+    merges = tuple((int(r1) - 1, _column_index(c1.decode()) - sheet.column_offset, int(r2) - 1,
+                    _column_index(c2.decode()) - sheet.column_offset)
+                   for c1, r1, c2, r2 in _MERGE.findall(xml, xml.rfind(b"<mergeCells") if b"<mergeCells" in xml
+                                                        else len(xml)))
+    return replace(sheet, percent_cells=cells, uncached_formulas=tuple(uncached_formulas(xml[:_HEAD_BYTES])),
+                   merges=merges)
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 
 def _percent_cells(xml: bytes, percent: set[int], offset: int):

@@ -120,17 +120,22 @@ def _is_axis_row(row: np.ndarray, below: np.ndarray) -> bool:
     return bool(numbers.sum() >= 3 and (below[numbers] == DATE).mean() >= 0.8)
 
 
-def header_names(grid: pd.DataFrame, header_rows: list[int], columns: list[int], offset: int) -> tuple[str, ...]:
-    """One name per column; a sparse upper row (a merged group label) is carried right and joined."""
+def header_names(grid: pd.DataFrame, header_rows: list[int], columns: list[int], offset: int,
+                 merges: tuple[tuple[int, int, int, int], ...] | None = None) -> tuple[str, ...]:
+    """One name per column, the header rows joined; merged cells span exactly their range where the file
+    records it (.xlsx), and by the layout of the labels otherwise."""
     rows = [[cell_text(grid, r, c) for c in columns] for r in header_rows]
     if not rows:
         return tuple(f"Column {column_letter(c + offset)}" for c in columns)
-    rows = _codes_before_labels(rows)
-    names = join_header_rows(rows)
+    spans = _merge_spans(merges, header_rows, columns) if merges is not None else None
+    rows, code_row = _codes_before_labels(rows)
+    if spans is not None and code_row is not None:
+        spans = [s for k, s in enumerate(spans) if k != code_row]
+    names = join_header_rows(rows, spans)
     return tuple(n or f"Column {column_letter(c + offset)}" for n, c in zip(names, columns, strict=True))
 
 
-def _codes_before_labels(rows: list[list[str]]) -> list[list[str]]:
+def _codes_before_labels(rows: list[list[str]]) -> tuple[list[list[str]], int | None]:
     """A header row of item codes ('A1.1', 'B1') under the descriptions: each code is put before its
     column's lowest description ('A1.1 Overall total of ...'), as the publication's readers cite them."""
     for i, row in enumerate(rows):
@@ -142,11 +147,23 @@ def _codes_before_labels(rows: list[list[str]]) -> list[list[str]]:
             lowest = next((r for r in reversed(rest) if r[col]), None)
             if code and ITEM_CODE.match(code) and lowest is not None:
                 lowest[col] = f"{code} {lowest[col]}"
-        return rest
-    return rows
+        return rest, i
+    return rows, None
 
 
-def join_header_rows(rows: list[list[str]]) -> list[str]:
+def _merge_spans(merges: tuple[tuple[int, int, int, int], ...], header_rows: list[int], columns: list[int]
+                 ) -> list[list[int]]:
+    """Per header row and column position, how many of the table's columns the cell's merged range covers."""
+    position = {c: i for i, c in enumerate(columns)}
+    spans = [[1] * len(columns) for _ in header_rows]
+    for k, row in enumerate(header_rows):
+        for r1, c1, r2, c2 in merges:
+            if r1 <= row <= r2 and c1 in position and r1 == row:
+                spans[k][position[c1]] = max(1, sum(1 for c in columns if c1 <= c <= c2))
+    return spans
+
+
+def join_header_rows(rows: list[list[str]], known_spans: list[list[int]] | None = None) -> list[str]:
     """Join the rows of a multi-row header into one name per column.
 
     A label spans right (a merged group label: 'Percentiles' over 10 ... 90) over the blank cells of its
@@ -156,8 +173,8 @@ def join_header_rows(rows: list[list[str]]) -> list[str]:
     are one phrase, joined by spaces.
     """
     n_rows, n_cols = len(rows), len(rows[0]) if rows else 0
-    spans = [[1] * n_cols for _ in range(n_rows)]
-    for r in range(n_rows - 2, -1, -1):  # bottom up: a row's spans depend on the row beneath
+    spans = known_spans or [[1] * n_cols for _ in range(n_rows)]
+    for r in range(n_rows - 2 if known_spans is None else -1, -1, -1):  # bottom up: spans depend on the row beneath
         for i in range(n_cols):
             if not rows[r][i]:
                 continue
@@ -236,7 +253,18 @@ def _title_above(grid: pd.DataFrame, counts: np.ndarray, start: int, floor: int)
     return " | ".join(lines)
 
 
-def _column_blocks(kinds: np.ndarray) -> list[np.ndarray]:
+def _labels_column(grid: pd.DataFrame, rows: slice, col: int, kinds: np.ndarray) -> bool:
+    """A column that can head a side-by-side table: words or dates, or whole years ('1955' ... '2028')."""
+    filled = kinds[kinds != EMPTY]
+    if not len(filled):
+        return False
+    if np.isin(filled, (TEXT, DATE)).mean() >= 0.5:
+        return True
+    values = pd.to_numeric(grid.iloc[rows, col].map(label_text), errors="coerce").dropna()
+    return len(values) >= 3 and bool(values.between(1800, 2100).all() and (values % 1 == 0).all())
+
+
+def _column_blocks(kinds: np.ndarray, label_column=None) -> list[np.ndarray]:
     """Side-by-side tables: groups of used columns split by columns blank from top to bottom, kept apart
     only when each part has at least two columns and numbers of its own (a blank spacer column between
     the labels and the numbers does not split a table)."""
@@ -249,7 +277,8 @@ def _column_blocks(kinds: np.ndarray) -> list[np.ndarray]:
     # Blocks of words to the right of the numbers are side notes (a key, a chart's caption): left out.
     blocks = [b for i, b in enumerate(blocks) if numbers[i] or i < first_numeric]
     numbers = [n for i, n in enumerate(numbers) if n or i < first_numeric]
-    if len(blocks) > 1 and all(len(b) >= 2 and n for b, n in zip(blocks, numbers, strict=True)):
+    if len(blocks) > 1 and all(len(b) >= 2 and n for b, n in zip(blocks, numbers, strict=True)) and (
+            label_column is None or all(label_column(int(b[0])) for b in blocks)):
         return blocks
     return [np.concatenate(blocks)]
 
@@ -260,7 +289,9 @@ def find_tables(sheet: RawSheet, cells: Cells) -> list[Table]:
     tables: list[Table] = []
     floor = 0
     for start, end in _segments(cells, counts):
-        for columns in _column_blocks(cells.kind[start:end + 1]):
+        segment = cells.kind[start:end + 1]
+        heads = lambda col: _labels_column(sheet.grid, slice(start, end + 1), col, segment[:, col])  # noqa: E731
+        for columns in _column_blocks(segment, heads):
             table = _table_from_segment(sheet, cells, counts, start, end, floor, columns)
             if table is not None:
                 tables.append(table)
@@ -291,7 +322,7 @@ def _table_from_segment(sheet: RawSheet, cells: Cells, counts: np.ndarray, start
     header_rows, data_pos = _group_rows_out_of_header(cells, header_rows, columns, start, data_pos)
     header_rows = _group_labels_above(cells, header_rows, columns, floor) + header_rows
     cols = [int(c) for c in columns]
-    names = header_names(grid, header_rows, cols, sheet.column_offset)
+    names = header_names(grid, header_rows, cols, sheet.column_offset, sheet.merges)
     title_rows = [start + p for p in range(0, data_pos) if start + p not in header_rows and live[p]]
     title = _title_above(grid, counts, start, floor)
     if title_rows:

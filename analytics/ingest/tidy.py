@@ -128,6 +128,7 @@ class Body:
     percent: np.ndarray
     names: tuple[str, ...]
     header_texts: list[list[str]]
+    inner_names: tuple[str, ...] = ()  # the first stacked block's own header ('Region | ICB Code | ICB Name')
 
     def counts(self) -> pd.Series:
         return pd.Series((self.kinds != EMPTY).sum(axis=1), index=self.block.index)
@@ -146,7 +147,9 @@ def _body(table: Table) -> Body:
     block = block.set_axis(range(first, last + 1), axis=0).set_axis(range(len(cols)), axis=1)
     kinds = table.cells.kind[first:last + 1][:, cols]
     percent = table.cells.percent[first:last + 1][:, cols]
-    return Body(block, kinds, percent, table.names, table.header_matrix())
+    inner = tuple(label_text(table.sheet.grid.iat[table.inner_headers[0], c]) for c in cols) \
+        if table.inner_headers else ()
+    return Body(block, kinds, percent, table.names, table.header_matrix(), inner)
 
 
 def _notes_text(table: Table) -> str:
@@ -356,7 +359,8 @@ def _measure_columns(block: pd.DataFrame, names, text_cols: list[int], numeric: 
     """The columns that name the measure in a long table: a 'measure' / 'indicator' column with the code
     column beside it ('1A' + 'Social care-related quality of life'); metric columns (numerator,
     denominator, outcome) stay dimensions."""
-    named = [p for p in text_cols if MEASURE_NAME.match(names[p]) or MEASURE_HEADER.search(names[p])]
+    named = [p for p in text_cols if (MEASURE_NAME.match(names[p]) or MEASURE_HEADER.search(names[p]))
+             and not METRIC_HEADER.search(names[p])]
     if not named:
         return []
     codes = [p for p in text_cols if p not in named and MEASURE_CODE_HEADER.search(names[p])]
@@ -528,7 +532,8 @@ def _across(body: Body, axis: HeaderAxis, label_positions: list[int], period_pos
     dims: list[str] = []
     if header_measures:
         for p in label_positions:
-            dim = _dimension_name(names[p], p, dims)
+            header = names[p] if not names[p].startswith("Column ") or not body.inner_names else body.inner_names[p]
+            dim = _dimension_name(header, p, dims)
             frame[dim] = np.repeat(texts.iloc[keep, p].map(clean_label).to_numpy(dtype=object), n_cols)
             dims.append(dim)
     if (group[keep] != "").any():

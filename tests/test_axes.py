@@ -1,0 +1,108 @@
+"""Reading the axes as a person reads them: time, places, ages, measures and units."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+import analytics
+from analytics.ingest.axes import title_measure
+from tests.conftest import xlsx_bytes
+
+T = pd.Timestamp
+
+
+def _load(rows, filename="t.xlsx", **kwargs):
+    return analytics.load(xlsx_bytes(rows, **kwargs), filename=filename, isolated=False)
+
+
+def test_months_without_a_year_take_the_financial_year_of_a_note():
+    rows = [["Visitors"], ["Measure", "January", "February", "April", "May"], ["Total visitors", 150, 160, 170, 183],
+            [], ["Financial year 2024/25"]]
+    data = _load(rows)
+    periods = sorted(data.frame["period"].unique())
+    assert periods == [T(2024, 4, 1), T(2024, 5, 1), T(2025, 1, 1), T(2025, 2, 1)]
+    assert any("financial year in the notes" in w for w in data.warnings)
+
+
+def test_months_without_any_year_are_read_in_order_with_a_warning():
+    data = _load([["Measure", "June", "July"], ["Total visitors", 150, 174]], filename="equipme.xlsx")
+    assert data.frame["period"].dt.month.tolist() == [6, 7]
+    assert any("Give the year on the Data page" in w for w in data.warnings)
+
+
+def test_the_year_given_on_the_data_page_wins():
+    rows = [["Measure", "June", "July"], ["Total visitors", 150, 174]]
+    data = analytics.load(xlsx_bytes(rows), filename="v.xlsx", isolated=False,
+                          options=analytics.ingest.Options(year=2023))
+    assert sorted(data.frame["period"].unique()) == [T(2023, 6, 1), T(2023, 7, 1)]
+
+
+def test_a_percent_row_among_count_rows_is_read_by_its_number_format():
+    rows = [["Measure", "June", "July"], ["Total visitors", 150, 183], ["Satisfied", 0.52, 0.61],
+            ["Returning visitors", 40, 45], [], ["EquipMe 2024"]]
+    data = _load(rows, formats={"B3:C3": "0%"})
+    assert data.measures["Total visitors"].unit == "count"
+    assert data.measures["Satisfied"].unit == "percent"
+    visitors = data.frame[data.frame["measure"] == "Total visitors"]["value"].tolist()
+    assert visitors == [150, 183]  # never 18300%
+    assert data.frame[data.frame["measure"] == "Satisfied"]["value"].round(6).tolist() == [52, 61]
+
+
+def test_councils_across_the_columns_are_a_dimension_and_england_an_aggregate():
+    rows = [["Line", "Description", "ENGLAND", "TRAFFORD", "KENT", "BARNET"],
+            ["C1", "Assessment and care management", 1000, 10, 20, 30],
+            ["C2", "Nursing home placements", 2000, 11, 21, 31]]
+    data = _load(rows)
+    assert data.source.layout == "places_across" and data.kind == "table"
+    assert set(data.measures) == {"C1 Assessment and care management", "C2 Nursing home placements"}
+    assert set(data.frame["category"]) == {"ENGLAND", "TRAFFORD", "KENT", "BARNET"}
+    assert data.frame.loc[data.frame["category"] == "ENGLAND", "flag"].eq("aggregate").all()
+
+
+def test_councils_across_with_a_financial_year_column_are_a_time_series():
+    rows = [["Service", "Year", "102 - Cumbria", "312 - Trafford", "820 - Kent"],
+            ["Home care", "2014 - 2015", 1, 2, 3], ["Home care", "2013 - 2014", 4, 5, 6]]
+    data = _load(rows)
+    assert data.kind == "timeseries" and data.frequency == "FY" and "area" in data.dimensions
+    assert sorted(data.frame["period"].unique()) == [T(2013, 4, 1), T(2014, 4, 1)]
+
+
+def test_ages_across_are_a_dimension_not_years():
+    rows = [["MYE2: Population estimates by single year of age, mid-2015"], ["CODE", "NAME", "ALL AGES", 0, 1, 2, 3, 4],
+            ["E08000009", "Trafford", 100, 20, 20, 20, 20, 20], ["E10000016", "Kent", 200, 40, 40, 40, 40, 40]]
+    data = _load(rows)
+    assert data.kind == "table" and data.frequency is None and "age" in data.dimensions
+    assert set(data.measures) == {"Population estimates"}
+    assert data.frame.loc[data.frame["age"] == "All ages", "flag"].eq("total").all()
+
+
+def test_weeks_across_with_week_ending_dates_beneath():
+    ends = [dt.datetime(2018, 1, 5) + dt.timedelta(weeks=k) for k in range(4)]
+    rows = [["Week number", None, 1, 2, 3, 4], ["Week ended", None, *ends], [],
+            ["Total deaths, all ages", None, 100, 110, 120, 130],
+            [None, "Males"], [None, "65-74", 10, 11, 12, 13], [None, "Females"], [None, "65-74", 9, 9, 9, 9]]
+    data = _load(rows)
+    assert data.source.layout == "periods_across" and data.frequency == "W"
+    assert data.frame["period"].nunique() == 4
+    males = data.frame[(data.frame["measure"] == "65-74") & (data.frame["group"] == "Males")]
+    assert males["value"].tolist() == [10, 11, 12, 13]
+
+
+def test_long_format_measure_from_code_and_description_metric_as_dimension():
+    rows = [["Year", "Geographical Code", "Geographical Description", "ASCOF Measure Code",
+             "Measure Group Description", "Measure Type", "Value"]]
+    for code, place in (("E08000009", "Trafford"), ("E10000016", "Kent")):
+        for kind, value in (("Numerator", 50), ("Denominator", 200), ("Outcome", 25.0)):
+            rows.append(["2022-23", code, place, "1A", "Social care-related quality of life", kind, value])
+    data = _load(rows)
+    assert data.source.layout == "long"
+    assert set(data.measures) == {"1A Social care-related quality of life"}
+    assert "measure_type" in data.dimensions and "geographical_code" in data.dimensions
+    assert "Geographical Code" not in data.measures
+
+
+def test_title_measure():
+    assert title_measure("MYE2: Population estimates by single year of age") == "Population estimates"
+    assert title_measure("Table 8.7a Annual pay, gross") == "Annual pay"

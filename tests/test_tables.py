@@ -1,0 +1,130 @@
+"""Line roles and table shapes on small hand-built sheets (cells -> roles -> tables)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import analytics
+from analytics.ingest import line_roles
+from analytics.ingest.grid import DATE, EMPTY, MARKER, NUMBER, TEXT, read_cells
+from analytics.ingest.tables import join_header_rows
+from tests.conftest import xlsx_bytes
+
+
+def _load(rows, **kwargs):
+    return analytics.load(xlsx_bytes(rows, **kwargs), filename="t.xlsx", isolated=False)
+
+
+def _roles(rows, **kwargs):
+    return line_roles(xlsx_bytes(rows, **kwargs), filename="t.xlsx", isolated=False)["role"].tolist()
+
+
+def test_cell_kinds_in_one_pass():
+    grid = pd.DataFrame({0: ["Month", "Apr 2024", "May 2024", None, "Source: x"],
+                         1: ["Calls", "1,234", "[c]", None, None], 2: [None, 1.5, 2.0, None, None]}, dtype=object)
+    kinds = read_cells(grid).kind
+    assert kinds[:, 0].tolist() == [TEXT, DATE, DATE, EMPTY, TEXT]
+    assert kinds[:, 1].tolist() == [TEXT, NUMBER, MARKER, EMPTY, EMPTY]
+    assert kinds[:, 2].tolist() == [EMPTY, NUMBER, NUMBER, EMPTY, EMPTY]
+
+
+def test_every_role_on_one_sheet():
+    rows = [["Adult social care: placements"], [], ["Service", "2023/24", "2024/25"],
+            ["OLDER PEOPLE"], ["Residential", 10, 12], ["Nursing", 5, 6],
+            ["LEARNING DISABILITY"], ["Residential", 3, 4], ["Total", 18, 22], [],
+            ["Source: case management system"]]
+    roles = _roles(rows)
+    assert roles == ["metadata", "empty", "header", "group", "data", "data", "group", "data", "data", "empty",
+                     "notes"]
+    data = _load(rows)
+    assert data.source.layout == "periods_across" and data.frequency == "FY"
+    assert set(data.frame["group"]) == {"OLDER PEOPLE", "LEARNING DISABILITY"}
+    reasons = data.ledger.excluded.set_index("row")["reason"].to_dict()
+    assert reasons[1] == "title" and reasons[3] == "header" and reasons[4] == "group label"
+    assert reasons[11] == "note" and data.ledger.balanced
+
+
+def test_totals_in_a_table_of_categories_are_derived_and_flagged():
+    rows = [["Team", "Referrals", "Assessments"], ["North", 10, 8], ["South", 12, 9], ["Total", 22, 17],
+            ["East", 5, 4], ["Grand total", 27, 21]]
+    roles = _roles(rows)
+    assert roles == ["header", "data", "data", "derived", "data", "derived"]
+    data = _load(rows)
+    totals = data.frame[data.frame["flag"] == "total"]
+    assert set(totals["category"]) == {"Total", "Grand total"}
+    reasons = data.ledger.excluded.set_index("row")["reason"]
+    assert reasons[4] == reasons[6] == "total / average row"
+    assert data.ledger.rows_used == 3 and data.ledger.balanced
+
+
+def test_stacked_blocks_under_one_date_header_are_one_table():
+    # As an NHS sitrep: each date merged over two measure columns; a national block with no header of its
+    # own, then a block of trusts under its own 'Region | Org Name' header.
+    rows = [[None, None, dt.datetime(2024, 1, 1), None, dt.datetime(2024, 1, 2), None],
+            [None, None, "Delayed", "Discharged", "Delayed", "Discharged"],
+            [None, "ENGLAND", 10, 11, 12, 13], ["NORTH", "North", 4, 5, 6, 7], [],
+            ["Region", "Org Name", None, None, None, None],
+            ["NORTH", "Trust A", 1, 2, 3, 4], ["NORTH", "Trust B", 3, 3, 3, 3]]
+    data = _load(rows, merges=("C1:D1", "E1:F1"))
+    assert data.source.layout == "periods_across" and data.frequency == "D"
+    assert set(data.measures) == {"Delayed", "Discharged"} and data.frame["period"].nunique() == 2
+    trust_b = data.frame[data.frame["org_name"] == "Trust B"]
+    assert len(trust_b) == 4 and trust_b["value"].tolist() == [3, 3, 3, 3]
+    assert data.frame.loc[data.frame["org_name"] == "ENGLAND", "flag"].eq("aggregate").all()
+    assert 6 in set(data.source.line_roles.query("role == 'header'")["row"])
+
+
+def test_side_by_side_tables_split_at_a_blank_column():
+    rows = [["Financial year", "Index", None, "Calendar year", "Index"]]
+    rows += [[f"{y}-{(y + 1) % 100:02d}", y - 1990.0, None, y, y - 1989.5] for y in range(2000, 2010)]
+    data = _load(rows)
+    assert len(data.source.tables) == 2
+    assert data.frequency == "FY" and data.frame["period"].min() == pd.Timestamp(2000, 4, 1)
+
+
+def test_one_broken_sheet_does_not_sink_a_good_one():
+    good = [["Month", "Calls"], ["Apr 2024", 1], ["May 2024", 2], ["Jun 2024", 3]]
+    wide = [["x"] * 3] + [[None] * 600 + ["far"]]
+    data = analytics.load(xlsx_bytes(good, extra_sheets={"Contents": wide}), filename="t.xlsx", isolated=False)
+    assert data.source.sheet == "Sheet1" and data.frame["value"].tolist() == [1, 2, 3]
+    assert any("Skipped sheet 'Contents'" in w for w in data.warnings)
+
+
+def test_hidden_and_helper_sheets_rank_last():
+    data = [["Month", "Calls"]] + [[f"{m} 2024", i] for i, m in enumerate(["Apr", "May", "Jun"], 1)]
+    helper = [["Month", "Calls"]] + [[f"{m} 2024", i] for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May",
+                                                                              "Jun", "Jul"], 1)]
+    loaded = analytics.load(xlsx_bytes(data, extra_sheets={"Chart data": helper}, hidden=("Chart data",)),
+                            filename="t.xlsx", isolated=False)
+    assert loaded.source.sheet == "Sheet1"
+
+
+@pytest.mark.parametrize(("rows", "want"), [
+    ([["Number", "", "Annual"], ["of jobs", "", "percentage"], ["(thousand)", "Median", "change"]],
+     ["Number of jobs (thousand)", "Median", "Annual percentage change"]),
+    ([["A&E attendances", "", "", "Admissions"], ["Type 1", "Type 2", "Other", "All"]],
+     ["A&E attendances: Type 1", "A&E attendances: Type 2", "A&E attendances: Other", "Admissions All"]),
+    ([["", "Percentiles", "", ""], ["Median", "10", "20", "30"]],
+     ["Median", "Percentiles: 10", "Percentiles: 20", "Percentiles: 30"]),
+])
+def test_header_rows_join_as_a_person_reads_them(rows, want):
+    assert join_header_rows(rows) == want
+
+
+def test_merged_ranges_from_the_file_decide_the_span():
+    rows = [["Month", "Admissions", None, "Cost"], [None, "18-64", "65+", None]]
+    rows += [[dt.datetime(2024, m, 1), m, 10 + m, 1000.0] for m in range(1, 7)]
+    merged = _load(rows, merges=("B1:C1",))
+    assert {"Admissions: 18-64", "Admissions: 65+", "Cost"} == set(merged.measures)
+
+
+def test_a_million_blank_rows_classify_fast_and_small():
+    grid = pd.DataFrame({0: pd.array([None] * 1_000_000, dtype="string"), 1: np.full(1_000_000, np.nan)})
+    grid.iloc[:3, 0] = ["Month", "Apr 2024", "May 2024"]
+    grid.iloc[1:3, 1] = [1.0, 2.0]
+    cells = read_cells(grid)
+    assert cells.counts()[:4].tolist() == [1, 2, 2, 0] and int(cells.counts().sum()) == 5
