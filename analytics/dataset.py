@@ -9,7 +9,7 @@ import pandas as pd
 from analytics.catalogue import MeasureInfo
 from analytics.errors import AnalysisError
 
-LAYOUTS = ("long", "wide", "periods_across", "records", "table")
+LAYOUTS = ("long", "wide", "periods_across", "places_across", "ages_across", "records", "table")
 KINDS = ("timeseries", "records", "table")
 LEDGER_COLUMNS = ["row", "column", "reason", "detail"]
 SUMMARY_FLAGS = ("total", "aggregate")  # rows that restate other rows: never added in again
@@ -149,6 +149,7 @@ def detection_summary(data: Dataset) -> pd.DataFrame:
         ("Periods covered", span),
         ("Measures", str(len(data.measures))),
         ("Dimensions", ", ".join(data.dimensions) or "none"),
+        *src.axes,
         ("Rows", data.ledger.summary()),
     ]
     return pd.DataFrame(rows, columns=["What", "Found"])

@@ -44,6 +44,10 @@ with right:
     layout = st.selectbox("Layout", ["detect", *LAYOUTS], index=(["detect", *LAYOUTS].index(options.layout)
                           if options.layout else 0), key=f"layout:{name}")
     new["layout"] = None if layout == "detect" else layout
+    if any("month labels carry no year" in w for w in data.warnings) or options.year:
+        year = st.number_input("Year of the month labels (the financial year they start in; 0 = as found)",
+                               min_value=0, max_value=2100, step=1, value=options.year or 0, key=f"year:{name}")
+        new["year"] = int(year) or None
     if data.kind == "records" and data.records is not None:
         columns = [c for c in data.records.columns if c != "date"]
         split = st.selectbox("Split record counts by", ["(none)", *columns], key=f"split:{name}",
@@ -83,4 +87,11 @@ st.dataframe(data.frame.head(2000), hide_index=True, width="stretch",
 
 st.subheader("Ledger: every row read is used or explained")
 st.write(data.ledger.summary())
+if src.line_roles is not None:
+    counts = src.line_roles["role"].value_counts()
+    st.caption("Line roles: " + ", ".join(f"{n:,} {role}" for role, n in counts.items() if n) + ".")
+if src.notes:
+    with st.expander(f"Notes in the file ({len(src.notes)})"):
+        for note in src.notes:
+            st.text(note)
 st.dataframe(data.ledger.excluded, hide_index=True, width="stretch")

@@ -106,3 +106,22 @@ def test_long_format_measure_from_code_and_description_metric_as_dimension():
 def test_title_measure():
     assert title_measure("MYE2: Population estimates by single year of age") == "Population estimates"
     assert title_measure("Table 8.7a Annual pay, gross") == "Annual pay"
+
+
+def test_a_files_own_period_measure_value_unit_columns_never_clash_with_the_frames():
+    rows = [["period", "measure", "value", "unit"]]
+    for month in ("Apr 2024", "May 2024", "Jun 2024"):
+        rows += [[month, "Contacts", 10, "count"], [month, "Assessments", 4, "count"]]
+    data = _load(rows)
+    assert list(data.frame.columns).count("measure") == 1 and list(data.frame.columns).count("value") == 1
+    assert set(data.measures) == {"Contacts", "Assessments"} and "unit_label" in data.dimensions
+    assert data.series("Contacts").tolist() == [10, 10, 10]
+
+
+def test_forcing_a_layout_the_table_does_not_have_says_so():
+    rows = [["Team", "Referrals"], ["North", 10], ["South", 12]]
+    import pytest
+
+    with pytest.raises(analytics.IngestError, match="No periods were found across the columns"):
+        analytics.load(xlsx_bytes(rows), filename="t.xlsx", isolated=False,
+                       options=analytics.ingest.Options(layout="periods_across"))

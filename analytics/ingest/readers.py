@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, replace
@@ -18,6 +19,10 @@ import fastexcel
 import pandas as pd
 
 from analytics.errors import IngestError
+
+# fastexcel says "Could not determine dtype for column 13, falling back to string" for every mixed column;
+# reading mixed columns as text is what this reader wants, so the notice is not passed on.
+logging.getLogger("fastexcel").setLevel(logging.ERROR)
 
 CSV_ENCODINGS = ("utf-8-sig", "utf-8", "cp1252")
 CSV_DELIMITERS = ",;\t|"

@@ -53,6 +53,12 @@ MEASURE_HEADER = re.compile(r"(?:indicator|measure|metric)[\s_]*(?:desc|descript
                             r"^(?:indicator|measure)[\s_]", re.I)
 MEASURE_CODE_HEADER = re.compile(r"(?:indicator|measure|ascof)[\s_]*(?:code|id|ref|group)$", re.I)
 METRIC_HEADER = re.compile(r"\b(?:measure[\s_]*type|metric[\s_]*type|statistic|value[\s_]*type)\b", re.I)
+def _code_header(name: str) -> bool:
+    """A short header naming a code or identifier column ('Geographical Code', 'CASSR_CODE', 'UUID')."""
+    return len(name.replace("_", " ").split()) <= MAX_CODE_HEADER_WORDS and bool(CODE_NAME.search(name))
+
+
+MAX_CODE_HEADER_WORDS = 4
 CODE_NAME = re.compile(r"(?:^|[\s_])(?:code|id|uuid|ref|reference|cassr|ons|lad\d*cd|la[\s_]*code)(?:$|[\s_])", re.I)
 RESERVED_COLUMNS = {"period", "category", "measure", "value", "flag", "target", "unit", "_row", "area", "group"}
 ID_NAME = re.compile(r"\b(id|ref|reference|nhs\s*(no|number)|case\s*(no|number)|person\s*id|client)\b", re.I)
@@ -181,14 +187,16 @@ def tidy_table(table: Table, *, layout: str | None = None, period_column: str | 
     fy_year = year if year is not None else context.fy_year
     values, labels = _positions(body)
     axis = None
-    if layout in (None, "periods_across", "table"):
+    if layout in (None, "periods_across", "places_across", "ages_across", "table"):
         across = [p for p in range(len(names)) if p not in labels and (p in values or not blank_mask(
             pd.Series([row[p] for row in body.header_texts], dtype=object)).all())]
         axis = find_header_axis(table, across, labels, context, year)
         if layout == "table" and axis is not None and axis.kind == "periods":
             axis = None
-    if layout == "periods_across" and (axis is None or axis.kind != "periods"):
-        raise IngestError("No periods were found across the columns of this table: choose another layout.")
+    across = {"periods_across": "periods", "places_across": "places", "ages_across": "ages"}
+    if layout in across and (axis is None or axis.kind != across[layout]):
+        raise IngestError(f"No {across[layout]} were found across the columns of this table: choose another "
+                          "layout.")
     if axis is not None and axis.kind == "periods":
         return _across(body, axis, labels, None, fy_year)
     candidates = _period_candidates(body, names, fy_year)
@@ -213,7 +221,10 @@ def _numeric_columns(kinds: np.ndarray, skip: set[int]) -> list[int]:
     filled = (kinds != EMPTY).sum(axis=0)
     ok = np.isin(kinds, (NUMBER, MARKER)).sum(axis=0)
     numbers = (kinds == NUMBER).sum(axis=0)
-    keep = (filled > 0) & (numbers > 0) & ((ok >= NUMERIC_SHARE * filled) | ((ok >= 2) & (ok >= 0.5 * filled)))
+    markers = (kinds == MARKER).sum(axis=0)
+    # A column of markers only ('..' all the way down) is a measure whose every value is suppressed.
+    keep = (filled > 0) & ((numbers > 0) | (markers >= 0.5 * filled)) & (
+        (ok >= NUMERIC_SHARE * filled) | ((ok >= 2) & (ok >= 0.5 * filled)))
     return [int(p) for p in np.flatnonzero(keep) if p not in skip]
 
 
@@ -316,7 +327,7 @@ def _by_period_column(body: Body, names, period_pos, fy_year, force_long=False) 
     excluded += _row_exclusions(block, block.index[unparsed], "unparseable period")
     rows = block.index[~flagged & ~unparsed]
     at = block.index.get_indexer(rows)
-    numeric = [p for p in _numeric_columns(body.kinds[at], {period_pos}) if not CODE_NAME.search(names[p])]
+    numeric = [p for p in _numeric_columns(body.kinds[at], {period_pos}) if not _code_header(names[p])]
     text_cols = [p for p in range(len(names)) if p not in numeric and p != period_pos
                  and not blank_mask(block.loc[rows, p]).all()]
     measure_cols = _measure_columns(block.loc[rows], names, text_cols, numeric)
@@ -719,7 +730,7 @@ def _codes_to_labels(block: pd.DataFrame, names, numeric: list[int], text_cols: 
     """Numeric columns that are codes (a 'code' header, or whole numbers left of every label column, as
     the old council numbers '312') are labels, never measures."""
     first_text = min(text_cols) if text_cols else len(names)
-    codes = [p for p in numeric if CODE_NAME.search(names[p]) or (
+    codes = [p for p in numeric if _code_header(names[p]) or (
         p < first_text and _whole_numbers(block[p]) and p + 1 in text_cols)]
     return [p for p in numeric if p not in codes], sorted(text_cols + codes)
 
