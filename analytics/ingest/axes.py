@@ -35,8 +35,8 @@ MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "
                "october", "november", "december")
 _BARE_MONTH = re.compile(r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$", re.I)
 _CALENDAR_YEAR_IN_TEXT = re.compile(r"(?<![\d/\-])(19[5-9]\d|20\d{2})(?![\d/\-])")
-_CODE = re.compile(r"^(?:[A-Z]{1,3}\d{0,2}(?:\.\d{1,2}){0,2}|\d{1,2}[A-Z]{1,2}(?:\(\w{1,3}\))?|\d{1,3}(?:\.\d)?|[A-Z]\d{2}[A-Z0-9]*|[EWSNK]\d{8}|"
-                   r"[A-Z]{1,2}:)$")
+_CODE = re.compile(r"^(?:[A-Z]{1,3}\d{0,2}(?:\.\d{1,2}){0,2}|\d{1,2}[A-Z]{1,2}(?:\(\w{1,3}\))?|\d{1,3}(?:\.\d)?|"
+                   r"[A-Z]\d{2}[A-Z0-9]*|[EWSNK]\d{8}|[A-Z]{1,2}:)$")
 _HEADER_WORDS = re.compile(r"\b(code|name|region|org(?:anisation)?|area|description|type|provider|trust|icb|"
                            r"la|council|authority|geography)\b", re.I)
 _NHS_PLACE = re.compile(r"\b(icb|integrated care board|nhs|trust|ccg|council|borough|county|district|"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import is_object_dtype
 
 from analytics.ingest.cells import MARKERS, NUMBER_PATTERN
 from analytics.periods import looks_like_period
@@ -97,14 +98,14 @@ def column_kinds(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         return np.where(column.isna().to_numpy(), EMPTY, DATE).astype(np.int8), np.zeros(len(column), bool)
     if dtype.kind == "b":
         return np.where(column.isna().to_numpy(), EMPTY, TEXT).astype(np.int8), np.zeros(len(column), bool)
-    if dtype == object and not _all_strings(column):
+    if is_object_dtype(dtype) and not _all_strings(column):
         return _object_kinds(column)
     return _text_kinds(column.astype("string").str.strip())
 
 
 def _all_strings(column: pd.Series) -> bool:
     """True for a column of text only (object columns of hand-built grids may mix numbers and dates)."""
-    if column.dtype != object:
+    if not is_object_dtype(column.dtype):
         return True
     values = column.dropna()
     sample = values if len(values) <= 5000 else values.head(5000)
@@ -124,7 +125,7 @@ def read_cells(grid: pd.DataFrame, percent_cells: frozenset[tuple[int, int]] = f
     text_columns = []
     for j in range(n_cols):
         column = grid.iloc[:, j]
-        if column.dtype.kind in "fiuMb" or (column.dtype == object and not _all_strings(column)):
+        if column.dtype.kind in "fiuMb" or (is_object_dtype(column.dtype) and not _all_strings(column)):
             kind[:, j], percent[:, j] = column_kinds(column)
         else:
             text_columns.append(j)

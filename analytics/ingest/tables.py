@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -264,6 +265,10 @@ def _labels_column(grid: pd.DataFrame, rows: slice, col: int, kinds: np.ndarray)
     return len(values) >= 3 and bool(values.between(1800, 2100).all() and (values % 1 == 0).all())
 
 
+def _heads_table(grid: pd.DataFrame, rows: slice, segment: np.ndarray, col: int) -> bool:
+    return _labels_column(grid, rows, col, segment[:, col])
+
+
 def _column_blocks(kinds: np.ndarray, label_column=None) -> list[np.ndarray]:
     """Side-by-side tables: groups of used columns split by columns blank from top to bottom, kept apart
     only when each part has at least two columns and numbers of its own (a blank spacer column between
@@ -290,7 +295,7 @@ def find_tables(sheet: RawSheet, cells: Cells) -> list[Table]:
     floor = 0
     for start, end in _segments(cells, counts):
         segment = cells.kind[start:end + 1]
-        heads = lambda col: _labels_column(sheet.grid, slice(start, end + 1), col, segment[:, col])  # noqa: E731
+        heads = partial(_heads_table, sheet.grid, slice(start, end + 1), segment)
         for columns in _column_blocks(segment, heads):
             table = _table_from_segment(sheet, cells, counts, start, end, floor, columns)
             if table is not None:

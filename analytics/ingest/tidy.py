@@ -29,10 +29,10 @@ from analytics.ingest.grid import DATE, EMPTY, MARKER, NUMBER
 from analytics.ingest.labels import clean_label, snake
 from analytics.ingest.records import count_records, default_record_frequency, record_measure_name
 from analytics.ingest.tables import Table, label_text
+from analytics.periods import gaps_and_duplicates, parse_periods
 
 ROLE_OF_REASON = {"blank": "empty", "note": "notes", "total / average row": "derived", "group label": "group",
                   "header": "header", "title": "metadata"}
-from analytics.periods import gaps_and_duplicates, parse_periods
 
 SAMPLE_ROWS = 500  # rows sampled to decide what a column holds, before the full column is read
 SAMPLE_SCAN_FACTOR = 4  # the sample is taken from the first SAMPLE_ROWS x 4 rows when they hold enough cells
@@ -359,9 +359,10 @@ def _by_period_column(body: Body, names, period_pos, fy_year, force_long=False) 
         if not dim_names else gaps_and_duplicates(pd.Series(frame["period"].unique()), parsed.frequency)
     if dup_rows:
         warnings.append(f"{len(dup_rows)} repeated period row(s) were left out (the first copy is used).")
-    row_roles = {int(r) + 0: ROLE_OF_REASON[why] for r, why in reasons.items() if why in ROLE_OF_REASON}
+    row_roles = {int(r): ROLE_OF_REASON[why] for r, why in reasons.items() if why in ROLE_OF_REASON}
+    where = "one per row, from " + ", ".join(names[p] for p in measure_cols) if measure_cols else "one per column"
     axes = (("Periods", f"down the column '{names[period_pos]}' ({parsed.frequency or 'irregular'})"),
-            ("Measures", f"{len(measures)} ({'one per row, from ' + ', '.join(names[p] for p in measure_cols) if measure_cols else 'one per column'})"))
+            ("Measures", f"{len(measures)} ({where})"))
     return Tidied(frame, "timeseries", layout, parsed.frequency, measures, dim_names, names[period_pos],
                   used, excluded, warnings, row_roles=row_roles, axes=axes)
 
@@ -457,7 +458,8 @@ def _row_labels(texts: pd.DataFrame, positions: list[int], rows: np.ndarray) -> 
     for i, p in enumerate(ordered[1:], start=1):
         sep = " " if ordered[i - 1] in codes else ", "
         joined = joined.str.cat(part[p].astype(str), sep=sep)
-    cleaned = joined.str.replace(r"^(?:,\s*)+|(?:,\s*)+$", "", regex=True).str.replace(r"(?:,\s*){2,}", ", ", regex=True)
+    cleaned = joined.str.replace(r"^(?:,\s*)+|(?:,\s*)+$", "", regex=True)
+    cleaned = cleaned.str.replace(r"(?:,\s*){2,}", ", ", regex=True)
     return cleaned.map(lambda t: clean_label(t) if t.strip() else "").to_numpy(dtype=object)
 
 
@@ -528,7 +530,8 @@ def _across(body: Body, axis: HeaderAxis, label_positions: list[int], period_pos
         period = parsed_periods.periods.to_numpy()
         bad = pd.isna(period)
         reasons[keep[bad]] = "unparseable period"
-        keep, rows, row_labels, row_flag, period = keep[~bad], rows[~bad], row_labels[~bad], row_flag[~bad], period[~bad]
+        keep, rows, row_labels = keep[~bad], rows[~bad], row_labels[~bad]
+        row_flag, period = row_flag[~bad], period[~bad]
     values, flags, typed, formatted = _parsed_matrix(body, rows, positions, names, excluded)
     n_rows, n_cols = values.shape
     if header_measures:
