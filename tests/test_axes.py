@@ -125,3 +125,20 @@ def test_forcing_a_layout_the_table_does_not_have_says_so():
     with pytest.raises(analytics.IngestError, match="No periods were found across the columns"):
         analytics.load(xlsx_bytes(rows), filename="t.xlsx", isolated=False,
                        options=analytics.ingest.Options(layout="periods_across"))
+
+
+def test_a_constant_chart_helper_column_is_set_aside_and_said():
+    rows = [["Month", "Attendances", "Operational standard"]]
+    rows += [[f"{m} 2024", 100 + i, 0.95 if i < 3 else None] for i, m in enumerate(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug"])]
+    data = _load(rows)
+    assert set(data.measures) == {"Attendances"}
+    assert any("Operational standard" in w and "not a measure" in w for w in data.warnings)
+
+
+def test_money_in_thousands_from_the_title():
+    rows = [["Net expenditure 2006-07"], ["England", "£ thousands"], [],
+            ["Line", "ENGLAND", "TRAFFORD", "KENT", "BARNET"], ["Home care", 900, 10, 20, 30]]
+    data = _load(rows)
+    assert data.measures["Home care"].unit == "currency"
+    assert any("£ thousands" in w for w in data.warnings)

@@ -345,3 +345,20 @@ def _next_filled(filled: np.ndarray) -> np.ndarray:
         return np.full(len(filled), -1)
     pos = np.searchsorted(idx, np.arange(len(filled)), side="right")
     return np.where(pos < len(idx), idx[np.minimum(pos, len(idx) - 1)], -1)
+
+
+_MONEY = re.compile(r"£\s*(?:'?000s?|thousands?|k\b)|£\s*(?:m\b|millions?|mn\b)|\(£\)|£s\b|\bgbp\b|"
+                    r"\bin\s+pounds\b|thousands of pounds|millions of pounds", re.I)
+
+
+def money_scale(text: str) -> str | None:
+    """The money unit a title or header states: '£ thousands', '£ millions' or '£', None when it states none."""
+    match = _MONEY.search(text or "")
+    if match is None:
+        return None
+    found = match.group(0).lower()
+    if "000" in found or "thousand" in found or found.rstrip().endswith("k"):
+        return "£ thousands"
+    if "m" in found.replace("£", "").replace("gbp", "") and "pound" not in found or "million" in found:
+        return "£ millions"
+    return "£"

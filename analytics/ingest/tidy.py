@@ -9,7 +9,7 @@ council or service line, no period).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,7 @@ from analytics.ingest.axes import (
     HeaderAxis,
     find_header_axis,
     is_code_column,
+    money_scale,
     place_of,
     row_structure,
     year_context,
@@ -59,6 +60,8 @@ def _code_header(name: str) -> bool:
 
 
 MAX_CODE_HEADER_WORDS = 4
+HELPER_SHARE = 0.9  # a constant column filled in fewer rows than this is a chart helper
+STANDARD_NAME = re.compile(r"\b(?:standard|threshold|benchmark line)\b", re.I)
 CODE_NAME = re.compile(r"(?:^|[\s_])(?:code|id|uuid|ref|reference|cassr|ons|lad\d*cd|la[\s_]*code)(?:$|[\s_])", re.I)
 RESERVED_COLUMNS = {"period", "category", "measure", "value", "flag", "target", "unit", "_row", "area", "group"}
 ID_NAME = re.compile(r"\b(id|ref|reference|nhs\s*(no|number)|case\s*(no|number)|person\s*id|client)\b", re.I)
@@ -181,6 +184,31 @@ def tidy_table(table: Table, *, layout: str | None = None, period_column: str | 
                split_by: str | None = None, record_frequency: str | None = None, filename: str = "",
                year: int | None = None) -> Tidied:
     """Reshape one table into the tidy long frame, recording every row it uses or leaves out."""
+    tidied = _tidy(table, layout=layout, period_column=period_column, split_by=split_by,
+                   record_frequency=record_frequency, filename=filename, year=year)
+    return _with_money_units(tidied, table)
+
+
+def _with_money_units(tidied: Tidied, table: Table) -> Tidied:
+    """Measures of a table whose title states money ('£ thousands', '£m', '£s'), or whose own name does, are
+    currency in that scale (values are kept as printed; the scale is said)."""
+    if tidied.kind == "records":
+        return tidied
+    title_scale = money_scale(f"{table.title} {table.sheet.name}")
+    changed, scales = {}, set()
+    for name, info in tidied.measures.items():
+        scale = money_scale(name) or title_scale
+        if scale and info.unit in ("count", "currency"):
+            changed[name] = MeasureInfo("currency", info.polarity, info.known_as)
+            scales.add(scale)
+    if not changed:
+        return tidied
+    note = f"Money is in {', '.join(sorted(scales))}, as the file states; values are kept as printed."
+    return replace(tidied, measures={**tidied.measures, **changed}, warnings=[*tidied.warnings, note],
+                   axes=(*tidied.axes, ("Units", ", ".join(sorted(scales)))))
+
+
+def _tidy(table: Table, *, layout, period_column, split_by, record_frequency, filename, year) -> Tidied:
     body = _body(table)
     names = body.names
     context = year_context(table, _notes_text(table), filename)
@@ -330,6 +358,8 @@ def _by_period_column(body: Body, names, period_pos, fy_year, force_long=False) 
     numeric = [p for p in _numeric_columns(body.kinds[at], {period_pos}) if not _code_header(names[p])]
     text_cols = [p for p in range(len(names)) if p not in numeric and p != period_pos
                  and not blank_mask(block.loc[rows, p]).all()]
+    numeric, helpers = _set_aside_helpers(block.loc[rows], names, numeric)
+    warnings += helpers
     measure_cols = _measure_columns(block.loc[rows], names, text_cols, numeric)
     if not measure_cols and force_long and text_cols:
         measure_cols = [text_cols[0]]
@@ -365,6 +395,25 @@ def _by_period_column(body: Body, names, period_pos, fy_year, force_long=False) 
             ("Measures", f"{len(measures)} ({where})"))
     return Tidied(frame, "timeseries", layout, parsed.frequency, measures, dim_names, names[period_pos],
                   used, excluded, warnings, row_roles=row_roles, axes=axes)
+
+
+def _set_aside_helpers(block: pd.DataFrame, names, numeric: list[int]) -> tuple[list[int], list[str]]:
+    """A column holding one constant value down part of the table (a chart's target line, 'Operational
+    standard 0.95'), beside real measures, is not a measure: set aside, and said."""
+    if len(numeric) < 2:
+        return numeric, []
+    keep, notes = [], []
+    for p in numeric:
+        values = parse_numbers(block[p]).values.dropna()
+        share = len(values) / max(len(block), 1)
+        if TARGET_NAME.search(names[p]):  # a target column is read as the measure's target
+            keep.append(p)
+        elif len(values) >= 2 and values.nunique() == 1 and (share < HELPER_SHARE or STANDARD_NAME.search(names[p])):
+            notes.append(f"'{names[p]}' holds one constant value ({values.iloc[0]:g}) in {len(values)} of "
+                         f"{len(block)} rows: a chart helper or target line, not a measure, so it was left out.")
+        else:
+            keep.append(p)
+    return keep, notes
 
 
 def _measure_columns(block: pd.DataFrame, names, text_cols: list[int], numeric: list[int]) -> list[int]:
