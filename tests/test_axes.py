@@ -140,5 +140,10 @@ def test_money_in_thousands_from_the_title():
     rows = [["Net expenditure 2006-07"], ["England", "£ thousands"], [],
             ["Line", "ENGLAND", "TRAFFORD", "KENT", "BARNET"], ["Home care", 900, 10, 20, 30]]
     data = _load(rows)
-    assert data.measures["Home care"].unit == "currency"
-    assert any("£ thousands" in w for w in data.warnings)
+    assert any(w.startswith("Money is in £ thousands") for w in data.warnings)
+    assert ("Units", "£ thousands") in data.source.axes
+    pounds = _load([["Grants 2007-08"], ["England", "£s"], ["Council", "Carers", "Older people"],
+                    ["Kent", 10, 20], ["Trafford", 5, 6], ["Barnet", 1, 2]])
+    assert pounds.measures["Carers"].unit == "currency"
+    sentence = _load([["Requests and spend (£), 2024/25"], ["Month", "Requests"], ["Apr 2024", 1], ["May 2024", 2]])
+    assert sentence.measures["Requests"].unit == "count"  # a '(£)' inside a sentence states nothing

@@ -19,7 +19,7 @@ import pandas as pd
 from analytics import councils
 from analytics.ingest.grid import DATE, EMPTY, MARKER, NUMBER, TEXT
 from analytics.ingest.labels import clean_label
-from analytics.ingest.tables import Table, join_header_rows, label_text
+from analytics.ingest.tables import UNIT_ONLY, Table, join_header_rows, label_text
 from analytics.periods import (
     FY_START_MONTH,
     financial_year_in_text,
@@ -349,6 +349,23 @@ def _next_filled(filled: np.ndarray) -> np.ndarray:
 
 _MONEY = re.compile(r"£\s*(?:'?000s?|thousands?|k\b)|£\s*(?:m\b|millions?|mn\b)|\(£\)|£s\b|\bgbp\b|"
                     r"\bin\s+pounds\b|thousands of pounds|millions of pounds", re.I)
+
+
+_MONEY_STATEMENT = re.compile(r"^(?:(?:data|figures|values|amounts)\s+(?:are\s+)?(?:presented|shown|given)\s+in\s+)?"
+                              + UNIT_ONLY.pattern[1:], re.I)
+
+
+def stated_money_scale(title: str) -> str | None:
+    """The money unit a table states for all its values: a title line or cell that is only a unit ('£
+    thousands', '£s', "Data are presented in £'000s"); a '(£)' inside a sentence states nothing."""
+    for part in re.split(r"\s+\|\s+|\s{2,}", title or ""):
+        words = part.strip()
+        if _MONEY_STATEMENT.match(words):
+            return money_scale(words) or "£"
+        tail = re.search(r"(£\s*(?:'?000s?|thousands?|m(?:illions?)?|s)?)\s*$", words)
+        if tail and len(words.split()) <= 3:
+            return money_scale(tail.group(1)) or "£"
+    return None
 
 
 def money_scale(text: str) -> str | None:

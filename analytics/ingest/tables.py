@@ -30,6 +30,8 @@ MIN_STACKED_SPAN = 3
 HELPER_SHEET = re.compile(r"chart|helper|lookup|calc|pivot|hidden|data\s*val|list|contents|cover|notes?$|"
                           r"information|terms|metadata|definitions", re.I)
 VALUE_KINDS = (NUMBER, DATE, MARKER)
+UNIT_ONLY = re.compile(r"^(?:£\s*'?000s?|£\s*thousands?|£\s*m(?:illions?)?|£\s*s|£|thousands of pounds|"
+                       r"millions of pounds|pounds)\.?$", re.I)
 ITEM_CODE = re.compile(r"^[A-Z]{1,3}\d{1,2}(?:\.\d{1,2}){0,2}[a-z]?$")  # 'A1.1', 'B1', 'J1.2', 'C13'
 
 
@@ -128,6 +130,7 @@ def header_names(grid: pd.DataFrame, header_rows: list[int], columns: list[int],
     rows = [[cell_text(grid, r, c) for c in columns] for r in header_rows]
     if not rows:
         return tuple(f"Column {column_letter(c + offset)}" for c in columns)
+    rows = [["" if UNIT_ONLY.match(t) else t for t in row] for row in rows]  # '£s' states a unit, not a name
     spans = _merge_spans(merges, header_rows, columns) if merges is not None else None
     rows, code_row = _codes_before_labels(rows)
     if spans is not None and code_row is not None:

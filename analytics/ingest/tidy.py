@@ -23,6 +23,7 @@ from analytics.ingest.axes import (
     money_scale,
     place_of,
     row_structure,
+    stated_money_scale,
     year_context,
 )
 from analytics.ingest.cells import blank_mask, parse_numbers
@@ -190,18 +191,22 @@ def tidy_table(table: Table, *, layout: str | None = None, period_column: str | 
 
 
 def _with_money_units(tidied: Tidied, table: Table) -> Tidied:
-    """Measures of a table whose title states money ('£ thousands', '£m', '£s'), or whose own name does, are
-    currency in that scale (values are kept as printed; the scale is said)."""
+    """Money units a table states ('£ thousands' on its own line, '£m' or '(£)' in a header). Values are kept as
+    printed: measures in pounds become currency; a scale (thousands, millions) is said, in the warnings and on
+    the Data page, rather than shown as if in pounds."""
     if tidied.kind == "records":
         return tidied
-    title_scale = money_scale(f"{table.title} {table.sheet.name}")
+    header_cells = " | ".join(t for row in table.header_matrix() for t in row if t)
+    title_scale = stated_money_scale(f"{table.title} | {table.sheet.name} | {header_cells}")
     changed, scales = {}, set()
     for name, info in tidied.measures.items():
         scale = money_scale(name) or title_scale
-        if scale and info.unit in ("count", "currency"):
+        if scale is None:
+            continue
+        scales.add(scale)
+        if scale == "£" and info.unit == "count":
             changed[name] = MeasureInfo("currency", info.polarity, info.known_as)
-            scales.add(scale)
-    if not changed:
+    if not scales:
         return tidied
     note = f"Money is in {', '.join(sorted(scales))}, as the file states; values are kept as printed."
     return replace(tidied, measures={**tidied.measures, **changed}, warnings=[*tidied.warnings, note],
