@@ -620,7 +620,7 @@ def display_table(result: FinanceResult) -> pd.DataFrame:
 
 def grand_total(result: FinanceResult) -> pd.Series | None:
     """The line everything else adds up to (the only top-level line, with lines under it), or None."""
-    table = result.table
+    table = _with_figures(result.table)
     top = table[table["level"] == 0]
     return top.iloc[0] if len(top) == 1 and top["is_total"].iloc[0] and len(table) > 1 else None
 
@@ -636,15 +636,22 @@ def overall_variance(result: FinanceResult) -> float:
 
 # --- one level at a time -----------------------------------------------------------------------------------
 
+def _with_figures(table: pd.DataFrame) -> pd.DataFrame:
+    """Lines with a budget or a forecast: a heading printed with no figures is not a line of any level."""
+    return table[table["budget"].notna() | table["forecast"].notna()]
+
+
 def default_level(table: pd.DataFrame) -> int:
     """The first level with more than one line: under a grand total, the lines it adds up."""
-    counts = table["level"].value_counts().sort_index()
+    counts = _with_figures(table)["level"].value_counts().sort_index()
+    if counts.empty:
+        return 0
     return int(next((level for level, n in counts.items() if n > 1), counts.index[0]))
 
 
 def parents_at(table: pd.DataFrame, level: int) -> pd.DataFrame:
     """The lines one level up that have lines at ``level`` under them (what the page offers to drill into)."""
-    rows = table.loc[table["level"] == level, "parent_row"]
+    rows = _with_figures(table).loc[lambda t: t["level"] == level, "parent_row"]
     return table[table["row"].isin(rows[rows >= 0])]
 
 
@@ -653,7 +660,7 @@ def level_view(table: pd.DataFrame, level: int | None = None, parent: int | None
     position ``parent``: what the variance chart and the commentary show, so parents and their children are
     never drawn or added up side by side."""
     level = default_level(table) if level is None else level
-    rows = table[table["level"] == level]
+    rows = _with_figures(table).loc[lambda t: t["level"] == level]
     return rows if parent is None else rows[rows["parent_row"] == parent]
 
 
@@ -668,7 +675,7 @@ def structure_note(result: FinanceResult) -> str:
 def level_names(table: pd.DataFrame) -> dict[int, str]:
     """Each level in words for a selector: 'Level 2: 12 lines, e.g. Home care'."""
     out = {}
-    for level, rows in table.groupby("level", sort=True):
+    for level, rows in _with_figures(table).groupby("level", sort=True):
         out[int(level)] = (f"Level {int(level) + 1}: {len(rows)} line{'s' if len(rows) != 1 else ''}, "
                            f"e.g. {rows['label'].iloc[0]}")
     return out

@@ -29,6 +29,9 @@ except AnalysisError as exc:
 
 table = result.table
 levels = finance.level_names(table)
+if not levels:
+    st.info("No line of this table has a budget or a forecast figure, so there is no scorecard to show.")
+    st.stop()
 st.caption(finance.structure_note(result))
 picks = st.columns(2)
 level = picks[0].selectbox("Level of the budget", list(levels), index=list(levels).index(finance.default_level(table)),
@@ -48,7 +51,7 @@ title = commentary.finance_headline(result, None if parent == ALL_PARENTS else p
 try:
     where = f", under {labels[parent]}" if parent != ALL_PARENTS else ""
     ui.draw(charts.variance_chart(shown, title=title,
-                                  subtitle=f"Level {level + 1} of {len(levels)}: {len(shown)} "
+                                  subtitle=f"Level {level + 1} of {max(levels) + 1}: {len(shown)} "
                                            f"line{'s' if len(shown) != 1 else ''}{where}"))
 except AnalysisError as exc:
     st.info(exc.user_message)
