@@ -143,6 +143,8 @@ TAB_WIDTH = 4
 MAX_CHANCE_MATCHES = 0.2
 CHANCE_SHUFFLES = 10
 CHANCE_SEED = 20241
+MAX_GROUP = 100  # most lines one subtotal is sought over (a scorecard's groups are a few to a few dozen)
+MAX_NUMERIC_LINES = 500  # longer tables are not scorecards printed for a committee; the rule is not tried
 COARSE_NOTE = ("The figures are rounded too coarsely for their size to tell subtotals from sums that match by "
                "chance, so only lines named as totals are treated as totals.")
 TOTAL_WORD = re.compile(r"(?i)^total\s+")
@@ -285,7 +287,8 @@ def _chance_matches(budget: np.ndarray, forecast: np.ndarray, unit: float) -> fl
     for _ in range(CHANCE_SHUFFLES):
         shuffled = rng.permutation(budget)
         sub = np.column_stack([shuffled, shuffled + rng.permutation(variance)])
-        counts.append(sum(int(b.sum() + a.sum()) for k in range(2, len(sub)) for b, a in [_span_hits(sub, k, unit)]))
+        counts.append(sum(int(b.sum() + a.sum()) for k in range(2, min(len(sub), MAX_GROUP + 1))
+                          for b, a in [_span_hits(sub, k, unit)]))
     return float(np.mean(counts))
 
 
@@ -293,15 +296,16 @@ def _by_subtotals(values: np.ndarray, unit: float, is_total: np.ndarray) -> np.n
     """Subtotals found from the numbers alone: a line equal (in every figure) to the sum of the consecutive
     lines beneath it, or above it. Smallest groups first, each collapsed into its subtotal before larger
     groups are sought, so a grand total is matched against the subtotals and not the lines under them too.
-    None when the figures are too coarse for this to tell a subtotal from chance (:func:`_chance_matches`)."""
+    None when the figures are too coarse for this to tell a subtotal from chance (:func:`_chance_matches`).
+    Groups of up to MAX_GROUP lines, in tables of up to MAX_NUMERIC_LINES lines (time grows with both)."""
     parent = np.full(len(values), -1, dtype=int)
     nodes = [i for i in range(len(values)) if np.isfinite(values[i]).all()]
-    if len(nodes) < 3:
+    if len(nodes) < 3 or len(nodes) > MAX_NUMERIC_LINES:
         return parent
     if _chance_matches(values[nodes, 0], values[nodes, 1], unit) > MAX_CHANCE_MATCHES:
         return None
     k = 2
-    while k < len(nodes):
+    while k < min(len(nodes), MAX_GROUP + 1):
         found = _matching_span(values, nodes, k, unit, is_total)
         if found is None:
             k += 1
