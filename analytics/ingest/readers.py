@@ -119,9 +119,14 @@ def read_workbook(data: bytes) -> list[RawSheet]:
     """Every sheet of an .xlsx/.xlsm/.xls/.ods workbook as raw grids, hidden sheets marked."""
     try:
         reader = fastexcel.read_excel(data)
-        return [_raw_sheet(reader, name) for name in reader.sheet_names]
-    except fastexcel.FastExcelError as exc:
+        sheets = [_raw_sheet(reader, name) for name in reader.sheet_names]
+    except IngestError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the reader's own errors, and what a damaged file makes it raise
         raise IngestError(_reader_message(str(exc))) from exc
+    if not sheets:
+        raise IngestError("This workbook has no sheets: open it in Excel, check it holds the table, save and retry.")
+    return sheets
 
 
 def _reader_message(detail: str) -> str:
