@@ -26,8 +26,9 @@ def round_half_away(x: float, ndigits: int = 0) -> float:
     """Round half away from zero (2.5 -> 3, -2.5 -> -3), not Python's round-half-to-even.
 
     The value is first taken to 9 decimal places so that float noise (16.4999999999) does not decide.
+    From 1e15 up a float has no decimal places to round (and Decimal's 28 digits overflow on 1e200).
     """
-    if not math.isfinite(x):
+    if not math.isfinite(x) or abs(x) >= 1e15:
         return x
     quantum = Decimal(1).scaleb(-ndigits)
     return float(Decimal(repr(round(x, 9))).quantize(quantum, rounding=ROUND_HALF_UP))

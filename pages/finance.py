@@ -24,7 +24,7 @@ if amber < green:
 try:
     result = finance.scorecard(finance.scorecard_frame(data), rag_thresholds=(green / 100, max(green, amber) / 100))
 except AnalysisError as exc:
-    st.error(exc.user_message)
+    st.error(ui.markdown_text(exc.user_message))
     st.stop()
 
 table = result.table
@@ -61,4 +61,4 @@ st.dataframe(finance.display_table(result), hide_index=True, width="stretch",
 with st.expander("Checks of the stated figures"):
     st.dataframe(result.checks, hide_index=True, width="stretch")
 for warning in result.warnings:
-    st.warning(warning)
+    st.warning(ui.markdown_text(warning))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from app_server import ROOT, app_server, chromium, open_app, upload
 
-from analytics.ingest.guard import MAX_FILE_BYTES
+from analytics.ingest.guard import MAX_FILE_BYTES, MAX_FILE_MB, check_file
 
 CONFIG = ROOT / ".streamlit" / "config.toml"
 # The browser's own profile (created by playwright in the temp dir) holds what the page showed: it is the
@@ -82,13 +82,34 @@ def test_streamlit_config_is_hardened():
     assert config["browser"]["gatherUsageStats"] is False
     assert config["client"]["showErrorDetails"] not in ("full", True, "true", "stacktrace")
     assert config["server"]["enableXsrfProtection"] is True
-    assert config["server"]["maxUploadSize"] * 1024**2 == MAX_FILE_BYTES  # Streamlit counts megabytes
+    assert config["server"]["maxUploadSize"] == MAX_FILE_MB
+    assert config["client"]["disableDataExport"] is True  # no raw CSV download from st.dataframe's toolbar
     assert config.get("global", {}).get("developmentMode", False) is False
 
 
 def test_upload_limit_is_stated_to_the_user():
     source = (ROOT / "app.py").read_text()
-    assert "MAX_FILE_BYTES" in source and "MB" in source
+    assert "MAX_FILE_MB" in source and "MB" in source
+
+
+def test_upload_limit_is_one_unit_in_the_uploader_guard_and_message():
+    """The browser's uploader counts maxUploadSize in MB of 10**6 bytes; the guard refuses one byte more."""
+    assert MAX_FILE_BYTES == MAX_FILE_MB * 10**6
+    with pytest.raises(Exception, match=f"limit is {MAX_FILE_MB} MB"):
+        check_file(b"a" * (MAX_FILE_BYTES + 1), "big.csv")
+    assert check_file(b"a,b\n" * (MAX_FILE_BYTES // 4), "at_the_limit.csv").file_type == "csv"
+
+
+def test_only_the_configured_host_names_are_accepted(monkeypatch):
+    from streamlit import config
+    from streamlit.web.server.starlette.starlette_websocket import is_host_allowed
+
+    hosts = tomllib.loads(CONFIG.read_text())["server"]["allowedHosts"]
+    monkeypatch.setattr(config, "get_option", lambda name: hosts if name == "server.allowedHosts" else None)
+    assert is_host_allowed("localhost:8501") and is_host_allowed("127.0.0.1:8501") and is_host_allowed("[::1]:8501")
+    assert not is_host_allowed("attacker.example:8501")
+    assert not is_host_allowed("localhost.attacker.example")
+    assert not is_host_allowed(None)
 
 
 HTML_SINKS = {"html"}  # st.html, components.html, components.v1.html

@@ -17,7 +17,10 @@ from dataclasses import dataclass
 
 from analytics.errors import IngestError
 
-MAX_FILE_BYTES = 200 * 1024 * 1024  # matches server.maxUploadSize in .streamlit/config.toml
+# One unit everywhere: the browser's uploader counts server.maxUploadSize in MB of 1,000,000 bytes, so the
+# guard does too (Streamlit's server allows 200 MiB, a little more, so the browser's check is the one that binds).
+MAX_FILE_MB = 200  # = server.maxUploadSize in .streamlit/config.toml
+MAX_FILE_BYTES = MAX_FILE_MB * 1_000_000
 MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024  # all parts of an .xlsx together, once decompressed
 MAX_COMPRESSION_RATIO = 200  # spreadsheet XML compresses 5-30x; bombs compress thousands of times
 # A part's real inflated size above this, at a ratio above MAX_COMPRESSION_RATIO, is a bomb; below it a
@@ -261,8 +264,7 @@ def check_file(data: bytes, filename: str) -> FileCheck:
     if not data:
         raise IngestError("This file is empty (0 bytes).")
     if len(data) > MAX_FILE_BYTES:
-        raise IngestError(f"This file is {len(data) / 1024**2:.0f} MB; the limit is "
-                          f"{MAX_FILE_BYTES / 1024**2:.0f} MB.")
+        raise IngestError(f"This file is {len(data) / 1_000_000:,.1f} MB; the limit is {MAX_FILE_MB} MB.")
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if data.startswith(_ZIP_MAGIC):
         return FileCheck(_check_zip(data, extension))

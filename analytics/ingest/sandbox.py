@@ -45,6 +45,14 @@ _slots = threading.BoundedSemaphore(MAX_PARALLEL)
 _context: mp.context.BaseContext | None = None
 
 
+class ReaderCrash(RuntimeError):
+    """A bug in the child (or a reader's panic), named by ``code``: the exception type and code location."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"The reader failed ({code}).")
+        self.code = code
+
+
 def start_method() -> str:
     """'forkserver' where the rlimit and the forkserver both exist, else 'spawn' with the watchdog."""
     if resource is not None and "forkserver" in mp.get_all_start_methods():
@@ -190,9 +198,9 @@ def run_isolated(func: Callable[..., Any], *args: Any, time_limit: float | None 
     ------
     IngestError
         When the function raised one, ran out of memory, crashed the process or overran the time limit.
-    RuntimeError
-        When the function raised anything else (a bug: tests must see it); its text is the exception type
-        and code location only.
+    ReaderCrash
+        (a RuntimeError) when the function raised anything else (a bug: tests must see it); its text is the
+        exception type and code location only.
     """
     limit = TIME_LIMIT_SECONDS if time_limit is None else time_limit
     cap = MEMORY_CAP_BYTES if memory_cap is None else memory_cap
@@ -208,7 +216,7 @@ def run_isolated(func: Callable[..., Any], *args: Any, time_limit: float | None 
         return payload
     if status == "ingest_error":
         raise IngestError(payload)
-    raise RuntimeError(f"The reader failed ({payload}).")
+    raise ReaderCrash(payload)
 
 
 def _run(func: Callable[..., Any], args: tuple, kwargs: dict, limit: float, cap: int) -> tuple[str, Any]:
