@@ -321,14 +321,9 @@ def markdown_text(text: str) -> str:
 
 
 def text_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy with every text cell (and the index and headers) escaped, for ``st.table``, which renders Markdown."""
-    def escape(value):
-        return markdown_text(value) if isinstance(value, str) else value
-
-    out = frame.map(escape)
-    out.index = out.index.map(escape)
-    out.columns = out.columns.map(escape)
-    return out
+    """A copy with every text cell escaped, for ``st.table``, which renders Markdown. The index and headers
+    are the caller's own words (escape them with `markdown_text` if they come from a file)."""
+    return frame.map(lambda value: markdown_text(value) if isinstance(value, str) else value)
 
 
 def sentences(items) -> None:
