@@ -36,6 +36,10 @@ SAMPLE_SUFFIXES = (".xlsx", ".csv")
 REGISTRY_KEY = "datasets"
 FORECAST_HORIZONS = {"D": 28, "W": 13, "M": 6, "Q": 4, "FY": 2}  # about a quarter or two ahead
 MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~$]")
+# GFM turns bare URLs and e-mail addresses into links after escapes are resolved, so backslashes cannot stop
+# it: a zero-width space after the scheme, 'www' or '@' does (the text looks the same).
+AUTOLINK_START = re.compile(r"(?i)(?:https?|ftp|www|mailto)(?=[:.\\])|@")
+ZERO_WIDTH_SPACE = "\u200b"
 
 
 @dataclass(frozen=True)
@@ -317,7 +321,7 @@ def pick_topic_dataset(topic: Topic) -> tuple[str, Dataset]:
 
 def markdown_text(text: str) -> str:
     """Escape Markdown so a label from a file is shown as typed, never as a link, image or formatting."""
-    return MARKDOWN_SPECIAL.sub(r"\\\g<0>", text)
+    return AUTOLINK_START.sub(lambda m: m.group(0) + ZERO_WIDTH_SPACE, MARKDOWN_SPECIAL.sub(r"\\\g<0>", text))
 
 
 def text_table(frame: pd.DataFrame) -> pd.DataFrame:

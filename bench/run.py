@@ -31,6 +31,7 @@ BENCHES = [
     ("ui.py", "UI rerun < 0.5 s"),
     ("export.py", "pack of 12 measures < 20 s"),
     ("line_roles.py", "line roles: macro F1 >= 0.85 and header F1 >= 0.9 on SAUS, CIUS, DeEx (cross-corpus)"),
+    ("hostile.py", "hostile input: 199 MB CSV < 4 GB peak, repeat reads cached, one parse child per core"),
 ]
 REQUIRED = {"ingest.py", "models.py"}
 SESSIONS_NOTE = HERE / "sessions.md"  # written by hand from tests/test_sessions.py output; kept in results.md

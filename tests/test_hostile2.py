@@ -16,7 +16,6 @@ import time
 import zipfile
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 import analytics
@@ -167,9 +166,9 @@ def _cells_far_apart(*, dimension: bytes | None, padding: int = 0) -> bytes:
         if name != "xl/worksheets/sheet1.xml":
             return body
         body = re.sub(rb"<dimension [^>]*/>", b"", body)
-        pad = b"<sheetPr><tabColor rgb=\"FF000000\"/></sheetPr>" + b"<!-- -->" * 0
-        cols = b"<cols>" + b"".join(b'<col min="%d" max="%d" width="9"/>' % (i, i) for i in range(1, padding)) + b"</cols>"
-        head = pad + (dimension or b"") if not padding else pad + cols
+        pad = b'<sheetPr><tabColor rgb="FF000000"/></sheetPr>'
+        widths = b"".join(b'<col min="%d" max="%d" width="9"/>' % (i, i) for i in range(1, padding))
+        head = pad + (dimension or b"") if not padding else pad + b"<cols>" + widths + b"</cols>"
         body = re.sub(rb"(<worksheet[^>]*>)", lambda m: m.group(1) + head, body, count=1)
         if padding and dimension:  # a dimension after the first 4 KB (schema order broken on purpose)
             body = body.replace(b"<sheetData>", dimension + b"<sheetData>", 1)
@@ -215,9 +214,10 @@ def _ods(rows: list[list[str]]) -> bytes:
     """A minimal OpenDocument spreadsheet written cell by cell (no row repeats), as report tools write."""
     def cell(value: str) -> str:
         try:
-            return f'<table:table-cell office:value-type="float" office:value="{float(value)}"><text:p>{value}</text:p></table:table-cell>'
+            kind = f'office:value-type="float" office:value="{float(value)}"'
         except ValueError:
-            return f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+            kind = 'office:value-type="string"'
+        return f"<table:table-cell {kind}><text:p>{value}</text:p></table:table-cell>"
 
     body = "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows)
     content = (
@@ -361,3 +361,93 @@ def test_a_million_tiny_rows_load_in_under_ten_seconds():
     data = analytics.load(f"Date,Count\n{rows}".encode(), filename="million.csv")
     assert time.perf_counter() - started < 10
     assert data.ledger.balanced
+
+
+# --- the app's side: cached refusals, byte-bounded cache, contained faults ---------------------------------------
+
+@pytest.fixture
+def fresh_cache(monkeypatch):
+    import ui
+
+    cache = ui.ReadCache()
+    monkeypatch.setattr(ui, "read_cache", lambda: cache)
+    return cache
+
+
+def _counting_load(monkeypatch, behaviour):
+    import ui
+
+    calls = []
+
+    def load(data, *, filename, options, on_wait=None):
+        calls.append(filename)
+        return behaviour(data, filename)
+
+    monkeypatch.setattr(ui.analytics, "load", load)
+    return calls
+
+
+def test_a_refusal_is_cached_like_a_success(fresh_cache, monkeypatch):
+    import ui
+
+    def refuse(data, filename):
+        raise analytics.IngestError("No table found: nothing like a table.")
+
+    calls = _counting_load(monkeypatch, refuse)
+    upload = ui.Upload("slow_refusal.csv", b"whatever")
+    for _ in range(3):  # three reruns or pages
+        with pytest.raises(analytics.IngestError, match="No table found"):
+            ui.read(upload)
+    assert calls == ["slow_refusal.csv"]
+    other_options = ui.Upload("slow_refusal.csv", b"whatever", ui.Options(header_row=2))
+    with pytest.raises(analytics.IngestError):
+        ui.read(other_options)  # the key is the bytes and the options
+    assert len(calls) == 2
+
+
+def test_a_fault_in_one_file_is_contained_and_logs_no_file_text(fresh_cache, monkeypatch, caplog):
+    import ui
+
+    real_load = analytics.load
+
+    def behave(data, filename):
+        if filename == "bad.csv":
+            raise ValueError("Out of bounds nanosecond timestamp: 3000-01-01 SECRET-CELL")
+        return real_load(data, filename=filename, isolated=False)
+
+    _counting_load(monkeypatch, behave)
+    shown = []
+    monkeypatch.setattr(ui.st, "error", lambda text, **_: shown.append(text))
+    good = _csv().encode()
+    ui.registry().clear()
+    ui.add_upload("bad.csv", b"x,y\n1,2\n")
+    ui.add_upload("good.csv", good)
+    with caplog.at_level("WARNING"):
+        assert ui.dataset("bad.csv") is None
+        assert set(ui.loaded()) == {"good.csv"}  # the other file and the pages that list files carry on
+    assert len(shown) == 1 and "fault in this tool" in shown[0] and "ValueError" in shown[0]
+    assert "SECRET" not in caplog.text and "3000" not in caplog.text
+    assert ui.Upload("bad.csv", b"x,y\n1,2\n").digest[:16] in caplog.text
+    assert "SECRET" not in shown[0]
+
+
+def test_cache_is_bounded_by_bytes_and_remove_all_releases_the_session():
+    import ui
+
+    limit = 3 * 1024**2
+    cache = ui.ReadCache(limit)
+    datasets = [analytics.load(_csv(cells=[f"{m},{v + i}" for m, v in zip(MONTHS, CALLS, strict=True)] * 200)
+                               .encode(), filename=f"f{i}.csv", isolated=False) for i in range(2)]
+    size = ui.size_in_memory(datasets[0])
+    assert size > 100_000
+    for i in range(50):  # 50 distinct uploads: the total never passes the limit
+        cache.get(f"digest{i}", ("f.csv", ui.Options(), "read"), "session-a", lambda i=i: datasets[i % 2])
+        assert cache.total_bytes <= limit
+    kept = len(cache)
+    assert 0 < kept < 50 and kept == limit // size
+    cache.get("shared", ("f.csv", ui.Options(), "read"), "session-b", lambda: datasets[0])
+    cache.get("shared", ("f.csv", ui.Options(), "read"), "session-a", lambda: datasets[0])
+    cache.release("session-a")  # Remove all data in session a
+    assert len(cache) == 1  # only the entry session b still uses
+    cache.release("session-b")
+    assert len(cache) == 0 and cache.total_bytes == 0

@@ -157,3 +157,40 @@ def test_the_raw_html_check_catches_what_it_should():
                      "st.markdown(name, unsafe_allow_html=False)\n")
     assert len([c for *_, c in _raw_html_calls(bad) if not _content_is_literal(c)]) == 4
     assert [c for *_, c in _raw_html_calls(good) if not _content_is_literal(c)] == []
+
+
+EVIL = "evil.invalid"
+MARKDOWN_HEADER = (f"Week ending ![i](http://{EVIL}/x.png) [Click to re-enter your password](http://{EVIL}/p)"
+                   f",Calls ![c](http://{EVIL}/c.png) <img src=http://{EVIL}/h.png>")
+MARKDOWN_NAME = "![n](n.png)[Click here](p)_*x*_.csv"  # a file name cannot hold '/', so relative links
+
+
+@pytest.mark.browser
+def test_markdown_and_html_from_a_file_are_never_rendered():
+    """Issue 16: a file whose name and headers carry Markdown images and links shows them as text: no <img> or
+    <a> from them in the page, and the browser never contacts their host."""
+    rows = "".join(f"2024-{m:02d}-0{1 + m % 7},{10 + m}\n" for m in range(1, 13))
+    data = f"{MARKDOWN_HEADER}\n{rows}".encode()
+    requests: list[str] = []
+    with app_server() as (url, _), chromium() as browser:
+        page = open_app(browser, url)
+        page.on("request", lambda request: requests.append(request.url))
+        upload(page, MARKDOWN_NAME, data)
+        page.get_by_text("Click here").first.wait_for(timeout=60_000)
+        for link in ("Home", "Data", "Explore trends", "KPI summary"):
+            page.get_by_role("link", name=link).click()
+            if link == "Data":
+                page.get_by_text("Ledger: every row read").wait_for(timeout=60_000)
+            page.wait_for_timeout(3000)
+            while page.locator("[data-testid='stStatusWidget']").count():  # the script is still running
+                page.wait_for_timeout(300)
+            assert page.locator("[data-testid='stException']").count() == 0, link
+            planted = page.locator("img[src*='evil'], img[src*='n.png'], a[href*='evil'], a[href$='/p'], "
+                                   "a[href='p'], a:has-text('Click'), a:has-text('evil')")
+            assert planted.count() == 0, f"{link}: {planted.first.evaluate('e => e.outerHTML')}"
+            page.screenshot(path=str(ROOT / "tests" / "artefacts" / f"markdown_{link.split()[0].lower()}.png"),
+                            full_page=True)
+            if link == "Data":  # the detection table names the period column: shown, as typed
+                assert page.get_by_text("Click to re-enter your password").count() >= 1
+    fetched = [u for u in requests if EVIL in u or u.endswith(("/n.png", "/p"))]
+    assert fetched == []
