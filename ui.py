@@ -480,13 +480,19 @@ def trend_panel(data: Dataset, measure: str, key: str, *, series: pd.Series | No
     try:
         result = analyse(series, name=measure, frequency=frequency, unit=unit, polarity=polarity,
                          **view.analysis_options())
+        said = commentary.describe_series(result)
+        spec = trend_spec(series, name=measure, frequency=frequency, unit=unit, polarity=polarity, view=view,
+                          axis_title=axis_title)
     except analytics.AnalysisError as exc:
         st.error(markdown_text(exc.user_message))
         return
-    said = commentary.describe_series(result)
+    except Exception as exc:  # noqa: BLE001 - one series' fault must not take the page down
+        code = crash_code(exc)
+        LOG.warning("chart failed: %s", code)  # the measure's name comes from the file: not logged
+        st.error(f"This chart could not be drawn because of a fault in this tool (code {markdown_text(code)}); "
+                 "the rest of the page is not affected: please report the code.")
+        return
     left, right = st.columns([3, 2])
-    spec = trend_spec(series, name=measure, frequency=frequency, unit=unit, polarity=polarity, view=view,
-                      axis_title=axis_title)
     draw_spec(spec, container=left, alt=" ".join(s.text for s in said))  # the commentary is the text alternative
     with right:
         sentences(said)

@@ -451,3 +451,21 @@ def test_cache_is_bounded_by_bytes_and_remove_all_releases_the_session():
     assert len(cache) == 1  # only the entry session b still uses
     cache.release("session-b")
     assert len(cache) == 0 and cache.total_bytes == 0
+
+
+def test_a_fault_while_charting_one_series_is_contained(monkeypatch, caplog):
+    """Issue 16 found decimal.InvalidOperation on Explore; any such fault stays inside its own panel."""
+    import ui
+
+    data = analytics.load(_csv().encode(), filename="ok.csv", isolated=False)
+    shown = []
+    monkeypatch.setattr(ui.st, "error", lambda text, **_: shown.append(text))
+
+    def broken(*args, **kwargs):
+        raise ArithmeticError("SECRET-CELL 1e200")
+
+    monkeypatch.setattr(ui, "analyse", broken)
+    with caplog.at_level("WARNING"):
+        ui.trend_panel(data, "Calls", key="t")
+    assert len(shown) == 1 and "ArithmeticError" in shown[0] and "SECRET" not in shown[0]
+    assert "ArithmeticError" in caplog.text and "SECRET" not in caplog.text and "Calls" not in caplog.text
