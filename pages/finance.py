@@ -54,7 +54,7 @@ try:
                                   subtitle=f"Level {level + 1} of {max(levels) + 1}: {len(shown)} "
                                            f"line{'s' if len(shown) != 1 else ''}{where}"))
 except AnalysisError as exc:
-    st.info(exc.user_message)
+    st.info(ui.markdown_text(exc.user_message))
 st.subheader("Scorecard")
 st.dataframe(finance.display_table(result), hide_index=True, width="stretch",
              height=min(700, 35 * (len(table) + 1) + 3), column_config=ui.FINANCE_COLUMNS)
