@@ -30,6 +30,7 @@ SHORT_SERIES_POINTS = 12  # fewer values than this: say the series is short (DES
 SMALL_COUNT = 10
 MIN_TREND_POINTS = 3  # counts below this vary a lot by chance
 SPARKLINE_POINTS = 26
+TRIAL_LIMITS_WORDS = f"trial limits: fewer than {spc.TRIAL_LIMITS_BELOW} values"
 # Catalogue entries whose values are levels or averages, not flows: adding them up over a year means nothing.
 NOT_CUMULATIVE = ("dols_waiting", "people_in_care", "weekly_cost", "length_of_stay", "waiting_days")
 NOT_CUMULATIVE_NAME = re.compile(r"\b(average|mean|people in|waiting list|population|caseload|open cases)\b", re.I)
@@ -195,11 +196,13 @@ def _baseline_change(series: pd.Series, average: pd.Series, baseline, baseline_p
 
 
 def _caveats(observed: pd.Series, series: pd.Series, unit: str, frequency: str) -> list[str]:
-    warns = []
     n = int(observed.notna().sum())
+    if n == 0:
+        return ["No values: every period is missing or suppressed, so there is nothing to describe."]
+    warns = []
     if n < SHORT_SERIES_POINTS:
-        warns.append(f"Short series: only {n} values (fewer than {SHORT_SERIES_POINTS}), so read any trend or "
-                     "signal with care.")
+        warns.append(f"Short series: only {n} value{'s' if n != 1 else ''} (fewer than {SHORT_SERIES_POINTS}), so "
+                     "read any trend or signal with care.")
     if unit == "count" and n and 0 <= float(observed.dropna().median()) < SMALL_COUNT:
         warns.append(f"Small numbers: the typical value is under {SMALL_COUNT}, so changes between periods are "
                      "often down to chance.")
@@ -211,6 +214,28 @@ def _caveats(observed: pd.Series, series: pd.Series, unit: str, frequency: str) 
         warns.append(f"No value yet for {format_period(series.index[-1], frequency)}: the latest figures are "
                      f"for {format_period(observed.index[-1], frequency)}.")
     return warns
+
+
+def has_seasonal_pattern(result: SeasonalResult | None) -> bool:
+    """Whether the seasonal test rejects "no seasonal pattern" at the 5% level (STL alone finds one in noise)."""
+    return result is not None and result.p_value < trend.SIGNIFICANCE_LEVEL
+
+
+def _trend(observed: pd.Series, frequency: str, seasonal_result: SeasonalResult | None,
+           warns: list[str]) -> TrendResult | None:
+    """The trend test, on seasonally adjusted values when the seasonal test finds a pattern: a seasonal swing
+    left in would look like long runs of autocorrelated noise and hide the trend."""
+    if observed.notna().sum() < MIN_TREND_POINTS:
+        warns.append(f"No trend line: it needs at least {MIN_TREND_POINTS} values.")
+        return None
+    if not has_seasonal_pattern(seasonal_result):
+        return _attempt(warns, trend.linear_trend, observed, frequency)
+    adjusted = (observed - seasonal_result.table["seasonal"].reindex(observed.index)).where(observed.notna())
+    result = _attempt(warns, trend.linear_trend, adjusted, frequency)
+    if result is None:
+        return None
+    note = "The trend is tested on seasonally adjusted values (the usual seasonal pattern taken out)."
+    return replace(result, basis="seasonally adjusted values", warnings=(note, *result.warnings))
 
 
 def analyse_series(series: pd.Series, *, name: str, frequency: str, unit: str = "count",
@@ -262,12 +287,6 @@ def analyse_series(series: pd.Series, *, name: str, frequency: str, unit: str = 
     last = values.last_valid_index()
     observed = values.iloc[:0] if last is None else values.loc[:last]
     average = trend.moving_average(values, window)
-    trend_result = None
-    if observed.notna().sum() >= MIN_TREND_POINTS:
-        trend_result = _attempt(warns, trend.linear_trend, observed, frequency)
-    else:
-        # linear_trend divides by n - 2 in its small-sample correction, so two points would raise
-        warns.append(f"No trend line: it needs at least {MIN_TREND_POINTS} values.")
     spc_result = None
     if observed.notna().any():
         spc_result = _attempt(warns, spc.xmr, observed, improvement=IMPROVEMENT[polarity], target=target,
@@ -276,6 +295,7 @@ def analyse_series(series: pd.Series, *, name: str, frequency: str, unit: str = 
     if use_seasonal and frequency in seasonal_module.CYCLE_LENGTH \
             and len(observed) >= seasonal_module.min_points(frequency):
         seasonal_result = _attempt(warns, seasonal_module.decompose, observed, frequency)
+    trend_result = _trend(observed, frequency, seasonal_result, warns)
     forecast_result = None
     if horizon > 0:
         if observed.notna().sum() >= forecast.MIN_POINTS:
@@ -447,12 +467,13 @@ def kpi_summary(analyses: list[SeriesAnalysis]) -> pd.DataFrame:
             "vs_last_year": _vs(a.year_change, a.polarity),
             "variation": a.spc.variation if a.spc else None,
             "assurance": a.spc.assurance if a.spc else None,
+            "spc_limits": (TRIAL_LIMITS_WORDS if a.spc.provisional else "settled") if a.spc else None,
             "trend": a.trend.direction if a.trend else None,
             "sparkline": [float(v) for v in observed.iloc[-SPARKLINE_POINTS:].dropna()],  # a gap breaks the cell
             "warnings": len(a.warnings),
         })
     columns = ["measure", "period", "value", "unit", "target", "rag", "vs_last_period", "vs_last_year",
-               "variation", "assurance", "trend", "sparkline", "warnings"]
+               "variation", "assurance", "spc_limits", "trend", "sparkline", "warnings"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -468,7 +489,9 @@ def statistics_table(a: SeriesAnalysis) -> pd.DataFrame:
         rows += [("Trend slope per period (95% CI)",
                   f"{_fmt(t.slope)} ({_fmt(t.slope_ci[0])} to {_fmt(t.slope_ci[1])})"),
                  ("Trend slope per year", _fmt(t.slope_per_year)),
-                 ("p-value (Newey-West HAC)", _fmt(t.p_value, 4)), ("R²", _fmt(t.r2, 3)),
+                 ("Trend test", t.method),
+                 ("Lag-1 autocorrelation allowed for (bias-corrected)", _fmt(t.autocorrelation, 2)),
+                 ("p-value of the trend test", _fmt(t.p_value, 4)), ("R²", _fmt(t.r2, 3)),
                  ("Change over the span of the fitted line", f"{_fmt(t.pct_change, 1)}%" if t.pct_change is not None
                   else ""),
                  ("Trend direction (5% level)", t.direction or "no verdict")]
@@ -484,7 +507,9 @@ def statistics_table(a: SeriesAnalysis) -> pd.DataFrame:
                  ("SPC assurance", ASSURANCE_WORDS.get(s.assurance, "no icon (no target)")),
                  ("SPC limits", "trial (fewer than 13 points)" if s.provisional else "settled")]
     if a.seasonal is not None:
-        rows.append(("Strength of seasonality (0 to 1)", _fmt(a.seasonal.strength)))
+        # a strength alone overstates: STL finds a pattern in pure noise, so it is shown with its test
+        rows += [("Strength of seasonality (0 to 1)", _fmt(a.seasonal.strength)),
+                 ("p-value of no seasonal pattern (ANOVA by position in the cycle)", _fmt(a.seasonal.p_value, 4))]
     if a.forecast is not None:
         rows += [("Forecast model (ETS, chosen by AICc)", a.forecast.model),
                  ("Back-test error (MAPE)", f"{_fmt(a.forecast.mape, 1)}%" if a.forecast.mape is not None else "")]
@@ -493,7 +518,10 @@ def statistics_table(a: SeriesAnalysis) -> pd.DataFrame:
 
 def kpi_display(kpi: pd.DataFrame) -> pd.DataFrame:
     """The KPI summary with SPC icon names in words, for people rather than programs."""
-    words = kpi.assign(variation=kpi["variation"].map(lambda v: VARIATION_WORDS.get(v, "")),
-                       assurance=kpi["assurance"].map(lambda v: ASSURANCE_WORDS.get(v, "")))
+    trial = kpi["spc_limits"].eq(TRIAL_LIMITS_WORDS) if "spc_limits" in kpi.columns else False
+    variation = kpi["variation"].map(lambda v: VARIATION_WORDS.get(v, ""))
+    # the caveat travels with the icon: trial limits settle nothing (SPC.md guards)
+    variation = variation.where(~trial | variation.eq(""), variation + f" ({TRIAL_LIMITS_WORDS})")
+    words = kpi.assign(variation=variation, assurance=kpi["assurance"].map(lambda v: ASSURANCE_WORDS.get(v, "")))
     text = ["rag", "vs_last_period", "vs_last_year", "trend"]
     return words.assign(**{c: words[c].fillna("") for c in text})

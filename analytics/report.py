@@ -22,6 +22,7 @@ from analytics.spc import LIMIT_FACTOR, RUN_LENGTH, SCREEN_FACTOR, TREND_LENGTH,
 KPI_SHEET_HEADINGS = {"measure": "Measure", "period": "Latest period", "value": "Latest value", "unit": "Unit",
                       "target": "Target", "rag": "RAG", "vs_last_period": "vs last period",
                       "vs_last_year": "vs last year", "variation": "SPC variation", "assurance": "SPC assurance",
+                      "spc_limits": "SPC limits",
                       "trend": "Trend (5% level)", "warnings": "Data notes", "dataset": "Dataset"}
 MAX_SECTIONS = 12  # a committee paper, not an appendix of every series
 COUNT_NUMBERS = ("value", "before", "after")  # the Sentence.numbers keys that hold counts of a count measure
@@ -97,7 +98,7 @@ def _section(item: Analysed, threshold: int | None) -> export.ChartSection:
 
 KPI_PACK_COLUMNS = {"measure": "measure", "period": "period", "value": "value", "target": "target", "rag": "rag",
                     "vs_last_period": "direction", "vs_last_year": "vs last year", "variation": "variation",
-                    "assurance": "assurance"}
+                    "assurance": "assurance", "spc_limits": "spc limits"}
 
 
 def _kpi(items: list[Analysed], threshold: int | None) -> tuple[pd.DataFrame, int]:

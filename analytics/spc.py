@@ -105,10 +105,22 @@ class _Limits:
         return bool(np.isfinite(self.amr) and self.amr > 0)
 
 
+def _mean(values: np.ndarray) -> float:
+    """The mean as R computes it (a second pass corrects the first's rounding), so that the mean of a constant
+    series is that constant: one ulp off, every point would sit on one side of the centre line and the run
+    rule would flag them all."""
+    if not values.size:
+        return math.nan
+    if values.min() == values.max():
+        return float(values[0])
+    first = float(values.sum() / values.size)
+    return first + float((values - first).sum() / values.size)
+
+
 def _group_limits(y: np.ndarray, baseline_points: int | None, screen_outliers: bool) -> _Limits:
     base = y if baseline_points is None else y[:baseline_points]
     finite = base[np.isfinite(base)]
-    mean = float(finite.mean()) if finite.size else math.nan
+    mean = _mean(finite)
     mr = np.abs(np.diff(base))
     mr = mr[np.isfinite(mr)]  # a moving range next to a missing value does not exist
     amr = float(mr.mean()) if mr.size else math.nan
@@ -299,7 +311,7 @@ def _group_warnings(k: int, n: int, lim: _Limits, baseline_points: int | None) -
             f"{label} has {_points(n)}: these are trial limits (fewer than {TRIAL_LIMITS_BELOW} points), "
             "so no signal or icon is settled yet."
         )
-    if baseline_points is not None and n < baseline_points:
+    if baseline_points is not None and n < baseline_points:  # n: values present
         warns.append(
             f"{label} has only {_points(n)}, fewer than the baseline of {baseline_points}; all are used."
         )
@@ -352,7 +364,8 @@ def xmr(
         ``table`` columns: ``group``, ``value``, ``mean``, ``lpl``, ``upl``, ``lower_two_sigma``,
         ``upper_two_sigma``, ``special_cause`` (bool), ``rules`` (every rule that fired, comma
         separated, in precedence order), ``rule_shown``, ``point_type``, ``colour``, ``trial_limits``;
-        ``groups`` columns: ``group``, ``start``, ``start_position``, ``n``, ``n_baseline``, ``mean``,
+        ``groups`` columns: ``group``, ``start``, ``start_position``, ``n`` (rows), ``n_values`` (values
+        present; trial limits count these), ``n_baseline``, ``mean``,
         ``mean_moving_range``, ``lpl``, ``upl``, ``trial_limits``.
 
     Raises
@@ -385,9 +398,10 @@ def xmr(
     for k, (start, stop) in enumerate(_group_bounds(len(series), rebase_at)):
         y = y_all[start:stop]
         lim = _group_limits(y, baseline_points, screen_outliers)
-        warns.extend(_group_warnings(k, len(y), lim, baseline_points))
+        # guards count the values present, not the rows: a gap is not a point
+        warns.extend(_group_warnings(k, int(np.isfinite(y).sum()), lim, baseline_points))
         frames.append(_group_table(y, lim, k, improvement))
-        group_rows.append(_group_row(k, series.index[start], start, len(y), lim))
+        group_rows.append(_group_row(k, series.index[start], start, y, lim))
     table = pd.concat(frames, ignore_index=True).set_index(series.index)
     if target is not None:
         table["target"] = float(target)
@@ -427,24 +441,26 @@ def _group_table(y: np.ndarray, lim: _Limits, k: int, improvement: str) -> pd.Da
             "rule_shown": shown,
             "point_type": types,
             "colour": [COLOURS[t] for t in types],
-            "trial_limits": len(y) < TRIAL_LIMITS_BELOW,
+            "trial_limits": int(np.isfinite(y).sum()) < TRIAL_LIMITS_BELOW,
         }
     )
 
 
-def _group_row(k: int, start_label, start: int, n: int, lim: _Limits) -> dict:
+def _group_row(k: int, start_label, start: int, y: np.ndarray, lim: _Limits) -> dict:
     amr = lim.amr if lim.has_limits else math.nan
+    n_values = int(np.isfinite(y).sum())
     return {
         "group": k,
         "start": start_label,
         "start_position": start,
-        "n": n,
+        "n": len(y),
+        "n_values": n_values,
         "n_baseline": lim.n_baseline,
         "mean": lim.mean,
         "mean_moving_range": amr,
         "lpl": lim.mean - LIMIT_FACTOR * amr,
         "upl": lim.mean + LIMIT_FACTOR * amr,
-        "trial_limits": n < TRIAL_LIMITS_BELOW,
+        "trial_limits": n_values < TRIAL_LIMITS_BELOW,
     }
 
 
