@@ -13,8 +13,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from analytics import breaks as breaks_module
 from analytics import compare, forecast, spc, trend
 from analytics import seasonal as seasonal_module
+from analytics.breaks import BreakResult
 from analytics.catalogue import describe
 from analytics.compare import Change, TargetResult
 from analytics.dataset import Dataset, sum_by_period
@@ -64,6 +66,18 @@ class SeriesAnalysis:
     baseline: tuple[pd.Timestamp, pd.Timestamp] | None
     target: TargetResult | None
     warnings: tuple[str, ...]
+    breaks: BreakResult | None = None
+
+    @property
+    def suggested_rebase(self) -> tuple[pd.Timestamp, ...]:
+        """Periods where a step change was found: where the SPC limits could be recalculated (the user decides;
+        pass their positions in ``series`` as ``rebase_at``)."""
+        return tuple(self.breaks.periods) if self.breaks is not None else ()
+
+    @property
+    def suggested_rebase_positions(self) -> tuple[int, ...]:
+        """``suggested_rebase`` as 0-based positions in ``series``, ready for ``spc.xmr(rebase_at=...)``."""
+        return tuple(int(self.series.index.get_loc(p)) for p in self.suggested_rebase)
 
     @property
     def observed(self) -> pd.Series:
@@ -216,6 +230,22 @@ def _caveats(observed: pd.Series, series: pd.Series, unit: str, frequency: str) 
     return warns
 
 
+def _seasonal(values: pd.Series, frequency: str, wanted: bool, warns: list[str]) -> SeasonalResult | None:
+    if not wanted or frequency not in seasonal_module.CYCLE_LENGTH \
+            or len(values) < seasonal_module.min_points(frequency):
+        return None
+    return _attempt(warns, seasonal_module.decompose, values, frequency)
+
+
+def _breaks(observed: pd.Series, frequency: str, seasonal_result: SeasonalResult | None) -> BreakResult:
+    """Step changes, looked for in the seasonally adjusted values when there is a seasonal pattern (a seasonal
+    swing is not a step change)."""
+    if not has_seasonal_pattern(seasonal_result):
+        return breaks_module.find_breaks(observed, frequency)
+    adjusted = (observed - seasonal_result.table["seasonal"].reindex(observed.index)).where(observed.notna())
+    return breaks_module.find_breaks(adjusted, frequency)
+
+
 def has_seasonal_pattern(result: SeasonalResult | None) -> bool:
     """Whether the seasonal test rejects "no seasonal pattern" at the 5% level (STL alone finds one in noise)."""
     return result is not None and result.p_value < trend.SIGNIFICANCE_LEVEL
@@ -242,7 +272,8 @@ def analyse_series(series: pd.Series, *, name: str, frequency: str, unit: str = 
                    polarity: str = "neutral", window: int | None = None, target: float | None = None,
                    rebase_at=(), baseline_points: int | None = None,
                    baseline: tuple[pd.Timestamp, pd.Timestamp] | None = None, horizon: int = 0,
-                   seasonal: bool = True, cumulative: bool | None = None) -> SeriesAnalysis:
+                   seasonal: bool = True, cumulative: bool | None = None, detect_breaks: bool = True
+                   ) -> SeriesAnalysis:
     """Run every model on one series.
 
     Parameters
@@ -266,6 +297,10 @@ def analyse_series(series: pd.Series, *, name: str, frequency: str, unit: str = 
         Periods to forecast; 0 for no forecast (the forecast is the slow part).
     seasonal : bool, default True
         Fit the STL decomposition when there are two full cycles.
+    detect_breaks : bool, default True
+        Look for step changes (:func:`analytics.breaks.find_breaks`); the trend, seasonal pattern and
+        forecast are then fitted on the stable segment after the last one, and ``suggested_rebase``
+        offers the SPC rebase there (never applied automatically).
     cumulative : bool, optional
         Whether the values add up over time (flows such as admissions), so a year to date means something;
         by default counts and currency do. Levels (a waiting list) and averages (a weekly cost) do not.
@@ -291,18 +326,22 @@ def analyse_series(series: pd.Series, *, name: str, frequency: str, unit: str = 
     if observed.notna().any():
         spc_result = _attempt(warns, spc.xmr, observed, improvement=IMPROVEMENT[polarity], target=target,
                               rebase_at=rebase_at, baseline_points=baseline_points, frequency=frequency)
-    seasonal_result = None
-    if use_seasonal and frequency in seasonal_module.CYCLE_LENGTH \
-            and len(observed) >= seasonal_module.min_points(frequency):
-        seasonal_result = _attempt(warns, seasonal_module.decompose, observed, frequency)
-    trend_result = _trend(observed, frequency, seasonal_result, warns)
+    seasonal_result = _seasonal(observed, frequency, use_seasonal, warns)
+    break_result = _breaks(observed, frequency, seasonal_result) if detect_breaks else None
+    # after a break the models describe the stable segment: a line through a collapse describes nothing
+    stable = observed
+    if break_result is not None and break_result.positions:
+        stable = observed.loc[break_result.stable_start:]
+        seasonal_result = _seasonal(stable, frequency, use_seasonal, [])
+    trend_result = _trend(stable, frequency, seasonal_result, warns)
     forecast_result = None
     if horizon > 0:
-        if observed.notna().sum() >= forecast.MIN_POINTS:
-            forecast_result = _attempt(warns, forecast.ets_forecast, observed, frequency, horizon)
+        if stable.notna().sum() >= forecast.MIN_POINTS:
+            forecast_result = _attempt(warns, forecast.ets_forecast, stable, frequency, horizon)
         else:
             warns.append(f"No forecast: it needs at least {forecast.MIN_POINTS} values; this series has "
-                         f"{int(observed.notna().sum())}.")
+                         f"{int(stable.notna().sum())}" + (" since its last step change." if len(stable) <
+                                                           len(observed) else "."))
     period_change = _period_change(observed, frequency, unit, warns) if len(observed) else None
     year_change = _year_change(observed, frequency, unit, warns) if len(observed) else None
     cumulative = is_cumulative(name, unit) if cumulative is None else cumulative
@@ -311,7 +350,7 @@ def analyse_series(series: pd.Series, *, name: str, frequency: str, unit: str = 
     target_result = None
     if target is not None and observed.notna().any() and math.isfinite(float(target)):
         target_result = compare.against_target(float(observed.dropna().iloc[-1]), float(target), polarity, unit=unit)
-    for part in (trend_result, spc_result, seasonal_result, forecast_result, target_result):
+    for part in (break_result, trend_result, spc_result, seasonal_result, forecast_result, target_result):
         if part is not None:
             warns.extend(part.warnings)
     warns.extend(_caveats(observed, values, unit, frequency))
@@ -320,7 +359,7 @@ def analyse_series(series: pd.Series, *, name: str, frequency: str, unit: str = 
         moving_average=average, trend=trend_result, spc=spc_result, seasonal=seasonal_result,
         forecast=forecast_result, period_change=period_change, year_change=year_change, ytd=ytd,
         baseline_change=baseline_change, baseline=bounds, target=target_result,
-        warnings=tuple(dict.fromkeys(warns)),
+        warnings=tuple(dict.fromkeys(warns)), breaks=break_result,
     )
 
 

@@ -193,6 +193,8 @@ def describe_series(a: SeriesAnalysis) -> list[Sentence]:
         out.append(_ytd_sentence(a, when))
     if a.baseline_change is not None and a.baseline is not None:
         out.append(_baseline_sentence(a, noun))
+    if a.breaks is not None and a.breaks.positions:
+        out.append(_break_sentence(a))
     if a.trend is not None:
         out.append(_trend_sentence(a, noun))
     if a.spc is not None:
@@ -273,6 +275,25 @@ def _trend_sentence(a: SeriesAnalysis, noun: str) -> Sentence:
         f"{p_text}{runs}){verdict}", "trend", a.name, numbers)
 
 
+def _break_sentence(a: SeriesAnalysis) -> Sentence:
+    """'A step change around April 2020 (down 741,115); the trend is fitted after it'."""
+    table = a.breaks.table
+    when = [format_period(p, a.frequency) for p in table["period"]]
+    size = (lambda v: round_half_away(v)) if a.unit == "count" else (lambda v: v)  # noqa: E731
+    shifts = [f"{'up' if v > 0 else 'down'} {format_value(size(abs(v)), a.unit)}" for v in table["shift"]]
+    parts = [f"around {w} ({d})" for w, d in zip(when, shifts, strict=True)]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    fitted = [name for name, part in (("trend", a.trend), ("seasonal pattern", a.seasonal),
+                                      ("forecast", a.forecast)) if part is not None]
+    after = "it" if len(parts) == 1 else f"the last ({when[-1]})"
+    tail = f"; the {' and '.join(fitted)} {'is' if len(fitted) == 1 else 'are'} fitted after {after}" if fitted else ""
+    numbers: dict[str, float | str] = {f"break_{i + 1}": w for i, w in enumerate(when)}
+    numbers |= {f"shift_{i + 1}": float(v) for i, v in enumerate(table["shift"])}
+    numbers |= {f"p_value_{i + 1}": float(v) for i, v in enumerate(table["p_value"])}
+    lead = "a step change" if len(parts) == 1 else "step changes"
+    return Sentence(f"{a.name}: {lead} {listed}{tail}", "break", a.name, numbers)
+
+
 def _run_length(values: np.ndarray, condition) -> int:
     count = 0
     for i in range(len(values) - 1, -1, -1):
@@ -340,6 +361,11 @@ def _spc_sentences(a: SeriesAnalysis, noun: str) -> list[Sentence]:
                  "concern": "special cause variation, concern"}.get(
             kind, f"special cause variation, {'higher' if s.variation.endswith('high') else 'lower'} than usual")
         text = f"{a.name}: {label}: {_signal_words(a, noun)}{trial}{rebased}"
+    later = [p for p in a.suggested_rebase if p > groups["start"].iloc[-1]] if len(groups) else []
+    if later:
+        text += (f"; a step change around {format_period(later[-1], a.frequency)} suggests recalculating the limits "
+                 "from there")
+        numbers["suggested_rebase"] = format_period(later[-1], a.frequency)
     out = [Sentence(text, "spc", a.name, numbers)]
     if s.assurance is not None and s.target is not None:
         target = format_value(s.target, a.unit)
