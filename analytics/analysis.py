@@ -337,7 +337,8 @@ def analyse_series(series: pd.Series, *, name: str, frequency: str, unit: str = 
     forecast_result = None
     if horizon > 0:
         if stable.notna().sum() >= forecast.MIN_POINTS:
-            forecast_result = _attempt(warns, forecast.ets_forecast, stable, frequency, horizon)
+            forecast_result = _attempt(warns, forecast.ets_forecast, stable, frequency, horizon,
+                                       whole_numbers=unit == "count")
         else:
             warns.append(f"No forecast: it needs at least {forecast.MIN_POINTS} values; this series has "
                          f"{int(stable.notna().sum())}" + (" since its last step change." if len(stable) <
