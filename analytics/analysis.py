@@ -524,6 +524,9 @@ def _fmt(x: float | None, digits: int = 2) -> str:
 def statistics_table(a: SeriesAnalysis) -> pd.DataFrame:
     """The numbers behind the commentary, as 'Statistic' / 'Value' rows (text, ready to show)."""
     rows = [("Points", f"{int(a.observed.notna().sum())}"), ("Moving average window", f"{a.window} periods")]
+    if a.breaks is not None and a.breaks.tested:
+        found = ", ".join(format_period(p, a.frequency) for p in a.breaks.periods) or "none found"
+        rows.append(("Step changes (binary segmentation, 1% level)", found))
     t = a.trend
     if t is not None:
         rows += [("Trend slope per period (95% CI)",
