@@ -35,6 +35,7 @@ BENCHES = [
 ]
 REQUIRED = {"ingest.py", "models.py"}
 SESSIONS_NOTE = HERE / "sessions.md"  # written by hand from tests/test_sessions.py output; kept in results.md
+SIMULATION_NOTE = HERE / "simulation.md"  # written by hand from the slow tests/test_simulation.py; kept likewise
 
 
 def _cpu_model() -> str:
@@ -120,8 +121,9 @@ def main() -> int:
              "| Benchmark | Figure | Measured | Target | Met |", "|---|---|---:|---:|---|", *rows, ""]
     parts += [f"- {n}" for n in notes] + ([""] if notes else [])
     parts += [s + "\n" for s in sections]
-    if SESSIONS_NOTE.exists():
-        parts.append(SESSIONS_NOTE.read_text().strip() + "\n")
+    for note in (SIMULATION_NOTE, SESSIONS_NOTE):
+        if note.exists():
+            parts.append(note.read_text().strip() + "\n")
     RESULTS.write_text("\n".join(parts).rstrip() + "\n")
     print(f"Wrote {RESULTS.relative_to(ROOT)}")
     if missed:
