@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from analytics.ingest.guard import MAX_FILE_BYTES
+from analytics.ingest.guard import MAX_FILE_MB
 from analytics.ingest.sandbox import TIME_LIMIT_SECONDS
 
 st.set_page_config(page_title="ASC Performance Explorer", page_icon=":bar_chart:", layout="wide")
@@ -33,7 +33,7 @@ with st.sidebar:
         accept_multiple_files=True,
         key=(uploader := f"uploader:{st.session_state.get('uploader_round', 0)}"),
         on_change=lambda: ui.forget_removed(st.session_state[uploader]),
-        help=f"Up to {MAX_FILE_BYTES // 1024**2} MB each; each file gets up to {TIME_LIMIT_SECONDS:.0f} s to be read. "
+        help=f"Up to {MAX_FILE_MB} MB each; each file gets up to {TIME_LIMIT_SECONDS:.0f} s to be read. "
              "Files stay in this browser session's memory only.",
     )
     ui.add_new(files)
@@ -44,7 +44,7 @@ with st.sidebar:
         st.session_state["uploader_round"] = st.session_state.get("uploader_round", 0) + 1
         st.rerun()
     st.caption(f"Your data stays in this browser session and is not saved. Files up to "
-               f"{MAX_FILE_BYTES // 1024**2} MB; each is read within {TIME_LIMIT_SECONDS:.0f} s "
+               f"{MAX_FILE_MB} MB; each is read within {TIME_LIMIT_SECONDS:.0f} s "
                "or refused with a reason.")
 
 page.run()

@@ -5,8 +5,13 @@ Lives outside pages/ so Streamlit does not make it a page. Holds no analysis: it
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
-from dataclasses import dataclass, replace
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -16,17 +21,25 @@ import analytics
 from analytics import analysis, benchmark, charts, commentary, derive, report, topics
 from analytics.analysis import DEFAULT_WINDOWS
 from analytics.dataset import ADDITIVE_UNITS, Dataset
+from analytics.errors import AnalyticsError
 from analytics.ingest import Options
 from analytics.ingest.records import split_candidates
+from analytics.ingest.sandbox import ReaderCrash, crash_code
 from analytics.periods import format_period
 from analytics.seasonal import weekly_totals
 from analytics.topics import Topic
+
+LOG = logging.getLogger("asc.ui")
 
 SAMPLE_DIR = Path(__file__).parent / "sample_data"
 SAMPLE_SUFFIXES = (".xlsx", ".csv")
 REGISTRY_KEY = "datasets"
 FORECAST_HORIZONS = {"D": 28, "W": 13, "M": 6, "Q": 4, "FY": 2}  # about a quarter or two ahead
 MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~$]")
+# GFM turns bare URLs and e-mail addresses into links after escapes are resolved, so backslashes cannot stop
+# it: a zero-width space after the scheme, 'www' or '@' does (the text looks the same).
+AUTOLINK_START = re.compile(r"(?i)(?:https?|ftp|www|mailto)(?=[:.\\])|@")
+ZERO_WIDTH_SPACE = "\u200b"
 
 
 @dataclass(frozen=True)
@@ -37,13 +50,174 @@ class Upload:
     data: bytes
     options: Options = Options()
     uploaded: bool = True  # False for the samples, which stay when the uploader is emptied
+    digest: str = field(default="", compare=False)  # sha256 of the bytes, computed once (the cache key)
+
+    def __post_init__(self) -> None:
+        if not self.digest:
+            object.__setattr__(self, "digest", hashlib.sha256(self.data).hexdigest())
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+CACHE_BYTES = 1024**3  # every session's parsed files and refusals together
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A file that could not be read, cached like a success so it is not parsed again on every rerun."""
+
+    message: str
+
+
+def size_in_memory(value: object) -> int:
+    """Bytes a cached value holds: a Dataset's frames measured deeply, anything else by its pickle."""
+    import pickle
+
+    if isinstance(value, Dataset):
+        frames = [value.frame, value.ledger.excluded, value.records]
+        return int(sum(f.memory_usage(deep=True).sum() for f in frames if isinstance(f, pd.DataFrame))) + 4096
+    if isinstance(value, Refusal):
+        return len(value.message) + 256
+    try:
+        return len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:  # noqa: BLE001 - an unpicklable value is still held: count it as large
+        return 64 * 1024**2
+
+
+@dataclass
+class _Entry:
+    value: object
+    size: int
+    sessions: set[str]
+
+
+class ReadCache:
+    """Parsed files shared by every session, bounded by the bytes they hold, not by their number.
+
+    Keys are (sha256 of the bytes, (name, options, kind)). The least recently used entries go first when
+    the total passes ``limit``; an entry larger than the limit is returned but not kept. Each entry knows
+    the sessions that asked for it, so "Remove all data" releases this session's entries (those no other
+    session uses). Two sessions asking for the same entry at once parse it once: the second waits.
+    """
+
+    def __init__(self, limit: int = CACHE_BYTES) -> None:
+        self.limit = limit
+        self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+        self._building: dict[tuple, threading.Lock] = {}
+
+    @property
+    def total_bytes(self) -> int:
+        with self._lock:
+            return sum(e.size for e in self._entries.values())
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, digest: str, detail: tuple, session: str, compute: Callable[[], object]) -> object:
+        key = (digest, detail)
+        with self._lock:
+            if (entry := self._hit(key, session)) is not None:
+                return entry.value
+            building = self._building.setdefault(key, threading.Lock())
+        with building:
+            with self._lock:
+                if (entry := self._hit(key, session)) is not None:
+                    return entry.value
+            value = compute()
+            with self._lock:
+                self._building.pop(key, None)
+                self._store(key, _Entry(value, size_in_memory(value), {session}))
+            return value
+
+    def _hit(self, key: tuple, session: str) -> _Entry | None:
+        entry = self._entries.get(key)
+        if entry is not None:
+            self._entries.move_to_end(key)
+            entry.sessions.add(session)
+        return entry
+
+    def _store(self, key: tuple, entry: _Entry) -> None:
+        if entry.size > self.limit:
+            return
+        self._entries[key] = entry
+        total = sum(e.size for e in self._entries.values())
+        while total > self.limit:
+            _, oldest = self._entries.popitem(last=False)
+            total -= oldest.size
+
+    def release(self, session: str) -> None:
+        """Drop the session from every entry; entries no session uses any more are freed."""
+        with self._lock:
+            for key, entry in list(self._entries.items()):
+                entry.sessions.discard(session)
+                if not entry.sessions:
+                    del self._entries[key]
+
+
+WAITING_MESSAGE = "Waiting for another file to finish reading (one file per processor core at a time)..."
+
+
+@st.cache_resource
+def read_cache() -> ReadCache:
+    """Parsed files and refusals, shared by every session of this server, bounded by bytes (ui_cache)."""
+    return ReadCache()
+
+
+def _session_id() -> str:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else "no-session"
+
+
+def fault_message(code: str) -> str:
+    return (f"This file could not be read because of a fault in this tool (code {code}); nothing from the "
+            "file was kept or logged. Other files are not affected: please report the code.")
+
+
+def _cached(upload: Upload, options: Options, kind: str, compute: Callable[[], object]) -> object:
+    """``compute()`` once per (bytes, name, options, kind) for the whole server; refusals are cached as
+    well (a file refused after 30 s is not read again on every rerun), and so is a fault, after logging
+    only its code and the file's hash (never the file's text)."""
+    def guarded() -> object:
+        try:
+            return compute()
+        except AnalyticsError as exc:
+            return Refusal(exc.user_message)
+        except Exception as exc:  # noqa: BLE001 - one bad file must never take a page or another file down
+            code = exc.code if isinstance(exc, ReaderCrash) else crash_code(exc)
+            LOG.warning("%s failed for file sha256:%s: %s", kind, upload.digest[:16], code)
+            return Refusal(fault_message(code))
+
+    value = read_cache().get(upload.digest, (upload.name, options, kind), _session_id(), guarded)
+    if isinstance(value, Refusal):
+        raise analytics.IngestError(value.message)
+    return value
+
+
+def read(upload: Upload, options: Options | None = None) -> Dataset:
+    """The upload parsed with ``options`` (its own by default), cached; IngestError when it cannot be read.
+
+    While another file is being read on every core, the user sees that this one is waiting."""
+    options = upload.options if options is None else options
+    notices = []
+
+    def waiting() -> None:
+        notices.append(st.empty())
+        notices[-1].info(WAITING_MESSAGE, icon=":material/hourglass_top:")
+
+    def parse() -> Dataset:
+        return analytics.load(upload.data, filename=upload.name, options=options, on_wait=waiting)
+
+    try:
+        return _cached(upload, options, "read", parse)
+    finally:
+        for notice in notices:
+            notice.empty()
+
+
 def load_cached(data: bytes, filename: str, options: Options) -> Dataset:
-    """Parse once per (file content, options): the cache key includes the bytes, so two sessions that
-    upload different files with the same name never see each other's data."""
-    return analytics.load(data, filename=filename, options=options)
+    """Parse once per (file content, name, options), for callers that hold bytes rather than an Upload."""
+    return read(Upload(name=filename, data=data, options=options))
 
 
 def registry() -> dict[str, Upload]:
@@ -76,8 +250,10 @@ def forget_removed(files) -> None:
 
 
 def clear() -> None:
-    """Forget every file of this session (the uploader is reset by the caller)."""
+    """Forget every file of this session and release its cached reads (the uploader is reset by the caller).
+    Entries another session still uses stay for that session."""
     registry().clear()
+    read_cache().release(_session_id())
 
 
 def set_options(name: str, options: Options) -> None:
@@ -97,9 +273,9 @@ def dataset(name: str) -> Dataset | None:
     """The parsed dataset, or None after showing the loader's message (never a traceback)."""
     upload = registry()[name]
     try:
-        return load_cached(upload.data, upload.name, upload.options)
+        return read(upload)
     except analytics.IngestError as exc:
-        st.error(f"{upload.name}: {exc.user_message}")
+        st.error(markdown_text(f"{upload.name}: {exc.user_message}"))
         return None
 
 
@@ -116,7 +292,7 @@ def loaded() -> dict[str, Dataset]:
     out = {}
     for name, upload in registry().items():
         try:
-            out[name] = load_cached(upload.data, upload.name, upload.options)
+            out[name] = read(upload)
         except analytics.IngestError:
             continue
     return out
@@ -145,7 +321,13 @@ def pick_topic_dataset(topic: Topic) -> tuple[str, Dataset]:
 
 def markdown_text(text: str) -> str:
     """Escape Markdown so a label from a file is shown as typed, never as a link, image or formatting."""
-    return MARKDOWN_SPECIAL.sub(r"\\\g<0>", text)
+    return AUTOLINK_START.sub(lambda m: m.group(0) + ZERO_WIDTH_SPACE, MARKDOWN_SPECIAL.sub(r"\\\g<0>", text))
+
+
+def text_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every text cell escaped, for ``st.table``, which renders Markdown. The index and headers
+    are the caller's own words (escape them with `markdown_text` if they come from a file)."""
+    return frame.map(lambda value: markdown_text(value) if isinstance(value, str) else value)
 
 
 def sentences(items) -> None:
@@ -179,12 +361,12 @@ def measure_series(data: Dataset, measure: str, filters: dict[str, str]) -> pd.S
     try:
         series, notes = analysis.measure_series(data, measure, **filters)
     except analytics.AnalysisError as exc:
-        st.error(exc.user_message)
+        st.error(markdown_text(exc.user_message))
         return None
     for note in notes:
-        st.caption(note)
+        st.caption(markdown_text(note))
     if series.notna().sum() < 2:
-        st.info(f"'{measure}' has fewer than two values here: nothing to chart.")
+        st.info(markdown_text(f"'{measure}' has fewer than two values here: nothing to chart."))
         return None
     return series
 
@@ -298,20 +480,26 @@ def trend_panel(data: Dataset, measure: str, key: str, *, series: pd.Series | No
     try:
         result = analyse(series, name=measure, frequency=frequency, unit=unit, polarity=polarity,
                          **view.analysis_options())
+        said = commentary.describe_series(result)
+        spec = trend_spec(series, name=measure, frequency=frequency, unit=unit, polarity=polarity, view=view,
+                          axis_title=axis_title)
     except analytics.AnalysisError as exc:
-        st.error(exc.user_message)
+        st.error(markdown_text(exc.user_message))
         return
-    said = commentary.describe_series(result)
+    except Exception as exc:  # noqa: BLE001 - one series' fault must not take the page down
+        code = crash_code(exc)
+        LOG.warning("chart failed: %s", code)  # the measure's name comes from the file: not logged
+        st.error(f"This chart could not be drawn because of a fault in this tool (code {markdown_text(code)}); "
+                 "the rest of the page is not affected: please report the code.")
+        return
     left, right = st.columns([3, 2])
-    spec = trend_spec(series, name=measure, frequency=frequency, unit=unit, polarity=polarity, view=view,
-                      axis_title=axis_title)
     draw_spec(spec, container=left, alt=" ".join(s.text for s in said))  # the commentary is the text alternative
     with right:
         sentences(said)
     with st.expander("Statistics and data-quality notes"):
         st.dataframe(analysis.statistics_table(result), hide_index=True, width="stretch")
         for warning in result.warnings:
-            st.warning(warning)
+            st.warning(markdown_text(warning))
 
 
 def record_split(name: str, data: Dataset, key: str) -> None:
@@ -323,10 +511,9 @@ def record_split(name: str, data: Dataset, key: str) -> None:
     column = st.selectbox("Split by", candidates, key=key)
     upload = registry()[name]
     try:
-        split = load_cached(upload.data, upload.name, replace(upload.options, split_by=column,
-                                                               record_frequency=data.frequency))
+        split = read(upload, replace(upload.options, split_by=column, record_frequency=data.frequency))
     except analytics.IngestError as exc:
-        st.error(exc.user_message)
+        st.error(markdown_text(exc.user_message))
         return
     dim = split.dimensions[0]
     frame = split.frame[split.frame["flag"] == ""]
@@ -341,7 +528,7 @@ def other_sheets(name: str, data: Dataset):
         if sheet == data.source.sheet:
             continue
         try:
-            yield sheet, load_cached(upload.data, upload.name, replace(upload.options, sheet=sheet, table=None))
+            yield sheet, read(upload, replace(upload.options, sheet=sheet, table=None))
         except analytics.IngestError:
             continue
 
@@ -350,7 +537,7 @@ def other_sheet_measures(name: str, data: Dataset, keys: tuple[str, ...], key: s
     """Trends of matching measures found on the workbook's other sheets (people in care, weekly cost)."""
     for sheet, other in other_sheets(name, data):
         for measure in topics.measures_with_key(other, *keys) if topics.is_time_series(other) else []:
-            st.subheader(f"{measure} (sheet '{sheet}')")
+            st.subheader(markdown_text(f"{measure} (sheet '{sheet}')"))
             trend_panel(other, measure, f"{key}:{sheet}:{measure}", spc=True)
 
 
@@ -369,16 +556,24 @@ def expected_from_baseline(data: Dataset, measure_actual: str, measure_activity:
     current = cols[1].select_slider("Periods to compare", periods, value=(periods[half], periods[-1]),
                                     key=f"{key}:current", **words)
     result = derive.expected_in_window(actual, activity, baseline, current)
-    st.metric(f"{measure_actual}: actual against expected", f"{result.actual:,.0f}",
+    st.metric(markdown_text(f"{measure_actual}: actual against expected"), f"{result.actual:,.0f}",
               delta=None if pd.isna(result.expected) else f"{result.difference:+,.0f} against expected",
               delta_color="off")
     st.write(markdown_text(f"{measure_actual}: {result.words}."))
 
 
-@st.cache_data(max_entries=64, show_spinner="Analysing every measure...")
-def analyse_upload(data: bytes, filename: str, options: Options) -> list:
-    """Every measure of one upload analysed (no forecasts), cached on the file's bytes and reading options."""
-    return analysis.analyse_dataset(load_cached(data, filename, options))
+def analyse_upload(upload: Upload) -> list:
+    """Every measure of one upload analysed (no forecasts), cached with its reads (bounded by bytes, released
+    by Remove all data); a fault in one file's analysis leaves that file out, never the page."""
+    def analyse_all() -> list:
+        with st.spinner("Analysing every measure..."):
+            return analysis.analyse_dataset(read(upload))
+
+    try:
+        return _cached(upload, upload.options, "analysed", analyse_all)
+    except analytics.IngestError as exc:
+        st.warning(markdown_text(f"{upload.name} is left out of this page: {exc.user_message}"))
+        return []
 
 
 FINANCE_COLUMNS = {column: st.column_config.NumberColumn(column, format="%.2f")
@@ -417,7 +612,7 @@ def population_choice(name: str, data: Dataset, container, key: str) -> dict:
     for sheet, other in other_sheets(name, data):
         table = benchmark.population_table(other)
         if table is not None:
-            band = container.selectbox(f"Per 100,000 population (sheet '{sheet}')", ["values as given",
+            band = container.selectbox(markdown_text(f"Per 100,000 population (sheet '{sheet}')"), ["values as given",
                                        *table.columns], key=key)
             return {} if band == "values as given" else {"population": table, "age_band": band}
     return {}
@@ -426,8 +621,7 @@ def population_choice(name: str, data: Dataset, container, key: str) -> dict:
 def analysed(datasets: dict[str, Dataset], *, totals_only: bool = True) -> list:
     """Every measure of every time series, analysed once per upload (cached), for the KPI summary and pack."""
     def cached(name: str, data: Dataset) -> list:
-        upload = registry()[name]
-        return analyse_upload(upload.data, upload.name, upload.options)
+        return analyse_upload(registry()[name])
 
     return report.analyse_all(datasets, totals_only=totals_only, analyse=cached)
 
@@ -452,5 +646,5 @@ def weekly_option(series: pd.Series, frequency: str, key: str) -> tuple[pd.Serie
         return series, frequency
     weekly, notes = weekly_totals(series)
     for note in notes:
-        st.caption(note)
+        st.caption(markdown_text(note))
     return weekly, "W"

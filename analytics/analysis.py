@@ -13,8 +13,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from analytics import breaks as breaks_module
 from analytics import compare, forecast, spc, trend
 from analytics import seasonal as seasonal_module
+from analytics.breaks import BreakResult
 from analytics.catalogue import describe
 from analytics.compare import Change, TargetResult
 from analytics.dataset import Dataset, sum_by_period
@@ -30,6 +32,7 @@ SHORT_SERIES_POINTS = 12  # fewer values than this: say the series is short (DES
 SMALL_COUNT = 10
 MIN_TREND_POINTS = 3  # counts below this vary a lot by chance
 SPARKLINE_POINTS = 26
+TRIAL_LIMITS_WORDS = f"trial limits: fewer than {spc.TRIAL_LIMITS_BELOW} values"
 # Catalogue entries whose values are levels or averages, not flows: adding them up over a year means nothing.
 NOT_CUMULATIVE = ("dols_waiting", "people_in_care", "weekly_cost", "length_of_stay", "waiting_days")
 NOT_CUMULATIVE_NAME = re.compile(r"\b(average|mean|people in|waiting list|population|caseload|open cases)\b", re.I)
@@ -63,6 +66,18 @@ class SeriesAnalysis:
     baseline: tuple[pd.Timestamp, pd.Timestamp] | None
     target: TargetResult | None
     warnings: tuple[str, ...]
+    breaks: BreakResult | None = None
+
+    @property
+    def suggested_rebase(self) -> tuple[pd.Timestamp, ...]:
+        """Periods where a step change was found: where the SPC limits could be recalculated (the user decides;
+        pass their positions in ``series`` as ``rebase_at``)."""
+        return tuple(self.breaks.periods) if self.breaks is not None else ()
+
+    @property
+    def suggested_rebase_positions(self) -> tuple[int, ...]:
+        """``suggested_rebase`` as 0-based positions in ``series``, ready for ``spc.xmr(rebase_at=...)``."""
+        return tuple(int(self.series.index.get_loc(p)) for p in self.suggested_rebase)
 
     @property
     def observed(self) -> pd.Series:
@@ -195,11 +210,13 @@ def _baseline_change(series: pd.Series, average: pd.Series, baseline, baseline_p
 
 
 def _caveats(observed: pd.Series, series: pd.Series, unit: str, frequency: str) -> list[str]:
-    warns = []
     n = int(observed.notna().sum())
+    if n == 0:
+        return ["No values: every period is missing or suppressed, so there is nothing to describe."]
+    warns = []
     if n < SHORT_SERIES_POINTS:
-        warns.append(f"Short series: only {n} values (fewer than {SHORT_SERIES_POINTS}), so read any trend or "
-                     "signal with care.")
+        warns.append(f"Short series: only {n} value{'s' if n != 1 else ''} (fewer than {SHORT_SERIES_POINTS}), so "
+                     "read any trend or signal with care.")
     if unit == "count" and n and 0 <= float(observed.dropna().median()) < SMALL_COUNT:
         warns.append(f"Small numbers: the typical value is under {SMALL_COUNT}, so changes between periods are "
                      "often down to chance.")
@@ -213,11 +230,50 @@ def _caveats(observed: pd.Series, series: pd.Series, unit: str, frequency: str) 
     return warns
 
 
+def _seasonal(values: pd.Series, frequency: str, wanted: bool, warns: list[str]) -> SeasonalResult | None:
+    if not wanted or frequency not in seasonal_module.CYCLE_LENGTH \
+            or len(values) < seasonal_module.min_points(frequency):
+        return None
+    return _attempt(warns, seasonal_module.decompose, values, frequency)
+
+
+def _breaks(observed: pd.Series, frequency: str, seasonal_result: SeasonalResult | None) -> BreakResult:
+    """Step changes, looked for in the seasonally adjusted values when there is a seasonal pattern (a seasonal
+    swing is not a step change)."""
+    if not has_seasonal_pattern(seasonal_result):
+        return breaks_module.find_breaks(observed, frequency)
+    adjusted = (observed - seasonal_result.table["seasonal"].reindex(observed.index)).where(observed.notna())
+    return breaks_module.find_breaks(adjusted, frequency)
+
+
+def has_seasonal_pattern(result: SeasonalResult | None) -> bool:
+    """Whether the seasonal test rejects "no seasonal pattern" at the 5% level (STL alone finds one in noise)."""
+    return result is not None and result.p_value < trend.SIGNIFICANCE_LEVEL
+
+
+def _trend(observed: pd.Series, frequency: str, seasonal_result: SeasonalResult | None,
+           warns: list[str]) -> TrendResult | None:
+    """The trend test, on seasonally adjusted values when the seasonal test finds a pattern: a seasonal swing
+    left in would look like long runs of autocorrelated noise and hide the trend."""
+    if observed.notna().sum() < MIN_TREND_POINTS:
+        warns.append(f"No trend line: it needs at least {MIN_TREND_POINTS} values.")
+        return None
+    if not has_seasonal_pattern(seasonal_result):
+        return _attempt(warns, trend.linear_trend, observed, frequency)
+    adjusted = (observed - seasonal_result.table["seasonal"].reindex(observed.index)).where(observed.notna())
+    result = _attempt(warns, trend.linear_trend, adjusted, frequency)
+    if result is None:
+        return None
+    note = "The trend is tested on seasonally adjusted values (the usual seasonal pattern taken out)."
+    return replace(result, basis="seasonally adjusted values", warnings=(note, *result.warnings))
+
+
 def analyse_series(series: pd.Series, *, name: str, frequency: str, unit: str = "count",
                    polarity: str = "neutral", window: int | None = None, target: float | None = None,
                    rebase_at=(), baseline_points: int | None = None,
                    baseline: tuple[pd.Timestamp, pd.Timestamp] | None = None, horizon: int = 0,
-                   seasonal: bool = True, cumulative: bool | None = None) -> SeriesAnalysis:
+                   seasonal: bool = True, cumulative: bool | None = None, detect_breaks: bool = True
+                   ) -> SeriesAnalysis:
     """Run every model on one series.
 
     Parameters
@@ -241,6 +297,10 @@ def analyse_series(series: pd.Series, *, name: str, frequency: str, unit: str = 
         Periods to forecast; 0 for no forecast (the forecast is the slow part).
     seasonal : bool, default True
         Fit the STL decomposition when there are two full cycles.
+    detect_breaks : bool, default True
+        Look for step changes (:func:`analytics.breaks.find_breaks`); the trend, seasonal pattern and
+        forecast are then fitted on the stable segment after the last one, and ``suggested_rebase``
+        offers the SPC rebase there (never applied automatically).
     cumulative : bool, optional
         Whether the values add up over time (flows such as admissions), so a year to date means something;
         by default counts and currency do. Levels (a waiting list) and averages (a weekly cost) do not.
@@ -262,27 +322,27 @@ def analyse_series(series: pd.Series, *, name: str, frequency: str, unit: str = 
     last = values.last_valid_index()
     observed = values.iloc[:0] if last is None else values.loc[:last]
     average = trend.moving_average(values, window)
-    trend_result = None
-    if observed.notna().sum() >= MIN_TREND_POINTS:
-        trend_result = _attempt(warns, trend.linear_trend, observed, frequency)
-    else:
-        # linear_trend divides by n - 2 in its small-sample correction, so two points would raise
-        warns.append(f"No trend line: it needs at least {MIN_TREND_POINTS} values.")
     spc_result = None
     if observed.notna().any():
         spc_result = _attempt(warns, spc.xmr, observed, improvement=IMPROVEMENT[polarity], target=target,
                               rebase_at=rebase_at, baseline_points=baseline_points, frequency=frequency)
-    seasonal_result = None
-    if use_seasonal and frequency in seasonal_module.CYCLE_LENGTH \
-            and len(observed) >= seasonal_module.min_points(frequency):
-        seasonal_result = _attempt(warns, seasonal_module.decompose, observed, frequency)
+    seasonal_result = _seasonal(observed, frequency, use_seasonal, warns)
+    break_result = _breaks(observed, frequency, seasonal_result) if detect_breaks else None
+    # after a break the models describe the stable segment: a line through a collapse describes nothing
+    stable = observed
+    if break_result is not None and break_result.positions:
+        stable = observed.loc[break_result.stable_start:]
+        seasonal_result = _seasonal(stable, frequency, use_seasonal, [])
+    trend_result = _trend(stable, frequency, seasonal_result, warns)
     forecast_result = None
     if horizon > 0:
-        if observed.notna().sum() >= forecast.MIN_POINTS:
-            forecast_result = _attempt(warns, forecast.ets_forecast, observed, frequency, horizon)
+        if stable.notna().sum() >= forecast.MIN_POINTS:
+            forecast_result = _attempt(warns, forecast.ets_forecast, stable, frequency, horizon,
+                                       whole_numbers=unit == "count")
         else:
             warns.append(f"No forecast: it needs at least {forecast.MIN_POINTS} values; this series has "
-                         f"{int(observed.notna().sum())}.")
+                         f"{int(stable.notna().sum())}" + (" since its last step change." if len(stable) <
+                                                           len(observed) else "."))
     period_change = _period_change(observed, frequency, unit, warns) if len(observed) else None
     year_change = _year_change(observed, frequency, unit, warns) if len(observed) else None
     cumulative = is_cumulative(name, unit) if cumulative is None else cumulative
@@ -291,7 +351,7 @@ def analyse_series(series: pd.Series, *, name: str, frequency: str, unit: str = 
     target_result = None
     if target is not None and observed.notna().any() and math.isfinite(float(target)):
         target_result = compare.against_target(float(observed.dropna().iloc[-1]), float(target), polarity, unit=unit)
-    for part in (trend_result, spc_result, seasonal_result, forecast_result, target_result):
+    for part in (break_result, trend_result, spc_result, seasonal_result, forecast_result, target_result):
         if part is not None:
             warns.extend(part.warnings)
     warns.extend(_caveats(observed, values, unit, frequency))
@@ -300,7 +360,7 @@ def analyse_series(series: pd.Series, *, name: str, frequency: str, unit: str = 
         moving_average=average, trend=trend_result, spc=spc_result, seasonal=seasonal_result,
         forecast=forecast_result, period_change=period_change, year_change=year_change, ytd=ytd,
         baseline_change=baseline_change, baseline=bounds, target=target_result,
-        warnings=tuple(dict.fromkeys(warns)),
+        warnings=tuple(dict.fromkeys(warns)), breaks=break_result,
     )
 
 
@@ -447,12 +507,13 @@ def kpi_summary(analyses: list[SeriesAnalysis]) -> pd.DataFrame:
             "vs_last_year": _vs(a.year_change, a.polarity),
             "variation": a.spc.variation if a.spc else None,
             "assurance": a.spc.assurance if a.spc else None,
+            "spc_limits": (TRIAL_LIMITS_WORDS if a.spc.provisional else "settled") if a.spc else None,
             "trend": a.trend.direction if a.trend else None,
             "sparkline": [float(v) for v in observed.iloc[-SPARKLINE_POINTS:].dropna()],  # a gap breaks the cell
             "warnings": len(a.warnings),
         })
     columns = ["measure", "period", "value", "unit", "target", "rag", "vs_last_period", "vs_last_year",
-               "variation", "assurance", "trend", "sparkline", "warnings"]
+               "variation", "assurance", "spc_limits", "trend", "sparkline", "warnings"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -463,12 +524,17 @@ def _fmt(x: float | None, digits: int = 2) -> str:
 def statistics_table(a: SeriesAnalysis) -> pd.DataFrame:
     """The numbers behind the commentary, as 'Statistic' / 'Value' rows (text, ready to show)."""
     rows = [("Points", f"{int(a.observed.notna().sum())}"), ("Moving average window", f"{a.window} periods")]
+    if a.breaks is not None and a.breaks.tested:
+        found = ", ".join(format_period(p, a.frequency) for p in a.breaks.periods) or "none found"
+        rows.append(("Step changes (binary segmentation, 1% level)", found))
     t = a.trend
     if t is not None:
         rows += [("Trend slope per period (95% CI)",
                   f"{_fmt(t.slope)} ({_fmt(t.slope_ci[0])} to {_fmt(t.slope_ci[1])})"),
                  ("Trend slope per year", _fmt(t.slope_per_year)),
-                 ("p-value (Newey-West HAC)", _fmt(t.p_value, 4)), ("R²", _fmt(t.r2, 3)),
+                 ("Trend test", t.method),
+                 ("Lag-1 autocorrelation allowed for (bias-corrected)", _fmt(t.autocorrelation, 2)),
+                 ("p-value of the trend test", _fmt(t.p_value, 4)), ("R²", _fmt(t.r2, 3)),
                  ("Change over the span of the fitted line", f"{_fmt(t.pct_change, 1)}%" if t.pct_change is not None
                   else ""),
                  ("Trend direction (5% level)", t.direction or "no verdict")]
@@ -484,7 +550,9 @@ def statistics_table(a: SeriesAnalysis) -> pd.DataFrame:
                  ("SPC assurance", ASSURANCE_WORDS.get(s.assurance, "no icon (no target)")),
                  ("SPC limits", "trial (fewer than 13 points)" if s.provisional else "settled")]
     if a.seasonal is not None:
-        rows.append(("Strength of seasonality (0 to 1)", _fmt(a.seasonal.strength)))
+        # a strength alone overstates: STL finds a pattern in pure noise, so it is shown with its test
+        rows += [("Strength of seasonality (0 to 1)", _fmt(a.seasonal.strength)),
+                 ("p-value of no seasonal pattern (ANOVA by position in the cycle)", _fmt(a.seasonal.p_value, 4))]
     if a.forecast is not None:
         rows += [("Forecast model (ETS, chosen by AICc)", a.forecast.model),
                  ("Back-test error (MAPE)", f"{_fmt(a.forecast.mape, 1)}%" if a.forecast.mape is not None else "")]
@@ -493,7 +561,10 @@ def statistics_table(a: SeriesAnalysis) -> pd.DataFrame:
 
 def kpi_display(kpi: pd.DataFrame) -> pd.DataFrame:
     """The KPI summary with SPC icon names in words, for people rather than programs."""
-    words = kpi.assign(variation=kpi["variation"].map(lambda v: VARIATION_WORDS.get(v, "")),
-                       assurance=kpi["assurance"].map(lambda v: ASSURANCE_WORDS.get(v, "")))
+    trial = kpi["spc_limits"].eq(TRIAL_LIMITS_WORDS) if "spc_limits" in kpi.columns else False
+    variation = kpi["variation"].map(lambda v: VARIATION_WORDS.get(v, ""))
+    # the caveat travels with the icon: trial limits settle nothing (SPC.md guards)
+    variation = variation.where(~trial | variation.eq(""), variation + f" ({TRIAL_LIMITS_WORDS})")
+    words = kpi.assign(variation=variation, assurance=kpi["assurance"].map(lambda v: ASSURANCE_WORDS.get(v, "")))
     text = ["rag", "vs_last_period", "vs_last_year", "trend"]
     return words.assign(**{c: words[c].fillna("") for c in text})

@@ -27,10 +27,7 @@ from analytics.forecast import ForecastResult
 from analytics.seasonal import SeasonalResult
 from analytics.spc import SpcResult
 from analytics.trend import (
-    CONFIDENCE,
-    MIN_POINTS_FOR_VERDICT,
     TrendResult,
-    _ols_hac,
     check_frequency,
     missing_periods,
 )
@@ -269,41 +266,16 @@ def _tooltip(value_title: str = "Value") -> list[alt.Tooltip]:
 
 
 # ===================================================================================================== models -> frames
-def trend_band(trend: TrendResult, confidence: float = CONFIDENCE) -> pd.DataFrame | None:
-    """The confidence band of the fitted line (the mean response), or None below the points for a verdict.
+def trend_band(trend: TrendResult) -> pd.DataFrame | None:
+    """The 95% confidence band of the fitted line as the trend test gave it, or None when there is no test.
 
-    Parameters
-    ----------
-    trend : TrendResult
-        From :func:`analytics.trend.linear_trend`.
-    confidence : float, default 0.95
-        Coverage of the band.
-
-    Returns
-    -------
-    pd.DataFrame or None
-        Indexed like ``trend.table`` with ``lower`` and ``upper``.
-
-    Notes
-    -----
-    ``TrendResult`` carries the slope interval but not the intercept's covariance, so the fit is redone
-    exactly as :func:`analytics.trend.linear_trend` does it (same positions, Newey-West lags, Student's
-    t): :math:`\\hat y(x) \\pm t_{n-2}\\sqrt{[1\\ x]\\,\\Sigma_{HAC}\\,[1\\ x]^T}`; for a log-linear
-    trend the band is exponentiated.
+    Read from ``trend.table`` (``lower``, ``upper``): the chart draws the interval the commentary quotes
+    and never refits the line (:func:`analytics.trend.linear_trend` explains the band).
     """
-    if trend.n < MIN_POINTS_FOR_VERDICT:
-        return None
     table = trend.table
-    observed = table["value"].notna().to_numpy()
-    x = table["position"].to_numpy(dtype=float)
-    y = table["value"].to_numpy(dtype=float)[observed]
-    fit = _ols_hac(x[observed], np.log(y) if trend.log else y, trend.maxlags)
-    design = np.column_stack([np.ones_like(x), x])
-    frame = fit.get_prediction(design).summary_frame(alpha=1 - confidence)
-    lower, upper = frame["mean_ci_lower"].to_numpy(), frame["mean_ci_upper"].to_numpy()
-    if trend.log:
-        lower, upper = np.exp(lower), np.exp(upper)
-    return pd.DataFrame({"lower": lower, "upper": upper}, index=table.index)
+    if {"lower", "upper"} - set(table.columns) or not table[["lower", "upper"]].notna().all(axis=1).any():
+        return None
+    return table[["lower", "upper"]]
 
 
 def same_period_last_year(values: pd.Series, frequency: str) -> pd.Series:

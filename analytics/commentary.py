@@ -28,7 +28,7 @@ from analytics.dataset import Dataset
 from analytics.errors import AnalysisError
 from analytics.finance import FinanceResult
 from analytics.periods import format_period
-from analytics.trend import SIGNIFICANCE_LEVEL
+from analytics.trend import PERSISTENT_AUTOCORRELATION, SIGNIFICANCE_LEVEL, SMALLEST_P_VALUE
 
 NOUNS = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "FY": "year"}
 STRONG_SEASONALITY = 0.6  # strength of seasonality (0 to 1) from which the pattern is called strong
@@ -105,7 +105,10 @@ def _slope_text(x: float, unit: str, *, with_unit: bool = True) -> str:
     return text
 
 
-def _p_text(p: float) -> str:
+def _p_text(p: float, smallest: float = 0.0) -> str:
+    """'p = 0.042'; 'p < 0.001'; at a bootstrap's smallest possible p, 'p = 0.002 or less'."""
+    if p <= smallest:
+        return f"p = {smallest:.3f} or less"
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
@@ -139,8 +142,9 @@ def _polarity_word(change: Change, polarity: str) -> str:
 
 
 def _change_words(change: Change) -> str:
+    """The change in words; from zero or across zero, where a % change means nothing, as a difference."""
     if change.words == compare.NOT_COMPARABLE:
-        return f"{'up' if change.after > 0 else 'down'} from 0"
+        return f"{'up' if change.after > change.before else 'down'} {format_value(abs(change.abs), change.unit)}"
     return change.words
 
 
@@ -189,6 +193,8 @@ def describe_series(a: SeriesAnalysis) -> list[Sentence]:
         out.append(_ytd_sentence(a, when))
     if a.baseline_change is not None and a.baseline is not None:
         out.append(_baseline_sentence(a, noun))
+    if a.breaks is not None and a.breaks.positions:
+        out.append(_break_sentence(a))
     if a.trend is not None:
         out.append(_trend_sentence(a, noun))
     if a.spc is not None:
@@ -242,11 +248,15 @@ def _trend_sentence(a: SeriesAnalysis, noun: str) -> Sentence:
     t = a.trend
     numbers: dict[str, float | str] = {"slope": t.slope, "p_value": t.p_value, "n": t.n}
     if t.direction is None:
-        return Sentence(f"{a.name}: too few values ({t.n}) to judge a trend; at least 6 are needed", "trend",
-                        a.name, numbers)
+        return Sentence(f"{a.name}: {t.no_verdict or 'no trend verdict'}", "trend", a.name, numbers)
     significant = t.direction in ("up", "down") and t.p_value < SIGNIFICANCE_LEVEL
+    p_text = _p_text(t.p_value, SMALLEST_P_VALUE)
+    runs = "; usual seasonal pattern taken out" if t.basis != "values" else ""
+    if t.autocorrelation >= PERSISTENT_AUTOCORRELATION:
+        numbers["autocorrelation"] = t.autocorrelation
+        runs += f"; values move in long runs (lag-1 autocorrelation {t.autocorrelation:.2f}), which the test allows for"
     if not significant:
-        return Sentence(f"{a.name}: no clear trend over the {_plural(t.n, noun)} ({_p_text(t.p_value)})",
+        return Sentence(f"{a.name}: no clear trend over the {_plural(t.n, noun)} ({p_text}{runs})",
                         "trend", a.name, numbers)
     scale, per = (7.0, "week") if a.frequency == "D" else (1.0, noun)
     if a.frequency in SMALL_SLOPE_PER_YEAR and abs(t.slope * scale) < SMALL_SLOPE and t.slope_per_year is not None:
@@ -262,7 +272,26 @@ def _trend_sentence(a: SeriesAnalysis, noun: str) -> Sentence:
     return Sentence(
         f"{a.name}: a statistically significant {word} trend of {_slope_text(slope, a.unit)} a {per} (95% "
         f"confidence interval {_slope_text(low, a.unit, with_unit=False)} to {_slope_text(high, a.unit)}; "
-        f"{_p_text(t.p_value)}){verdict}", "trend", a.name, numbers)
+        f"{p_text}{runs}){verdict}", "trend", a.name, numbers)
+
+
+def _break_sentence(a: SeriesAnalysis) -> Sentence:
+    """'A step change around April 2020 (down 741,115); the trend is fitted after it'."""
+    table = a.breaks.table
+    when = [format_period(p, a.frequency) for p in table["period"]]
+    size = (lambda v: round_half_away(v)) if a.unit == "count" else (lambda v: v)  # noqa: E731
+    shifts = [f"{'up' if v > 0 else 'down'} {format_value(size(abs(v)), a.unit)}" for v in table["shift"]]
+    parts = [f"around {w} ({d})" for w, d in zip(when, shifts, strict=True)]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    fitted = [name for name, part in (("trend", a.trend), ("seasonal pattern", a.seasonal),
+                                      ("forecast", a.forecast)) if part is not None]
+    after = "it" if len(parts) == 1 else f"the last ({when[-1]})"
+    tail = f"; the {' and '.join(fitted)} {'is' if len(fitted) == 1 else 'are'} fitted after {after}" if fitted else ""
+    numbers: dict[str, float | str] = {f"break_{i + 1}": w for i, w in enumerate(when)}
+    numbers |= {f"shift_{i + 1}": float(v) for i, v in enumerate(table["shift"])}
+    numbers |= {f"p_value_{i + 1}": float(v) for i, v in enumerate(table["p_value"])}
+    lead = "a step change" if len(parts) == 1 else "step changes"
+    return Sentence(f"{a.name}: {lead} {listed}{tail}", "break", a.name, numbers)
 
 
 def _run_length(values: np.ndarray, condition) -> int:
@@ -303,15 +332,20 @@ def _spc_sentences(a: SeriesAnalysis, noun: str) -> list[Sentence]:
     s = a.spc
     groups = s.groups
     latest = groups.iloc[-1]
+    points = int(latest["n_values"]) if "n_values" in latest else int(latest["n"])
     mean, lpl, upl = float(latest["mean"]), float(latest["lpl"]), float(latest["upl"])
     numbers: dict[str, float | str] = {"mean": mean, "lower_limit": lpl, "upper_limit": upl,
-                                       "variation": s.variation or "", "points": int(latest["n"])}
-    trial = f" (trial limits: only {_plural(int(latest['n']), 'point')})" if s.provisional else ""
+                                       "variation": s.variation or "", "points": points}
+    trial = f" (trial limits: only {_plural(points, 'point')})" if s.provisional else ""
     rebased = (f"; limits recalculated from {format_period(latest['start'], a.frequency)}"
                if len(groups) > 1 and isinstance(latest["start"], pd.Timestamp) else "")
     if not math.isfinite(upl):
-        text = (f"{a.name}: no process limits, because the values hardly vary from one {noun} to the next; "
-                "use a run chart instead")
+        group = s.table[s.table["group"] == s.table["group"].iloc[-1]]["value"]
+        if int(group.notna().sum()) < 2 or group.diff().dropna().empty:
+            why = f"there are too few values in a row to measure the variation from one {noun} to the next"
+        else:
+            why = f"the values do not vary from one {noun} to the next"
+        text = f"{a.name}: no process limits, because {why}; use a run chart instead"
         return [Sentence(text, "spc", a.name, numbers)]
     if s.variation in (None, "common_cause"):
         earlier = int(s.table.loc[s.table["group"] == s.table["group"].iloc[-1], "special_cause"].sum())
@@ -327,6 +361,11 @@ def _spc_sentences(a: SeriesAnalysis, noun: str) -> list[Sentence]:
                  "concern": "special cause variation, concern"}.get(
             kind, f"special cause variation, {'higher' if s.variation.endswith('high') else 'lower'} than usual")
         text = f"{a.name}: {label}: {_signal_words(a, noun)}{trial}{rebased}"
+    later = [p for p in a.suggested_rebase if p > groups["start"].iloc[-1]] if len(groups) else []
+    if later:
+        text += (f"; a step change around {format_period(later[-1], a.frequency)} suggests recalculating the limits "
+                 "from there")
+        numbers["suggested_rebase"] = format_period(later[-1], a.frequency)
     out = [Sentence(text, "spc", a.name, numbers)]
     if s.assurance is not None and s.target is not None:
         target = format_value(s.target, a.unit)
@@ -375,7 +414,8 @@ def _profile_name(key: int, frequency: str) -> str:
     if frequency == "D":
         return f"on {dt.date(2024, 1, 1 + int(key)):%A}s"  # 1 January 2024 was a Monday
     if frequency == "W":
-        return f"around {dt.date.fromisocalendar(2024, int(key), 1):%B} (week {int(key)} of the year)"
+        year = 2024 if int(key) < 53 else 2020  # 2024 has 52 ISO weeks; 2020 had a week 53
+        return f"around {dt.date.fromisocalendar(year, int(key), 1):%B} (week {int(key)} of the year)"
     if frequency == "M":
         return f"in {dt.date(2024, int(key), 1):%B}"
     first = 3 * (int(key) - 1) + 1
@@ -726,9 +766,9 @@ def headline(a: SeriesAnalysis) -> str:
     parts = []
     noun = NOUNS[a.frequency]
     if a.year_change is not None and a.year_change.words != compare.NOT_AVAILABLE:
-        parts.append(f"{a.year_change.words} on the same {noun} last year")
+        parts.append(f"{_change_words(a.year_change)} on the same {noun} last year")
     elif a.period_change is not None and a.period_change.words != compare.NOT_AVAILABLE:
-        parts.append(f"{a.period_change.words} on the previous {noun}")
+        parts.append(f"{_change_words(a.period_change)} on the previous {noun}")
     t = a.trend
     if t is not None and t.direction in ("up", "down") and t.p_value < SIGNIFICANCE_LEVEL:
         parts.append(f"statistically significant {'upward' if t.direction == 'up' else 'downward'} trend")

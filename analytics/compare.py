@@ -26,8 +26,9 @@ def round_half_away(x: float, ndigits: int = 0) -> float:
     """Round half away from zero (2.5 -> 3, -2.5 -> -3), not Python's round-half-to-even.
 
     The value is first taken to 9 decimal places so that float noise (16.4999999999) does not decide.
+    From 1e15 up a float has no decimal places to round (and Decimal's 28 digits overflow on 1e200).
     """
-    if not math.isfinite(x):
+    if not math.isfinite(x) or abs(x) >= 1e15:
         return x
     quantum = Decimal(1).scaleb(-ndigits)
     return float(Decimal(repr(round(x, 9))).quantize(quantum, rounding=ROUND_HALF_UP))
@@ -102,7 +103,8 @@ def change(before: float, after: float, unit: str = "count") -> Change:
     Change
         ``words``: "up 17%", "down 27%", "no change", "up less than 1%"; for percent units "up 12
         percentage points", "down 1 percentage point"; "not comparable" when ``before`` is zero (and
-        ``after`` is not); "not available" when either value is missing.
+        ``after`` is not) or the sign changes (-£42,151 to £19,511 is not "up 146%"); "not available"
+        when either value is missing.
 
     Notes
     -----
@@ -116,7 +118,7 @@ def change(before: float, after: float, unit: str = "count") -> Change:
     diff = a - b
     if not (math.isfinite(a) and math.isfinite(b)):
         return Change(b, a, math.nan, None, NOT_AVAILABLE, unit)
-    pct = diff / abs(b) * 100.0 if b != 0 else None
+    pct = diff / abs(b) * 100.0 if b != 0 and a * b >= 0 else None  # no % change across zero
     if diff == 0:
         words = "no change"
     elif unit == "percent":

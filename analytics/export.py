@@ -86,6 +86,7 @@ KPI_HEADINGS = {
     "direction": "Direction of travel",
     "variation": "Variation (SPC)",
     "assurance": "Assurance (SPC)",
+    "spc limits": "SPC limits",
 }
 FINANCE_HEADINGS = {
     "line": "Budget line",

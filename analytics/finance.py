@@ -143,6 +143,8 @@ TAB_WIDTH = 4
 MAX_CHANCE_MATCHES = 0.2
 CHANCE_SHUFFLES = 10
 CHANCE_SEED = 20241
+MAX_GROUP = 100  # most lines one subtotal is sought over (a scorecard's groups are a few to a few dozen)
+MAX_NUMERIC_LINES = 500  # longer tables are not scorecards printed for a committee; the rule is not tried
 COARSE_NOTE = ("The figures are rounded too coarsely for their size to tell subtotals from sums that match by "
                "chance, so only lines named as totals are treated as totals.")
 TOTAL_WORD = re.compile(r"(?i)^total\s+")
@@ -285,7 +287,8 @@ def _chance_matches(budget: np.ndarray, forecast: np.ndarray, unit: float) -> fl
     for _ in range(CHANCE_SHUFFLES):
         shuffled = rng.permutation(budget)
         sub = np.column_stack([shuffled, shuffled + rng.permutation(variance)])
-        counts.append(sum(int(b.sum() + a.sum()) for k in range(2, len(sub)) for b, a in [_span_hits(sub, k, unit)]))
+        counts.append(sum(int(b.sum() + a.sum()) for k in range(2, min(len(sub), MAX_GROUP + 1))
+                          for b, a in [_span_hits(sub, k, unit)]))
     return float(np.mean(counts))
 
 
@@ -293,15 +296,16 @@ def _by_subtotals(values: np.ndarray, unit: float, is_total: np.ndarray) -> np.n
     """Subtotals found from the numbers alone: a line equal (in every figure) to the sum of the consecutive
     lines beneath it, or above it. Smallest groups first, each collapsed into its subtotal before larger
     groups are sought, so a grand total is matched against the subtotals and not the lines under them too.
-    None when the figures are too coarse for this to tell a subtotal from chance (:func:`_chance_matches`)."""
+    None when the figures are too coarse for this to tell a subtotal from chance (:func:`_chance_matches`).
+    Groups of up to MAX_GROUP lines, in tables of up to MAX_NUMERIC_LINES lines (time grows with both)."""
     parent = np.full(len(values), -1, dtype=int)
     nodes = [i for i in range(len(values)) if np.isfinite(values[i]).all()]
-    if len(nodes) < 3:
+    if len(nodes) < 3 or len(nodes) > MAX_NUMERIC_LINES:
         return parent
     if _chance_matches(values[nodes, 0], values[nodes, 1], unit) > MAX_CHANCE_MATCHES:
         return None
     k = 2
-    while k < len(nodes):
+    while k < min(len(nodes), MAX_GROUP + 1):
         found = _matching_span(values, nodes, k, unit, is_total)
         if found is None:
             k += 1
@@ -620,7 +624,7 @@ def display_table(result: FinanceResult) -> pd.DataFrame:
 
 def grand_total(result: FinanceResult) -> pd.Series | None:
     """The line everything else adds up to (the only top-level line, with lines under it), or None."""
-    table = result.table
+    table = _with_figures(result.table)
     top = table[table["level"] == 0]
     return top.iloc[0] if len(top) == 1 and top["is_total"].iloc[0] and len(table) > 1 else None
 
@@ -636,15 +640,22 @@ def overall_variance(result: FinanceResult) -> float:
 
 # --- one level at a time -----------------------------------------------------------------------------------
 
+def _with_figures(table: pd.DataFrame) -> pd.DataFrame:
+    """Lines with a budget or a forecast: a heading printed with no figures is not a line of any level."""
+    return table[table["budget"].notna() | table["forecast"].notna()]
+
+
 def default_level(table: pd.DataFrame) -> int:
     """The first level with more than one line: under a grand total, the lines it adds up."""
-    counts = table["level"].value_counts().sort_index()
+    counts = _with_figures(table)["level"].value_counts().sort_index()
+    if counts.empty:
+        return 0
     return int(next((level for level, n in counts.items() if n > 1), counts.index[0]))
 
 
 def parents_at(table: pd.DataFrame, level: int) -> pd.DataFrame:
     """The lines one level up that have lines at ``level`` under them (what the page offers to drill into)."""
-    rows = table.loc[table["level"] == level, "parent_row"]
+    rows = _with_figures(table).loc[lambda t: t["level"] == level, "parent_row"]
     return table[table["row"].isin(rows[rows >= 0])]
 
 
@@ -653,7 +664,7 @@ def level_view(table: pd.DataFrame, level: int | None = None, parent: int | None
     position ``parent``: what the variance chart and the commentary show, so parents and their children are
     never drawn or added up side by side."""
     level = default_level(table) if level is None else level
-    rows = table[table["level"] == level]
+    rows = _with_figures(table).loc[lambda t: t["level"] == level]
     return rows if parent is None else rows[rows["parent_row"] == parent]
 
 
@@ -668,7 +679,7 @@ def structure_note(result: FinanceResult) -> str:
 def level_names(table: pd.DataFrame) -> dict[int, str]:
     """Each level in words for a selector: 'Level 2: 12 lines, e.g. Home care'."""
     out = {}
-    for level, rows in table.groupby("level", sort=True):
+    for level, rows in _with_figures(table).groupby("level", sort=True):
         out[int(level)] = (f"Level {int(level) + 1}: {len(rows)} line{'s' if len(rows) != 1 else ''}, "
                            f"e.g. {rows['label'].iloc[0]}")
     return out

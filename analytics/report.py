@@ -18,10 +18,12 @@ from analytics.dataset import Dataset
 from analytics.errors import AnalysisError
 from analytics.periods import format_period
 from analytics.spc import LIMIT_FACTOR, RUN_LENGTH, SCREEN_FACTOR, TREND_LENGTH, TRIAL_LIMITS_BELOW
+from analytics.trend import MIN_POINTS_FOR_VERDICT
 
 KPI_SHEET_HEADINGS = {"measure": "Measure", "period": "Latest period", "value": "Latest value", "unit": "Unit",
                       "target": "Target", "rag": "RAG", "vs_last_period": "vs last period",
                       "vs_last_year": "vs last year", "variation": "SPC variation", "assurance": "SPC assurance",
+                      "spc_limits": "SPC limits",
                       "trend": "Trend (5% level)", "warnings": "Data notes", "dataset": "Dataset"}
 MAX_SECTIONS = 12  # a committee paper, not an appendix of every series
 COUNT_NUMBERS = ("value", "before", "after")  # the Sentence.numbers keys that hold counts of a count measure
@@ -97,7 +99,7 @@ def _section(item: Analysed, threshold: int | None) -> export.ChartSection:
 
 KPI_PACK_COLUMNS = {"measure": "measure", "period": "period", "value": "value", "target": "target", "rag": "rag",
                     "vs_last_period": "direction", "vs_last_year": "vs last year", "variation": "variation",
-                    "assurance": "assurance"}
+                    "assurance": "assurance", "spc_limits": "spc limits"}
 
 
 def _kpi(items: list[Analysed], threshold: int | None) -> tuple[pd.DataFrame, int]:
@@ -220,10 +222,18 @@ def methods(datasets: Mapping[str, Dataset], items: list[Analysed]) -> tuple[tup
     return (
         ("Moving averages", (f"Trailing moving averages ({', '.join(windows) or 'none'}): the mean of the latest "
                              "n periods, shown from the n-th period on.",)),
-        ("Trend test", ("A straight line fitted by ordinary least squares to the values against the period number, "
-                        "with Newey-West (HAC) standard errors so that autocorrelation does not overstate "
-                        "significance. A trend is called statistically significant only when p < 0.05; with fewer "
-                        "than 6 points no verdict is given.",)),
+        ("Trend test", ("A straight line fitted by ordinary least squares to the values against the period number "
+                        "(after the last step change, if one was found, and with the usual seasonal pattern taken "
+                        "out when the seasonal test finds one). Its slope is tested allowing for autocorrelation "
+                        "(each value's likeness to the one before), as council series usually have it: the "
+                        "p-value and the 95% interval come from a parametric bootstrap of the slope's t statistic "
+                        "under AR(1) errors. A trend is called statistically significant only when p < 0.05; with "
+                        f"fewer than {MIN_POINTS_FOR_VERDICT} values, or values that never change, no verdict is "
+                        "given.",)),
+        ("Step changes", ("Shifts in level or trend are looked for by binary segmentation with a sup-F test, "
+                          "each at the 1% level with a bootstrap p-value under AR(1) errors. Where one is found the "
+                          "commentary names it, the trend, seasonal pattern and forecast describe the values after "
+                          "it, and the SPC limits may be recalculated from it at the user's choice.",)),
         ("Statistical process control", (
             f"XmR charts as in NHS England's Making Data Count: limits at the mean ± {LIMIT_FACTOR} × the mean "
             f"moving range, moving ranges of {SCREEN_FACTOR} × the mean or more screened out first. Special cause: "

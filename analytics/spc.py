@@ -105,10 +105,22 @@ class _Limits:
         return bool(np.isfinite(self.amr) and self.amr > 0)
 
 
+def _mean(values: np.ndarray) -> float:
+    """The mean as R computes it (a second pass corrects the first's rounding), so that the mean of a constant
+    series is that constant: one ulp off, every point would sit on one side of the centre line and the run
+    rule would flag them all."""
+    if not values.size:
+        return math.nan
+    if values.min() == values.max():
+        return float(values[0])
+    first = float(values.sum() / values.size)
+    return first + float((values - first).sum() / values.size)
+
+
 def _group_limits(y: np.ndarray, baseline_points: int | None, screen_outliers: bool) -> _Limits:
     base = y if baseline_points is None else y[:baseline_points]
     finite = base[np.isfinite(base)]
-    mean = float(finite.mean()) if finite.size else math.nan
+    mean = _mean(finite)
     mr = np.abs(np.diff(base))
     mr = mr[np.isfinite(mr)]  # a moving range next to a missing value does not exist
     amr = float(mr.mean()) if mr.size else math.nan
@@ -299,7 +311,7 @@ def _group_warnings(k: int, n: int, lim: _Limits, baseline_points: int | None) -
             f"{label} has {_points(n)}: these are trial limits (fewer than {TRIAL_LIMITS_BELOW} points), "
             "so no signal or icon is settled yet."
         )
-    if baseline_points is not None and n < baseline_points:
+    if baseline_points is not None and n < baseline_points:  # n: values present
         warns.append(
             f"{label} has only {_points(n)}, fewer than the baseline of {baseline_points}; all are used."
         )
@@ -352,7 +364,8 @@ def xmr(
         ``table`` columns: ``group``, ``value``, ``mean``, ``lpl``, ``upl``, ``lower_two_sigma``,
         ``upper_two_sigma``, ``special_cause`` (bool), ``rules`` (every rule that fired, comma
         separated, in precedence order), ``rule_shown``, ``point_type``, ``colour``, ``trial_limits``;
-        ``groups`` columns: ``group``, ``start``, ``start_position``, ``n``, ``n_baseline``, ``mean``,
+        ``groups`` columns: ``group``, ``start``, ``start_position``, ``n`` (rows), ``n_values`` (values
+        present; trial limits count these), ``n_baseline``, ``mean``,
         ``mean_moving_range``, ``lpl``, ``upl``, ``trial_limits``.
 
     Raises
@@ -385,9 +398,10 @@ def xmr(
     for k, (start, stop) in enumerate(_group_bounds(len(series), rebase_at)):
         y = y_all[start:stop]
         lim = _group_limits(y, baseline_points, screen_outliers)
-        warns.extend(_group_warnings(k, len(y), lim, baseline_points))
+        # guards count the values present, not the rows: a gap is not a point
+        warns.extend(_group_warnings(k, int(np.isfinite(y).sum()), lim, baseline_points))
         frames.append(_group_table(y, lim, k, improvement))
-        group_rows.append(_group_row(k, series.index[start], start, len(y), lim))
+        group_rows.append(_group_row(k, series.index[start], start, y, lim))
     table = pd.concat(frames, ignore_index=True).set_index(series.index)
     if target is not None:
         table["target"] = float(target)
@@ -427,24 +441,26 @@ def _group_table(y: np.ndarray, lim: _Limits, k: int, improvement: str) -> pd.Da
             "rule_shown": shown,
             "point_type": types,
             "colour": [COLOURS[t] for t in types],
-            "trial_limits": len(y) < TRIAL_LIMITS_BELOW,
+            "trial_limits": int(np.isfinite(y).sum()) < TRIAL_LIMITS_BELOW,
         }
     )
 
 
-def _group_row(k: int, start_label, start: int, n: int, lim: _Limits) -> dict:
+def _group_row(k: int, start_label, start: int, y: np.ndarray, lim: _Limits) -> dict:
     amr = lim.amr if lim.has_limits else math.nan
+    n_values = int(np.isfinite(y).sum())
     return {
         "group": k,
         "start": start_label,
         "start_position": start,
-        "n": n,
+        "n": len(y),
+        "n_values": n_values,
         "n_baseline": lim.n_baseline,
         "mean": lim.mean,
         "mean_moving_range": amr,
         "lpl": lim.mean - LIMIT_FACTOR * amr,
         "upl": lim.mean + LIMIT_FACTOR * amr,
-        "trial_limits": n < TRIAL_LIMITS_BELOW,
+        "trial_limits": n_values < TRIAL_LIMITS_BELOW,
     }
 
 
@@ -489,3 +505,104 @@ def xmr_seasonally_adjusted(series: pd.Series, frequency: str, **options) -> Spc
         basis="seasonally adjusted values",
         warnings=(label, *decomposition.warnings, *result.warnings),
     )
+
+
+# --- proportions: p-chart and Laney p' chart -----------------------------------------------------------------
+SIGMA_LIMITS = 3.0  # p-chart limits at 3 sigma, two-sigma lines at 2 (as the XmR chart's 2.66 x mean MR)
+D2 = 1.128  # unbiasing constant of the moving range of two points (mean MR / 1.128 estimates sigma)
+
+
+def p_chart(numerators, denominators, *, improvement: str = "neutral", laney: bool | None = None,
+            target: float | None = None) -> SpcResult:
+    """A p-chart (or Laney p' chart) for a proportion with its numerator and denominator, in percent.
+
+    Parameters
+    ----------
+    numerators, denominators : sequence of float or pd.Series
+        Counts per period (e.g. people still at home 91 days after reablement, and people discharged);
+        a Series keeps its index. NaN or a denominator of 0: the point is a gap.
+    improvement : {"increase", "decrease", "neutral"}
+        As for :func:`xmr`.
+    laney : bool, optional
+        Use Laney's p' chart. By default it is used when the z-scores vary more than a binomial allows
+        (sigma_z > 1), as with large denominators, where a plain p-chart flags almost every point.
+    target : float, optional
+        In percent, for the assurance icon.
+
+    Returns
+    -------
+    SpcResult
+        ``table`` as for :func:`xmr` (``value`` in %), with ``numerator``, ``denominator`` and limits
+        that vary with each point's denominator; ``basis`` names the chart.
+
+    Notes
+    -----
+    :math:`\\bar p = \\sum x_i / \\sum n_i`, :math:`\\sigma_i = \\sqrt{\\bar p (1 - \\bar p) / n_i}`,
+    limits :math:`\\bar p \\pm 3 \\sigma_i`. Laney (2002): :math:`z_i = (p_i - \\bar p) / \\sigma_i`,
+    :math:`\\sigma_z = \\overline{|z_i - z_{i-1}|} / 1.128`, limits :math:`\\bar p \\pm 3 \\sigma_i \\sigma_z`.
+    The Making Data Count rules are applied as on the XmR chart: outside the limits, 7 on one side of
+    the centre line, 7 rising or falling, 2 of 3 beyond the two-sigma lines (NHS England, "Making Data
+    Count: Getting started", on p-charts for proportions with varying denominators).
+    """
+    if improvement not in IMPROVEMENTS:
+        raise ValueError(f"improvement must be one of {IMPROVEMENTS}, got {improvement!r}")
+    num = as_float_series(numerators, "numerators")
+    den = as_float_series(denominators, "denominators").set_axis(num.index)
+    usable = num.notna() & den.notna() & (den > 0)
+    if (num[usable] > den[usable]).any() or (num[usable] < 0).any():
+        raise AnalysisError("Each numerator must be between 0 and its denominator.")
+    if not usable.any():
+        raise AnalysisError("A p-chart needs at least one period with a numerator and a denominator above 0.")
+    x, n = num.where(usable).to_numpy(), den.where(usable).to_numpy()
+    p = x / n
+    p_bar = float(np.nansum(x) / np.nansum(n))
+    sigma = np.sqrt(p_bar * (1 - p_bar) / n)
+    warns: list[str] = []
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (p - p_bar) / sigma
+    mr = np.abs(np.diff(z))
+    mr = mr[np.isfinite(mr)]
+    sigma_z = float(mr.mean() / D2) if mr.size else math.nan
+    if laney is None:
+        laney = bool(np.isfinite(sigma_z) and sigma_z > 1)
+    scale = sigma_z if laney and np.isfinite(sigma_z) else 1.0
+    half = SIGMA_LIMITS * sigma * scale
+    two = 2.0 * sigma * scale
+    values = 100 * p
+    side = _sign(p - p_bar)
+    with np.errstate(invalid="ignore"):
+        outside = (p > p_bar + half) | (p < p_bar - half)
+        close = ~outside & ((p > p_bar + two) | (p < p_bar - two))
+    trend_flags = _trend_flags(p)
+    rules = {"outside_limits": outside, "trend": trend_flags, "two_of_three": _two_of_three_flags(close, side),
+             "run": _runs(side, RUN_LENGTH), "side": side, "trend_direction": _trend_directions(p, trend_flags)}
+    if p_bar in (0.0, 1.0):
+        rules["outside_limits"] = rules["two_of_three"] = np.zeros(len(p), dtype=bool)
+        warns.append("No process limits: every value is 0% or every value is 100%.")
+    names, shown, types = _point_labels(rules, improvement)
+    flagged = np.zeros(len(p), dtype=bool)
+    for rule in RULE_ORDER:
+        flagged |= rules[rule]
+    n_values = int(usable.sum())
+    table = pd.DataFrame({
+        "group": 0, "value": values, "numerator": x, "denominator": n, "mean": 100 * p_bar,
+        "lpl": 100 * np.clip(p_bar - half, 0, 1), "upl": 100 * np.clip(p_bar + half, 0, 1),
+        "lower_two_sigma": 100 * np.clip(p_bar - two, 0, 1), "upper_two_sigma": 100 * np.clip(p_bar + two, 0, 1),
+        "special_cause": flagged, "rules": names, "rule_shown": shown, "point_type": types,
+        "colour": [COLOURS[t] for t in types], "trial_limits": n_values < TRIAL_LIMITS_BELOW,
+    }, index=num.index)
+    last = table[usable.to_numpy()].iloc[-1]
+    groups = pd.DataFrame([{"group": 0, "start": num.index[0], "start_position": 0, "n": len(p), "n_values": n_values,
+                            "n_baseline": len(p), "mean": 100 * p_bar, "mean_moving_range": math.nan,
+                            "lpl": float(last["lpl"]), "upl": float(last["upl"]),
+                            "trial_limits": n_values < TRIAL_LIMITS_BELOW, "sigma_z": sigma_z}])
+    if n_values < TRIAL_LIMITS_BELOW:
+        warns.append(f"The series has {_points(n_values)}: these are trial limits (fewer than {TRIAL_LIMITS_BELOW} "
+                     "points), so no signal or icon is settled yet.")
+    variation = _variation(table, improvement, warns)
+    assurance = _assurance(groups, improvement, None if target is None else float(target), warns)
+    basis = ("Laney p' chart (limits widened by sigma_z = "
+             f"{sigma_z:.2f} for variation beyond the binomial)") if laney else "p-chart"
+    return SpcResult(table=table, variation=variation, assurance=assurance, groups=groups, warnings=tuple(warns),
+                     improvement=improvement, target=None if target is None else float(target),
+                     provisional=n_values < TRIAL_LIMITS_BELOW, basis=basis)

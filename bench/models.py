@@ -26,7 +26,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from analytics import forecast, seasonal, spc, trend  # noqa: E402
+from analytics import breaks, forecast, seasonal, spc, trend  # noqa: E402
 
 SEED = 2024
 WEEKS = 104
@@ -81,7 +81,8 @@ def measure_all() -> dict[str, dict[str, float]]:
     long_weekly = weekly_series(rng, 260)
     steps = {
         "moving average": lambda: trend.moving_average(one, 6),
-        "linear trend (OLS + HAC)": lambda: trend.linear_trend(one, "W"),
+        "linear trend (OLS, AR(1) bootstrap test)": lambda: trend.linear_trend(one, "W"),
+        "change points (binary segmentation, bootstrap sup-F)": lambda: breaks.find_breaks(one, "W"),
         "STL": lambda: seasonal.decompose(one, "W"),
         "STL, robust option (not used by default)": lambda: seasonal.decompose(one, "W", robust=True),
         "ETS + 80/95% intervals + back-test": lambda: forecast.ets_forecast(one, "W", HORIZON),

@@ -41,8 +41,8 @@ def group_picker(table: benchmark.PlaceTable, key: str) -> benchmark.Group:
         found, unknown = benchmark.read_council_list(upload.getvalue().decode("utf-8-sig", errors="replace"))
         keys |= found
         if unknown:
-            st.caption(f"Not recognised as councils, so left out of the list: {', '.join(unknown[:10])}"
-                       f"{'...' if len(unknown) > 10 else ''}.")
+            st.caption(ui.markdown_text(f"Not recognised as councils, so left out of the list: "
+                                        f"{', '.join(unknown[:10])}{'...' if len(unknown) > 10 else ''}."))
     return benchmark.Group("list", frozenset(keys), "councils in your list")
 
 
@@ -83,7 +83,7 @@ mine = council_picker()
 name = st.selectbox("Dataset", names, key="dataset:benchmarking")
 data = datasets[name]
 for other in (d for n, d in datasets.items() if n not in names):
-    st.caption(benchmark.what_it_is(other))
+    st.caption(ui.markdown_text(benchmark.what_it_is(other)))
 table = benchmark.place_table(data)
 same = {other: t for other in names if other != name
         and set((t := benchmark.place_table(datasets[other])).items) & set(table.items)}
@@ -107,7 +107,7 @@ try:
     comparison = benchmark.compare(table, item, mine, group=group, unit=info.unit, polarity=info.polarity,
                                    population=population, age_band=band)
 except AnalysisError as exc:
-    st.warning(exc.user_message)
+    st.warning(ui.markdown_text(exc.user_message))
     st.stop()
 said = commentary.describe_comparison(comparison)
 latest = comparison.latest
@@ -146,7 +146,7 @@ columns = [c for c in ("council", "value", "lower", "upper", "rank", "quartile",
            if c in ranked.columns and ranked[c].notna().any()]
 st.dataframe(ranked[columns], hide_index=True, width="stretch", height=min(600, 36 * (len(ranked) + 1)))
 for warning in (*table.warnings, *(n for n in comparison.notes if "no better direction" not in n)):
-    st.caption(warning)
+    st.caption(ui.markdown_text(warning))
 if comparison.polarity == "neutral":
     st.caption("This measure has no better direction (set its polarity on the Data page), so rank 1 is the highest "
                "value and there is no quartile.")

@@ -25,7 +25,7 @@ src = data.source
 left, right = st.columns([2, 3])
 with left:
     st.subheader("What was detected")
-    st.table(detection_summary(data).set_index("What"))
+    st.table(ui.text_table(detection_summary(data).set_index("What")))
 with right:
     st.subheader("Change how it is read")
     new = {}
@@ -78,7 +78,7 @@ if overrides and dict(overrides) != dict(options.measures):
     st.rerun()
 
 for warning in data.warnings:
-    st.warning(warning)
+    st.warning(ui.markdown_text(warning))
 
 st.subheader("Tidy table")
 st.caption(f"{len(data.frame):,} rows: one per period (or row label), measure and dimension.")
@@ -86,7 +86,7 @@ st.dataframe(data.frame.head(2000), hide_index=True, width="stretch",
              column_config={"period": st.column_config.DateColumn("period", format="D MMM YYYY")})
 
 st.subheader("Ledger: every row read is used or explained")
-st.write(data.ledger.summary())
+st.write(ui.markdown_text(data.ledger.summary()))
 if src.line_roles is not None:
     counts = src.line_roles["role"].value_counts()
     st.caption("Line roles: " + ", ".join(f"{n:,} {role}" for role, n in counts.items() if n) + ".")

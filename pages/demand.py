@@ -23,7 +23,7 @@ ui.trend_panel(data, measure, f"demand:{name}:{measure}:{frequency}", series=ser
 calls = topics.measures_with_key(data, "calls_answered", "calls")
 contacts = topics.measures_with_key(data, "contacts", "requests")
 if calls and contacts:
-    st.subheader(f"{contacts[0]} per 100 {calls[0].lower()}")
+    st.subheader(ui.markdown_text(f"{contacts[0]} per 100 {calls[0].lower()}"))
     numerator, denominator = (analysis.measure_series(data, m)[0] for m in (contacts[0], calls[0]))
     if frequency == "W" and data.frequency == "D":
         numerator, denominator = weekly_totals(numerator)[0], weekly_totals(denominator)[0]

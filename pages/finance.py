@@ -24,11 +24,14 @@ if amber < green:
 try:
     result = finance.scorecard(finance.scorecard_frame(data), rag_thresholds=(green / 100, max(green, amber) / 100))
 except AnalysisError as exc:
-    st.error(exc.user_message)
+    st.error(ui.markdown_text(exc.user_message))
     st.stop()
 
 table = result.table
 levels = finance.level_names(table)
+if not levels:
+    st.info("No line of this table has a budget or a forecast figure, so there is no scorecard to show.")
+    st.stop()
 st.caption(finance.structure_note(result))
 picks = st.columns(2)
 level = picks[0].selectbox("Level of the budget", list(levels), index=list(levels).index(finance.default_level(table)),
@@ -48,14 +51,14 @@ title = commentary.finance_headline(result, None if parent == ALL_PARENTS else p
 try:
     where = f", under {labels[parent]}" if parent != ALL_PARENTS else ""
     ui.draw(charts.variance_chart(shown, title=title,
-                                  subtitle=f"Level {level + 1} of {len(levels)}: {len(shown)} "
+                                  subtitle=f"Level {level + 1} of {max(levels) + 1}: {len(shown)} "
                                            f"line{'s' if len(shown) != 1 else ''}{where}"))
 except AnalysisError as exc:
-    st.info(exc.user_message)
+    st.info(ui.markdown_text(exc.user_message))
 st.subheader("Scorecard")
 st.dataframe(finance.display_table(result), hide_index=True, width="stretch",
              height=min(700, 35 * (len(table) + 1) + 3), column_config=ui.FINANCE_COLUMNS)
 with st.expander("Checks of the stated figures"):
     st.dataframe(result.checks, hide_index=True, width="stretch")
 for warning in result.warnings:
-    st.warning(warning)
+    st.warning(ui.markdown_text(warning))

@@ -18,14 +18,15 @@ names = list(ui.registry())
 if not names:
     st.write("No data loaded yet.")
 for name in names:
-    with st.status(f"Reading {name}", expanded=False) as status:
+    shown = ui.markdown_text(name)  # a file name is text, never Markdown (it could carry an image or a link)
+    with st.status(f"Reading {shown}", expanded=False) as status:
         data = ui.dataset(name)
         if data is None:
-            status.update(label=f"{name}: could not be read", state="error")
+            status.update(label=f"{shown}: could not be read", state="error")
             continue
         source = data.source
-        st.write(f"Layout **{source.layout}**, {len(data.measures)} measure(s), "
+        st.write(f"Layout **{ui.markdown_text(source.layout)}**, {len(data.measures)} measure(s), "
                  f"{data.frame['period'].nunique() if 'period' in data.frame else len(data.frame)} period(s)")
-        st.write(data.ledger.summary())
-        status.update(label=f"{name}: {data.kind}, {source.layout} layout, {len(data.measures)} measure(s)",
+        st.write(ui.markdown_text(data.ledger.summary()))
+        status.update(label=f"{shown}: {data.kind}, {source.layout} layout, {len(data.measures)} measure(s)",
                       state="complete")

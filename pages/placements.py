@@ -42,7 +42,7 @@ ui.other_sheet_measures(name, data, ("people_in_care", "weekly_cost"), key=f"pla
 
 activity = topics.measures_with_key(data, "assessments")
 if activity:
-    st.subheader(f"Expected placements from {activity[0]}")  # as named: "Care Act" keeps its capitals
+    st.subheader(ui.markdown_text(f"Expected placements from {activity[0]}"))  # as named: "Care Act" keeps its capitals
     st.caption("Expected = activity in the period x (placements / activity in the baseline period).")
     ui.expected_from_baseline(data, measure_actual=placements,
                               measure_activity=activity[0], key=f"{key}:expected")

@@ -27,7 +27,7 @@ if len(outcomes) >= 2:
     ui.draw(charts.stacked_percent_chart(mix.table, period_col="period", category_col="category",
                                                  value_col="value", title="Outcome mix at completion"))
     for warning in mix.warnings:
-        st.caption(warning)
+        st.caption(ui.markdown_text(warning))
     best = labels[topics.measures_with_key(data, "no_ongoing_care")[0]] \
         if topics.measures_with_key(data, "no_ongoing_care") else next(iter(labels.values()))
     share = st.selectbox("Trend of the share", list(labels.values()), index=list(labels.values()).index(best),

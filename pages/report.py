@@ -57,5 +57,5 @@ if built is not None:
                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     with st.expander(f"Charts as PNG ({len(pngs)})"):
         for i, (chart_title, png) in enumerate(pngs):
-            st.download_button(chart_title, png, file_name=export.png_download_name(chart_title), mime="image/png",
-                               key=f"report:png:{i}")
+            st.download_button(ui.markdown_text(chart_title), png, file_name=export.png_download_name(chart_title),
+                               mime="image/png", key=f"report:png:{i}")

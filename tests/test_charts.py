@@ -214,6 +214,16 @@ def test_trend_band_brackets_the_line_and_is_absent_below_six_points(all_layers,
     assert charts.trend_band(short) is None
 
 
+def test_chart_draws_the_band_the_trend_result_holds():
+    """The chart reads the band from TrendResult.table; it never refits (issue 14: 181 of 200 differed)."""
+    values = monthly([3, 5, 4, 8, 7, 9, 12, 10, 13, 15, 14, 18, 17, 21])
+    result = trend.linear_trend(values, "M")
+    spec = charts.trend_chart(values, title="t", unit="count", frequency="M", trend=result).to_dict()
+    band = pd.DataFrame(rows(spec, layer(spec, "Trend 95% confidence interval")))
+    np.testing.assert_allclose(band["lower"].to_numpy(), result.table["lower"].to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(band["upper"].to_numpy(), result.table["upper"].to_numpy(), rtol=1e-12)
+
+
 def test_trend_band_matches_the_slope_interval():
     # band half-width at two points 1 period apart, centred: the slope CI is recoverable from the band
     values = monthly([3, 5, 4, 8, 7, 9, 12, 10, 13, 15, 14, 18])

@@ -373,3 +373,14 @@ def test_simulated_two_level_scorecards_are_recognised_from_their_numbers():
                                                  "budget": figures[:, 0], "forecast": figures[:, 1]}))
         assert result.table["parent_row"].tolist() == truth
         assert (result.checks["status"] != "mismatch").all()
+
+
+def test_a_heading_without_figures_is_no_line_of_any_level():
+    rows = [("Residential care", 40.0, 39.0), ("Home care", 20.0, 19.5), ("Total Older People", 60.0, 58.5),
+            ("Mental Health", None, None), ("Community support", 9.4, 9.02), ("Residential care", 7.25, 7.61),
+            ("Total Mental Health", 16.65, 16.63), ("Total Adult Social Care", 76.65, 75.13)]
+    result = finance.scorecard(lines_of(rows))
+    assert finance.grand_total(result)["line"] == "Total Adult Social Care"
+    assert finance.level_view(result.table)["line"].tolist() == ["Total Older People", "Total Mental Health"]
+    assert "Mental Health" not in finance.level_view(result.table, 0)["line"].tolist()
+    assert_adds_up(result)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from app_server import ROOT, app_server, chromium, open_app, upload
 
-from analytics.ingest.guard import MAX_FILE_BYTES
+from analytics.ingest.guard import MAX_FILE_BYTES, MAX_FILE_MB, check_file
 
 CONFIG = ROOT / ".streamlit" / "config.toml"
 # The browser's own profile (created by playwright in the temp dir) holds what the page showed: it is the
@@ -82,13 +82,34 @@ def test_streamlit_config_is_hardened():
     assert config["browser"]["gatherUsageStats"] is False
     assert config["client"]["showErrorDetails"] not in ("full", True, "true", "stacktrace")
     assert config["server"]["enableXsrfProtection"] is True
-    assert config["server"]["maxUploadSize"] * 1024**2 == MAX_FILE_BYTES  # Streamlit counts megabytes
+    assert config["server"]["maxUploadSize"] == MAX_FILE_MB
+    assert config["client"]["disableDataExport"] is True  # no raw CSV download from st.dataframe's toolbar
     assert config.get("global", {}).get("developmentMode", False) is False
 
 
 def test_upload_limit_is_stated_to_the_user():
     source = (ROOT / "app.py").read_text()
-    assert "MAX_FILE_BYTES" in source and "MB" in source
+    assert "MAX_FILE_MB" in source and "MB" in source
+
+
+def test_upload_limit_is_one_unit_in_the_uploader_guard_and_message():
+    """The browser's uploader counts maxUploadSize in MB of 10**6 bytes; the guard refuses one byte more."""
+    assert MAX_FILE_BYTES == MAX_FILE_MB * 10**6
+    with pytest.raises(Exception, match=f"limit is {MAX_FILE_MB} MB"):
+        check_file(b"a" * (MAX_FILE_BYTES + 1), "big.csv")
+    assert check_file(b"a,b\n" * (MAX_FILE_BYTES // 4), "at_the_limit.csv").file_type == "csv"
+
+
+def test_only_the_configured_host_names_are_accepted(monkeypatch):
+    from streamlit import config
+    from streamlit.web.server.starlette.starlette_websocket import is_host_allowed
+
+    hosts = tomllib.loads(CONFIG.read_text())["server"]["allowedHosts"]
+    monkeypatch.setattr(config, "get_option", lambda name: hosts if name == "server.allowedHosts" else None)
+    assert is_host_allowed("localhost:8501") and is_host_allowed("127.0.0.1:8501") and is_host_allowed("[::1]:8501")
+    assert not is_host_allowed("attacker.example:8501")
+    assert not is_host_allowed("localhost.attacker.example")
+    assert not is_host_allowed(None)
 
 
 HTML_SINKS = {"html"}  # st.html, components.html, components.v1.html
@@ -136,3 +157,40 @@ def test_the_raw_html_check_catches_what_it_should():
                      "st.markdown(name, unsafe_allow_html=False)\n")
     assert len([c for *_, c in _raw_html_calls(bad) if not _content_is_literal(c)]) == 4
     assert [c for *_, c in _raw_html_calls(good) if not _content_is_literal(c)] == []
+
+
+EVIL = "evil.invalid"
+MARKDOWN_HEADER = (f"Week ending ![i](http://{EVIL}/x.png) [Click to re-enter your password](http://{EVIL}/p)"
+                   f",Calls ![c](http://{EVIL}/c.png) <img src=http://{EVIL}/h.png>")
+MARKDOWN_NAME = "![n](n.png)[Click here](p)_*x*_.csv"  # a file name cannot hold '/', so relative links
+
+
+@pytest.mark.browser
+def test_markdown_and_html_from_a_file_are_never_rendered():
+    """Issue 16: a file whose name and headers carry Markdown images and links shows them as text: no <img> or
+    <a> from them in the page, and the browser never contacts their host."""
+    rows = "".join(f"2024-{m:02d}-0{1 + m % 7},{10 + m}\n" for m in range(1, 13))
+    data = f"{MARKDOWN_HEADER}\n{rows}".encode()
+    requests: list[str] = []
+    with app_server() as (url, _), chromium() as browser:
+        page = open_app(browser, url)
+        page.on("request", lambda request: requests.append(request.url))
+        upload(page, MARKDOWN_NAME, data)
+        page.get_by_text("Click here").first.wait_for(timeout=60_000)
+        for link in ("Home", "Data", "Explore trends", "KPI summary"):
+            page.get_by_role("link", name=link).click()
+            if link == "Data":
+                page.get_by_text("Ledger: every row read").wait_for(timeout=60_000)
+            page.wait_for_timeout(3000)
+            while page.locator("[data-testid='stStatusWidget']").count():  # the script is still running
+                page.wait_for_timeout(300)
+            assert page.locator("[data-testid='stException']").count() == 0, link
+            planted = page.locator("img[src*='evil'], img[src*='n.png'], a[href*='evil'], a[href$='/p'], "
+                                   "a[href='p'], a:has-text('Click'), a:has-text('evil')")
+            assert planted.count() == 0, f"{link}: {planted.first.evaluate('e => e.outerHTML')}"
+            page.screenshot(path=str(ROOT / "tests" / "artefacts" / f"markdown_{link.split()[0].lower()}.png"),
+                            full_page=True)
+            if link == "Data":  # the detection table names the period column: shown, as typed
+                assert page.get_by_text("Click to re-enter your password").count() >= 1
+    fetched = [u for u in requests if EVIL in u or u.endswith(("/n.png", "/p"))]
+    assert fetched == []

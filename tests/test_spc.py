@@ -374,3 +374,52 @@ def test_rebasing_makes_groups_independent(first, second, improvement):
     for part, rows in ((first, slice(0, len(first))), (second, slice(len(first), None))):
         alone = spc.xmr(part, improvement=improvement).table[columns].reset_index(drop=True)
         pd.testing.assert_frame_equal(together[columns].iloc[rows].reset_index(drop=True), alone)
+
+
+# --- p-chart and Laney p' chart (hand-computed) ------------------------------------------------------------
+
+def test_p_chart_limits_by_hand():
+    # p-bar = 45 / 400 = 0.1125; sigma_i = sqrt(0.1125 x 0.8875 / n_i); UPL = p-bar + 3 sigma_i
+    result = spc.p_chart([10, 12, 8, 15], [100, 100, 80, 120], laney=False)
+    table = result.table
+    assert table["mean"].iloc[0] == pytest.approx(11.25)
+    assert table["value"].tolist() == pytest.approx([10.0, 12.0, 10.0, 12.5])
+    assert table["upl"].tolist() == pytest.approx([20.729418494823403, 20.729418494823403, 21.848312070796936,
+                                                   19.903485569410744], rel=1e-12)
+    assert table["lpl"].iloc[0] == pytest.approx(2 * 11.25 - 20.729418494823403, rel=1e-12)
+    assert result.basis == "p-chart"
+    assert not table["special_cause"].any() and result.provisional
+
+
+def test_laney_p_prime_chart_by_hand():
+    # z_i = (p_i - p-bar) / sigma_i; sigma_z = mean |z_i - z_(i-1)| / 1.128 = 0.5943610508...
+    result = spc.p_chart([10, 12, 8, 15], [100, 100, 80, 120], laney=True)
+    assert result.groups["sigma_z"].iloc[0] == pytest.approx(0.5943610508092882, rel=1e-12)
+    assert result.table["upl"].tolist() == pytest.approx([16.884197137644243, 16.884197137644243,
+                                                          17.549223899203632, 16.39329477619798], rel=1e-12)
+    assert result.basis.startswith("Laney p' chart")
+
+
+def test_laney_chosen_for_large_denominators_where_a_p_chart_flags_everything():
+    rng = np.random.default_rng(3)
+    denominators = np.full(24, 20000.0)
+    shares = 0.8 + rng.normal(0, 0.02, 24)  # extra-binomial variation, as real rates have
+    numerators = np.round(shares * denominators)
+    plain = spc.p_chart(numerators, denominators, laney=False)
+    chosen = spc.p_chart(numerators, denominators)
+    assert plain.table["special_cause"].mean() > 0.5
+    assert chosen.basis.startswith("Laney") and chosen.table["special_cause"].mean() < 0.2
+
+
+def test_p_chart_flags_a_point_outside_and_a_run():
+    numerators = [50] * 6 + [90] + [50] * 6
+    result = spc.p_chart(numerators, [100] * 13, laney=False, improvement="increase")
+    assert result.table["rule_shown"].iloc[6] == "outside_limits"
+    assert result.table["point_type"].iloc[6] == "special_cause_improvement"
+
+
+def test_p_chart_refuses_impossible_counts_and_skips_zero_denominators():
+    with pytest.raises(AnalysisError):
+        spc.p_chart([5, 12], [10, 10])
+    result = spc.p_chart([1, 2, 0, 3], [10, 10, 0, 10])
+    assert math.isnan(result.table["value"].iloc[2])

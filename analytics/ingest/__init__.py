@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -34,7 +35,8 @@ def _read_source(source: str | os.PathLike | bytes | BinaryIO, filename: str | N
 
 
 def load(source: str | os.PathLike | bytes | BinaryIO, *, sheet: str | None = None,
-         filename: str | None = None, options: Options | None = None, isolated: bool = True) -> Dataset:
+         filename: str | None = None, options: Options | None = None, isolated: bool = True,
+         on_wait: Callable[[], None] | None = None) -> Dataset:
     """Read a spreadsheet or CSV extract into a tidy, reconciled `Dataset`.
 
     Parameters
@@ -49,6 +51,8 @@ def load(source: str | os.PathLike | bytes | BinaryIO, *, sheet: str | None = No
         Overrides chosen on the Data page (table, header row, layout, period column, records split).
     isolated
         Parse in a memory- and time-capped child process (the default; tests of pure logic may turn it off).
+    on_wait
+        Called once if the parse must queue behind others (one child per core), so a caller can say so.
 
     Raises
     ------
@@ -62,7 +66,7 @@ def load(source: str | os.PathLike | bytes | BinaryIO, *, sheet: str | None = No
         opts = Options(**{**opts.__dict__, "sheet": sheet})
     if not isolated:
         return parse(data, name, check.file_type, opts)
-    return run_isolated(parse, data, name, check.file_type, opts)
+    return run_isolated(parse, data, name, check.file_type, opts, on_wait=on_wait)
 
 
 def line_roles(source: str | os.PathLike | bytes | BinaryIO, *, sheet: str | None = None,

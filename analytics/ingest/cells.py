@@ -24,8 +24,11 @@ MARKERS = {
     "tbc": "not yet available", "n/k": "not known", "unknown": "not known",
 }
 
+# The forms Excel and finance systems write: 1,234.5 / (1,234.5) / -£1,234 / £-1,234 / +12 / 12. / 1.5E+03 /
+# 1.5e-3 / 17% / 4.03m, with £, $ or € in front. The exponent is part of the number, not text.
 _NUMBER = re.compile(
-    r"^(?P<neg1>-)?\(?(?P<neg2>-)?£?\s*(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?P<pct>%)?\)?(?P<m>[mk])?$",
+    r"^(?P<sign>[-+])?\(?(?P<neg2>-)?[£$€]?\s*(?P<neg3>-)?"
+    r"(?P<num>(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:e[-+]?\d{1,3})?)\s*(?P<pct>%)?\)?(?P<m>[mk])?$",
     re.I,
 )
 NUMBER_PATTERN = _NUMBER  # the grid stage classifies cells with the same pattern the parser reads
@@ -84,7 +87,9 @@ def parse_numbers(column: pd.Series) -> ParsedNumbers:
     marker = lowered.map(lambda t: t if isinstance(t, str) and t in MARKERS else pd.NA).astype("string")
     parts = text.str.replace("\u2212", "-", regex=False).str.replace(" ", "", regex=False).str.extract(_NUMBER)
     number = pd.to_numeric(parts["num"].str.replace(",", "", regex=False), errors="coerce")
-    negative = parts["neg1"].notna() | parts["neg2"].notna() | text.str.match(r"^-?\(.*\)$").fillna(False)
+    number = number.where(np.isfinite(number.astype(float)))  # '1e999' overflows: text, not infinity
+    negative = ((parts["sign"] == "-").fillna(False) | parts["neg2"].notna() | parts["neg3"].notna()
+                | text.str.match(r"^[-+]?\(.*\)$").fillna(False))
     number = number.where(~negative.astype(bool), -number)
     values = pd.Series(np.where(numeric_cells, pd.to_numeric(obj.where(numeric_cells), errors="coerce"),
                                 number), index=index, dtype=float)

@@ -1,8 +1,10 @@
 """Checks made before any parser sees a file: what it really is, and whether it is safe to open.
 
 The readers are fast Rust libraries that trust the file; a zip bomb or a sheet whose declared range spans
-the whole grid can make them allocate hundreds of GiB and abort the process. These checks read only
-magic bytes, the zip central directory and the first bytes of each XML part, so they cost milliseconds.
+the whole grid can make them allocate hundreds of GiB and abort the process. These checks read the
+magic bytes and the zip directory, then inflate every part once in 1 MiB chunks, whatever its name, case or
+folder: real sizes (not the headers' claims), DTDs anywhere, the workbook's own sheet list and each sheet's
+used range. About 1 s per GB inflated; nothing is kept but a few KiB per part.
 """
 
 from __future__ import annotations
@@ -10,14 +12,20 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from analytics.errors import IngestError
 
-MAX_FILE_BYTES = 200 * 1024 * 1024  # matches server.maxUploadSize in .streamlit/config.toml
+# One unit everywhere: the browser's uploader counts server.maxUploadSize in MB of 1,000,000 bytes, so the
+# guard does too (Streamlit's server allows 200 MiB, a little more, so the browser's check is the one that binds).
+MAX_FILE_MB = 200  # = server.maxUploadSize in .streamlit/config.toml
+MAX_FILE_BYTES = MAX_FILE_MB * 1_000_000
 MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024  # all parts of an .xlsx together, once decompressed
 MAX_COMPRESSION_RATIO = 200  # spreadsheet XML compresses 5-30x; bombs compress thousands of times
-RATIO_CHECK_FLOOR = 10 * 1024 * 1024  # small parts may compress well without being a threat
+# A part's real inflated size above this, at a ratio above MAX_COMPRESSION_RATIO, is a bomb; below it a
+# repetitive sheet (an ODS of 60,000 identical rows compresses 300x) is simply read.
+RATIO_CHECK_FLOOR = 256 * 1024 * 1024
 MAX_ZIP_ENTRIES = 10_000
 MAX_DECLARED_CELLS = 50_000_000  # a sheet's declared range (rows x columns) above this is refused
 MAX_SHEETS = 300
@@ -26,8 +34,6 @@ _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
-_ELEMENT = re.compile(rb"<[A-Za-z_]")  # the first element start ends the prolog, where a DTD would be
-_XML_HEAD = 4096
 TEXT_TYPES = ("csv", "txt", "tsv")
 # Web systems' "Excel" exports are often an HTML table (sometimes only <meta> and <table>, no <html>).
 _HTML_START = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|meta|style|title)\b")
@@ -47,58 +53,160 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
+_DAMAGED = ("This file is damaged or incomplete (the spreadsheet container cannot be opened): "
+            "try downloading or saving it again.")
+# What zipfile raises on damage: names that differ between the local header and the directory, a bad CRC,
+# a broken deflate stream (zlib.error), an unsupported version or method, an encrypted entry (RuntimeError).
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, ValueError, OSError, KeyError,
+               NotImplementedError, RuntimeError)
+
+
 def _check_zip(data: bytes, extension: str) -> str:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise IngestError("This file is damaged or incomplete (the spreadsheet container cannot be opened): "
-                          "try downloading or saving it again.") from exc
+    except _ZIP_ERRORS as exc:
+        raise IngestError(_DAMAGED) from exc
     if len(infos) > MAX_ZIP_ENTRIES:
         raise IngestError(f"This workbook has {len(infos):,} internal parts, more than the {MAX_ZIP_ENTRIES:,} "
                           "this tool opens safely.")
-    total = sum(i.file_size for i in infos)
-    if total > MAX_UNZIPPED_BYTES:
-        raise IngestError(f"This workbook unpacks to {total / 1024**3:.1f} GB, more than the "
-                          f"{MAX_UNZIPPED_BYTES / 1024**3:.0f} GB limit: split it or save only the sheet you need.")
+    claimed = sum(i.file_size for i in infos)  # the headers' claim: a cheap first refusal, never trusted
+    if claimed > MAX_UNZIPPED_BYTES:
+        raise IngestError(_unzipped_message(claimed))
     for info in infos:
-        if info.file_size > RATIO_CHECK_FLOOR and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
-            raise IngestError("This file is compressed far more than a real spreadsheet (a 'zip bomb'), "
-                              "so it was not opened.")
-    names = {i.filename for i in infos}
-    if "mimetype" in names and b"opendocument.spreadsheet" in archive.read("mimetype")[:100]:
+        if info.flag_bits & 0x1:
+            raise IngestError("This file is password-protected (its parts are encrypted): save an unprotected "
+                              "copy and upload that.")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise IngestError("This workbook is compressed in a way spreadsheet programs do not use (for "
+                              "example Deflate64): open it in Excel, save it again and upload that.")
+    lowered = {i.filename.lower(): i for i in infos}
+    try:
+        mimetype = archive.read(lowered["mimetype"])[:100] if "mimetype" in lowered else b""
+    except _ZIP_ERRORS as exc:
+        raise IngestError(_DAMAGED) from exc
+    if b"opendocument.spreadsheet" in mimetype:
         file_type = "ods"
-    elif "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
-        file_type = "xlsm" if extension == "xlsm" or "xl/vbaProject.bin" in names else "xlsx"
+    elif "[content_types].xml" in lowered and any(n.startswith("xl/") for n in lowered):
+        file_type = "xlsm" if extension == "xlsm" or "xl/vbaproject.bin" in lowered else "xlsx"
     else:
         raise IngestError("This is a zip file, but not an Excel or OpenDocument workbook.")
-    _check_xml_parts(archive, infos)
+    _check_parts(archive, infos)
     return file_type
 
 
-def _check_xml_parts(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
-    """Refuse DTDs (entity expansion, external entities) and sheets whose declared range is absurd."""
-    sheets = [i for i in infos if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
-    if len(sheets) > MAX_SHEETS:
-        raise IngestError(f"This workbook has {len(sheets)} sheets, more than the {MAX_SHEETS} this tool reads.")
+def _unzipped_message(size: int) -> str:
+    return (f"This workbook unpacks to more than {min(size, MAX_UNZIPPED_BYTES + 1) / 1024**3:.1f} GB, over the "
+            f"{MAX_UNZIPPED_BYTES / 1024**3:.0f} GB limit: split it or save only the sheet you need.")
+
+
+_CHUNK = 1024 * 1024
+_OVERLAP = 64  # bytes carried between chunks so a marker split across two chunks is still seen
+_SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\s")  # one per sheet in the workbook part's own list
+_ODS_TABLE = re.compile(rb"<(?:\w+:)?table[\s>]")  # one per sheet in an OpenDocument content part
+_WORKBOOK_ROOT = re.compile(rb"<(?:\w+:)?workbook[\s>]")
+_ODS_CONTENT_ROOT = re.compile(rb"<(?:\w+:)?document-content[\s>]")
+_SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData[\s>/]")
+_ANY_REF = re.compile(rb'\sr="([A-Z]{1,3})(\d{1,7})"')
+
+
+@dataclass
+class _PartScan:
+    """What the streamed read of one part found: its real size and the markers that matter."""
+
+    size: int = 0
+    dtd: bool = False
+    sheets: int = 0
+    head: bytes = b""  # the prolog and sheet properties, up to <sheetData> (or the first MiB)
+    tail: bytes = b""  # the last bytes, whose cell references give a sheet's extent when no dimension is set
+
+
+def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> _PartScan:
+    """Inflate one part in chunks, counting the bytes really produced (the header's size may lie) and
+    looking for DTDs anywhere in it, in UTF-8 or UTF-16, whatever its name or folder."""
+    scan = _PartScan()
+    carry = b""
+    kind = None
+    with archive.open(info) as part:
+        while chunk := part.read(_CHUNK):
+            scan.size += len(chunk)
+            if scan.size > budget:
+                raise IngestError(_unzipped_message(MAX_UNZIPPED_BYTES + 1))
+            if kind is None:
+                wide = b"\x00" in chunk[:200]
+                text = chunk.replace(b"\x00", b"") if wide else chunk
+                kind = ("workbook" if _WORKBOOK_ROOT.search(text[:8192]) else
+                        "ods" if _ODS_CONTENT_ROOT.search(text[:8192]) else "other")
+            text = chunk.replace(b"\x00", b"") if wide else chunk
+            window = carry + text
+            if b"<!" in window and _DTD.search(window):
+                scan.dtd = True
+                return scan
+            if kind == "workbook":
+                scan.sheets += _count_new(_SHEET_ENTRY, window, len(carry))
+            elif kind == "ods":
+                scan.sheets += _count_new(_ODS_TABLE, window, len(carry))
+            if len(scan.head) < _CHUNK and not _SHEET_DATA.search(scan.head):
+                scan.head = (scan.head + text)[:_CHUNK]
+            scan.tail = (scan.tail + text)[-_TAIL:]
+            carry = text[-_OVERLAP:]
+    return scan
+
+
+_TAIL = 64 * 1024
+
+
+def _count_new(pattern: re.Pattern, window: bytes, carried: int) -> int:
+    """Matches in window that end after the carried-over bytes (those were counted with the last chunk)."""
+    return sum(1 for m in pattern.finditer(window) if m.end() > carried)
+
+
+def _check_parts(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """Every part is inflated once: real sizes, DTDs (entity expansion, external entities), the sheet count
+    from the workbook's own list, and sheets whose declared or actual range is absurd."""
+    total = 0
+    sheets = 0
     for info in infos:
-        if not info.filename.endswith((".xml", ".rels")):
-            continue
-        with archive.open(info) as part:
-            head = part.read(_XML_HEAD)
-        if _DTD.search(head) or (len(head) == _XML_HEAD and not _ELEMENT.search(head)):
-            # A DTD may only sit before the first element; a prolog longer than the head could hide one.
+        try:
+            scan = _scan_part(archive, info, MAX_UNZIPPED_BYTES - total)
+        except _ZIP_ERRORS as exc:
+            raise IngestError(_DAMAGED) from exc
+        total += scan.size
+        if scan.dtd:
             raise IngestError("This file contains XML declarations real spreadsheets never use (a DTD or "
                               "entities), so it was not opened.")
-        match = _DIMENSION.search(head) if info in sheets else None
-        if match and match.group(3):
-            rows = int(match.group(4)) - int(match.group(2)) + 1
-            cols = _column_number(match.group(3)) - _column_number(match.group(1)) + 1
-            if rows * cols > MAX_DECLARED_CELLS:
-                raise IngestError(
-                    f"A sheet in this workbook declares a used range of {rows:,} rows by {cols:,} columns "
-                    f"({match.group(0).decode().split('=')[1]}): clear the unused cells in Excel (select the "
-                    "empty rows and columns, delete them, save) and upload it again.")
+        if scan.size > RATIO_CHECK_FLOOR and scan.size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
+            raise IngestError("This file is compressed far more than a real spreadsheet (a 'zip bomb'), "
+                              "so it was not opened.")
+        sheets += scan.sheets
+        if sheets > MAX_SHEETS:
+            raise IngestError(f"This workbook has {sheets} sheets, more than the {MAX_SHEETS} this tool reads.")
+        _check_extent(scan)
+
+
+def _check_extent(scan: _PartScan) -> None:
+    """Refuse a sheet whose used range (its dimension, or else its first and last cells) is absurd."""
+    if not _SHEET_DATA.search(scan.head):
+        return
+    match = _DIMENSION.search(scan.head)
+    if match and match.group(3):
+        cols = (_column_number(match.group(1)), _column_number(match.group(3)))
+        rows = (int(match.group(2)), int(match.group(4)))
+        shown = match.group(0).decode().split("=")[1]
+    else:  # no dimension: rows are in order, so the tail holds the last row; columns from both ends
+        refs = [(_column_number(m.group(1)), int(m.group(2)))
+                for m in (*_ANY_REF.finditer(scan.head), *_ANY_REF.finditer(scan.tail))]
+        if not refs:
+            return
+        cols = (min(c for c, _ in refs), max(c for c, _ in refs))
+        rows = (min(r for _, r in refs), max(r for _, r in refs))
+        shown = "from its first and last cells"
+    n_rows, n_cols = rows[1] - rows[0] + 1, cols[1] - cols[0] + 1
+    if n_rows * n_cols > MAX_DECLARED_CELLS:
+        raise IngestError(
+            f"A sheet in this workbook declares a used range of {n_rows:,} rows by {n_cols:,} columns "
+            f"({shown}): clear the unused cells in Excel (select the empty rows and columns, delete them, "
+            "save) and upload it again.")
 
 
 def _check_cfb(data: bytes) -> str:
@@ -156,8 +264,7 @@ def check_file(data: bytes, filename: str) -> FileCheck:
     if not data:
         raise IngestError("This file is empty (0 bytes).")
     if len(data) > MAX_FILE_BYTES:
-        raise IngestError(f"This file is {len(data) / 1024**2:.0f} MB; the limit is "
-                          f"{MAX_FILE_BYTES / 1024**2:.0f} MB.")
+        raise IngestError(f"This file is {len(data) / 1_000_000:,.1f} MB; the limit is {MAX_FILE_MB} MB.")
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if data.startswith(_ZIP_MAGIC):
         return FileCheck(_check_zip(data, extension))

@@ -155,7 +155,7 @@ def read_workbook(data: bytes, file_type: str = "xlsx") -> Book:
     try:
         reader = fastexcel.read_excel(data)
         names = reader.sheet_names
-    except fastexcel.FastExcelError as exc:
+    except Exception as exc:  # noqa: BLE001 - the reader's own errors, and what a damaged file makes it raise
         raise IngestError(_reader_message(str(exc))) from exc
     sheets, skipped = [], []
     styles = _ooxml_styles(data) if file_type in {"xlsx", "xlsm"} else None
@@ -165,17 +165,17 @@ def read_workbook(data: bytes, file_type: str = "xlsx") -> Book:
         except SheetError as exc:
             skipped.append(f"Skipped {exc}.".replace("' has ", "': it has ", 1))
             continue
-        except fastexcel.FastExcelError as exc:
+        except Exception as exc:  # noqa: BLE001 - one damaged sheet must not sink the others
             if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
                 raise IngestError(_reader_message(str(exc))) from exc
-            skipped.append(f"Skipped sheet '{name}': it could not be read.")
+            skipped.append(f"Skipped sheet '{name}': it could not be read (it looks damaged).")
             continue
         if styles is not None:
             sheet = _with_formats(sheet, *styles)
         sheets.append(sheet)
     if not sheets:
         raise IngestError(skipped[0].replace("Skipped", "Could not read", 1) if skipped else
-                          "This workbook has no sheets to read.")
+                          "This workbook has no sheets: open it in Excel, check it holds the table, save and retry.")
     return Book(sheets, tuple(skipped))
 
 

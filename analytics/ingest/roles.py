@@ -157,8 +157,7 @@ def read_cells(grid: pd.DataFrame, number_formats: pd.DataFrame | None = None):
     flags = np.zeros(shape, dtype=np.int32)
     indents = np.zeros(shape, dtype=np.int32)
     string_rows, string_cols, strings = [], [], []
-    # Sheets may declare thousands of unused columns: only columns holding something are read.
-    for j in np.flatnonzero(grid.notna().any(axis=0).to_numpy()):
+    for j in range(shape[1]):
         col = grid.iloc[:, j]
         number, value, date, is_str = _column_types(col)
         if number_formats is not None:
@@ -428,7 +427,7 @@ def _unique_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             key = key * np.uint64(0x100000001B3) + bits[:, j]
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     inverse = inverse.ravel()
-    if not all(np.array_equal(bits[first, j][inverse], bits[:, j]) for j in range(bits.shape[1])):
+    if not np.array_equal(bits[first][inverse], bits):
         rows = np.ascontiguousarray(bits)
         rows = rows.view(np.dtype((np.void, rows.itemsize * rows.shape[1]))).ravel()
         _, first, inverse = np.unique(rows, return_index=True, return_inverse=True)

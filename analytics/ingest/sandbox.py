@@ -1,37 +1,73 @@
 """Running a parse where a crash cannot take the server down.
 
 The Rust readers abort the whole process when an allocation fails (a 5 KB workbook with cells at A1 and
-XFD1048576 asks for 512 GiB). So parsing happens in a child process with an address-space cap and a time
-limit; the parent only ever sees a result, an ``IngestError`` or the news that the child died.
-Children are forked from a forkserver that has already imported pandas and the readers, so each parse
-costs a fork, not a fresh interpreter.
+XFD1048576 asks for 512 GiB). So parsing happens in a child process with a memory cap and a time limit; the
+parent only ever sees a result, an ``IngestError`` or the news that the child died.
+
+- POSIX (Linux, macOS): children fork from a forkserver that has already imported pandas and the readers,
+  so each parse costs a fork, not a fresh interpreter. The cap is an address-space rlimit, and the child's
+  core-dump limit is zero (a crash must never write the uploaded cells to disk).
+- Where ``resource`` or the forkserver are missing (Windows): children are spawned (a fresh interpreter,
+  about 2 s more per file) and a watchdog in the parent polls the child's resident memory every 0.1 s,
+  killing it above the same cap. The time limit is the same.
+
+At most one child per core runs at a time (``MAX_PARALLEL``); later parses queue, and ``on_wait`` is called
+once so the caller can tell the user. Nothing a child raises is logged or passed on with its text: a bug is
+reported by exception type and code location only, never by a message that could quote a cell.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
-import resource
+import sys
 import threading
+import time
+import traceback
 from collections.abc import Callable
 from multiprocessing import spawn
 from typing import Any
 
 from analytics.errors import IngestError
 
+try:
+    import resource
+except ImportError:  # Windows
+    resource = None
+
 MEMORY_CAP_BYTES = int(os.environ.get("ASC_PARSE_MEMORY_CAP", 3 * 1024**3))
 TIME_LIMIT_SECONDS = float(os.environ.get("ASC_PARSE_TIME_LIMIT", 60))
+MAX_PARALLEL = int(os.environ.get("ASC_PARSE_PARALLEL", 0)) or os.cpu_count() or 1
+WATCHDOG_INTERVAL_SECONDS = 0.1
 _PRELOAD = ["analytics.ingest.pipeline"]
 _lock = threading.Lock()
+_slots = threading.BoundedSemaphore(MAX_PARALLEL)
 _context: mp.context.BaseContext | None = None
+
+
+class ReaderCrash(RuntimeError):
+    """A bug in the child (or a reader's panic), named by ``code``: the exception type and code location."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"The reader failed ({code}).")
+        self.code = code
+
+
+def start_method() -> str:
+    """'forkserver' where the rlimit and the forkserver both exist, else 'spawn' with the watchdog."""
+    if resource is not None and "forkserver" in mp.get_all_start_methods():
+        return "forkserver"
+    return "spawn"
 
 
 def _get_context() -> mp.context.BaseContext:
     global _context
     with _lock:
         if _context is None:
-            ctx = mp.get_context("forkserver")
-            ctx.set_forkserver_preload(_PRELOAD)
+            method = start_method()
+            ctx = mp.get_context(method)
+            if method == "forkserver":
+                ctx.set_forkserver_preload(_PRELOAD)
             _context = ctx
         return _context
 
@@ -57,16 +93,31 @@ def _start(process: mp.process.BaseProcess) -> None:
             spawn.get_preparation_data = _original_preparation_data
 
 
-def _child(conn: Any, func: Callable[..., Any], args: tuple, kwargs: dict, cap: int) -> None:
+def _limit_child(cap: int, rlimit: bool) -> None:
+    if not rlimit:
+        return  # the parent's watchdog enforces the cap
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # no core file holding the uploaded cells
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def crash_code(exc: BaseException) -> str:
+    """'ValueError at tidy.py:120': which bug, without the exception's text (it may quote a cell)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if "-packages" not in f.filename and not f.filename.endswith("sandbox.py")] or frames
+    where = f" at {os.path.basename(ours[-1].filename)}:{ours[-1].lineno}" if ours else ""
+    return f"{type(exc).__name__}{where}"
+
+
+def _child(conn: Any, func: Callable[..., Any], args: tuple, kwargs: dict, cap: int, rlimit: bool) -> None:
+    _limit_child(cap, rlimit)
     try:
         conn.send(("ok", func(*args, **kwargs)))
     except IngestError as exc:
         conn.send(("ingest_error", exc.user_message))
     except MemoryError:
         conn.send(("ingest_error", _memory_message(cap)))
-    except Exception as exc:  # noqa: BLE001 - any other failure is a bug; carry its text to the parent
-        conn.send(("crash", f"{type(exc).__name__}: {exc}"))
+    except BaseException as exc:  # noqa: BLE001 - a bug, or a reader's panic: report its code, not its text
+        conn.send(("crash", crash_code(exc)))
     finally:
         conn.close()
 
@@ -77,40 +128,108 @@ def _memory_message(cap: int) -> str:
             "columns in Excel, save, and upload it again.")
 
 
+def _time_message(limit: float) -> str:
+    return (f"Reading this file took longer than {limit:.0f} seconds, so it was stopped: "
+            "save only the sheet you need, or as CSV, and try again.")
+
+
+def resident_bytes(pid: int) -> int | None:
+    """A process's resident memory, from /proc on Linux or the Win32 API on Windows; None if unknown."""
+    try:
+        with open(f"/proc/{pid}/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        pass
+    if sys.platform == "win32":
+        return _windows_resident_bytes(pid)
+    return None
+
+
+def _windows_resident_bytes(pid: int) -> int | None:  # pragma: no cover - exercised on Windows only
+    import ctypes
+    from ctypes import wintypes
+
+    class Counters(ctypes.Structure):
+        _fields_ = [("cb", wintypes.DWORD), ("PageFaultCount", wintypes.DWORD)] + [
+            (name, ctypes.c_size_t) for name in ("PeakWorkingSetSize", "WorkingSetSize", "QuotaPeakPagedPoolUsage",
+                                                 "QuotaPagedPoolUsage", "QuotaPeakNonPagedPoolUsage",
+                                                 "QuotaNonPagedPoolUsage", "PagefileUsage", "PeakPagefileUsage")]
+
+    handle = ctypes.windll.kernel32.OpenProcess(0x1000 | 0x0010, False, pid)  # query limited info, vm read
+    if not handle:
+        return None
+    try:
+        counters = Counters()
+        counters.cb = ctypes.sizeof(Counters)
+        if not ctypes.windll.psapi.GetProcessMemoryInfo(handle, ctypes.byref(counters), counters.cb):
+            return None
+        return int(counters.WorkingSetSize)
+    finally:
+        ctypes.windll.kernel32.CloseHandle(handle)
+
+
+def _await_answer(receiver: Any, process: mp.process.BaseProcess, limit: float, cap: int) -> tuple[str, Any]:
+    """The child's answer within the time limit; without an rlimit, the watchdog enforces the cap."""
+    deadline = time.monotonic() + limit
+    watch = resource is None
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise IngestError(_time_message(limit))
+        if receiver.poll(min(remaining, WATCHDOG_INTERVAL_SECONDS) if watch else remaining):
+            break
+        if watch and (resident_bytes(process.pid) or 0) > cap:
+            process.kill()
+            raise IngestError(_memory_message(cap))
+    try:
+        return receiver.recv()
+    except EOFError as exc:
+        process.join(5)  # the child died without answering: an abort on a failed allocation, or worse
+        raise IngestError(_memory_message(cap)) from exc
+
+
 def run_isolated(func: Callable[..., Any], *args: Any, time_limit: float | None = None,
-                 memory_cap: int | None = None, **kwargs: Any) -> Any:
+                 memory_cap: int | None = None, on_wait: Callable[[], None] | None = None, **kwargs: Any) -> Any:
     """Call ``func(*args, **kwargs)`` in a capped child process and return its result.
+
+    ``on_wait`` is called (once) when every slot is busy and this parse has to queue.
 
     Raises
     ------
     IngestError
         When the function raised one, ran out of memory, crashed the process or overran the time limit.
-    RuntimeError
-        When the function raised anything else (a bug: tests must see it).
+    ReaderCrash
+        (a RuntimeError) when the function raised anything else (a bug: tests must see it); its text is the
+        exception type and code location only.
     """
     limit = TIME_LIMIT_SECONDS if time_limit is None else time_limit
     cap = MEMORY_CAP_BYTES if memory_cap is None else memory_cap
+    if not _slots.acquire(blocking=False):
+        if on_wait is not None:
+            on_wait()
+        _slots.acquire()
+    try:
+        status, payload = _run(func, args, kwargs, limit, cap)
+    finally:
+        _slots.release()
+    if status == "ok":
+        return payload
+    if status == "ingest_error":
+        raise IngestError(payload)
+    raise ReaderCrash(payload)
+
+
+def _run(func: Callable[..., Any], args: tuple, kwargs: dict, limit: float, cap: int) -> tuple[str, Any]:
     ctx = _get_context()
     receiver, sender = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child, args=(sender, func, args, kwargs, cap), daemon=True)
+    process = ctx.Process(target=_child, args=(sender, func, args, kwargs, cap, resource is not None),
+                          daemon=True)
     _start(process)
     sender.close()
     try:
-        if not receiver.poll(limit):
-            raise IngestError(f"Reading this file took longer than {limit:.0f} seconds, so it was stopped: "
-                              "save only the sheet you need, or as CSV, and try again.")
-        try:
-            status, payload = receiver.recv()
-        except EOFError as exc:
-            process.join(5)  # the child died without answering: an abort on a failed allocation, or worse
-            raise IngestError(_memory_message(cap)) from exc
+        return _await_answer(receiver, process, limit, cap)
     finally:
         receiver.close()
         if process.is_alive():
             process.kill()
         process.join(5)
-    if status == "ok":
-        return payload
-    if status == "ingest_error":
-        raise IngestError(payload)
-    raise RuntimeError(payload)
