@@ -197,16 +197,19 @@ def _column_index(letters: str) -> int:
     return n - 1
 
 
-def _sheet_path(archive: zipfile.ZipFile, sheet: str) -> str | None:
+def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each sheet's XML part, by sheet name (the workbook and its relationships parsed once)."""
     ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
           "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
     book = SafeET.fromstring(archive.read("xl/workbook.xml"))
-    rid = next((el.get(f"{{{ns['r']}}}id") for el in book.iter(f"{{{ns['m']}}}sheet") if el.get("name") == sheet), None)
     rels = SafeET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    target = next((el.get("Target") for el in rels if el.get("Id") == rid), None)
-    if target is None:
-        return None
-    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    targets = {el.get("Id"): el.get("Target") for el in rels}
+    paths = {}
+    for el in book.iter(f"{{{ns['m']}}}sheet"):
+        target = targets.get(el.get(f"{{{ns['r']}}}id"))
+        if target is not None:
+            paths[el.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return paths
 
 
 def _percent_styles(archive: zipfile.ZipFile) -> set[int]:
@@ -223,19 +226,20 @@ def _percent_styles(archive: zipfile.ZipFile) -> set[int]:
     return found
 
 
-def _ooxml_styles(data: bytes) -> tuple[zipfile.ZipFile, set[int]] | None:
-    """The open archive and the indexes of its percent cell styles (None when the parts cannot be read)."""
+def _ooxml_styles(data: bytes) -> tuple[zipfile.ZipFile, set[int], dict[str, str]] | None:
+    """The open archive, the indexes of its percent cell styles and its sheets' parts (None when the parts
+    cannot be read)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        return archive, _percent_styles(archive)
+        return archive, _percent_styles(archive), _sheet_paths(archive)
     except (KeyError, zipfile.BadZipFile, SafeET.ParseError, ValueError):
         return None  # formats are a refinement; the fast read already succeeded
 
 
-def _with_formats(sheet: RawSheet, archive: zipfile.ZipFile, percent: set[int]) -> RawSheet:
-    """The sheet with its percent-formatted cells and its formulas that have no saved result."""
+def _with_formats(sheet: RawSheet, archive: zipfile.ZipFile, percent: set[int], paths: dict[str, str]) -> RawSheet:
+    """The sheet with its percent-formatted cells, merged ranges and formulas that have no saved result."""
     try:
-        path = _sheet_path(archive, sheet.name)
+        path = paths.get(sheet.name)
         if path is None:
             return sheet
         with archive.open(path) as part:

@@ -26,7 +26,7 @@ from analytics.ingest.axes import (
     stated_money_scale,
     year_context,
 )
-from analytics.ingest.cells import blank_mask, parse_numbers
+from analytics.ingest.cells import MARKERS, blank_mask, parse_numbers
 from analytics.ingest.grid import DATE, EMPTY, MARKER, NUMBER
 from analytics.ingest.labels import clean_label, snake
 from analytics.ingest.records import count_records, default_record_frequency, record_measure_name
@@ -741,7 +741,10 @@ def _cross_section(body: Body, names) -> Tidied:
     labels = texts.iloc[keep_pos, text_cols].map(clean_label).replace("", None)
     labels.index = rows
     category_pos = _category_position(labels, text_cols)
-    dims = [p for p in text_cols if p != category_pos]
+    answers = [p for p in text_cols if p != category_pos and _yes_no_column(labels[p])]
+    for p in answers:
+        warnings.append(f"'{names[p]}' holds Yes/No answers, not numbers or labels: left out of the measures.")
+    dims = [p for p in text_cols if p != category_pos and p not in answers]
     category = labels[category_pos].copy()
     for p in dims:
         labels[p] = labels[p].ffill()  # merged or blank-below cells in a hierarchy column
@@ -780,6 +783,15 @@ def _cross_section(body: Body, names) -> Tidied:
             ("Measures", f"{len(measures)}, one per column"))
     return Tidied(frame, "table", "table", None, measures, tuple(dim_names), None,
                   set(rows) - set(derived), excluded, warnings, row_roles=row_roles, axes=axes)
+
+
+YES_NO = {"yes", "no", "y", "n"}
+
+
+def _yes_no_column(values: pd.Series) -> bool:
+    """A survey question's answers ('Yes' / 'No', with markers for no reply): not a way to split the rows."""
+    found = {str(v).strip().lower() for v in values.dropna()} - set(MARKERS) - {""}
+    return bool(found) and found <= YES_NO
 
 
 def _codes_to_labels(block: pd.DataFrame, names, numeric: list[int], text_cols: list[int]
