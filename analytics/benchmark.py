@@ -375,6 +375,22 @@ class PlaceTable:
     warnings: tuple[str, ...]
 
 
+def _breaks_down(frame: pd.DataFrame, column: str, place_column: str) -> bool:
+    """Whether a dimension splits a measure (so it is part of the item) rather than describing the place.
+
+    A column whose values are all places (the council-type heading a council sits under) or which gives each
+    place its own values (a row identifier, a council code beside the name) says nothing the place does not,
+    so items are not split by it.
+    """
+    values = frame[column].dropna().astype(str).str.strip()
+    values = values[values != ""]
+    if values.empty:
+        return False
+    if all(councils.match(v) is not None for v in values.unique()):
+        return False
+    return bool((frame.loc[values.index].groupby(values)[place_column].nunique() > 1).any())
+
+
 def _item_names(frame: pd.DataFrame, extra: list[str]) -> pd.Series:
     names = frame["measure"].astype(str)
     for column in extra:
@@ -394,7 +410,7 @@ def place_table(data: Dataset) -> PlaceTable:
     skip = {places.column, *places.others, "period", "measure", "value", "flag"}
     dims = [c for c in frame.columns if c not in skip]
     metric = _metric_column(frame, dims)
-    extra = [c for c in dims if metric is None or c != metric[0]]
+    extra = [c for c in dims if (metric is None or c != metric[0]) and _breaks_down(frame, c, places.column)]
     frame = frame.assign(item=_item_names(frame, extra), label=frame[places.column])
     if "period" not in frame.columns:
         frame["period"] = pd.NaT
@@ -549,9 +565,9 @@ class Comparison:
         return "" if period is None or pd.isna(period) else format_period(period, self.frequency or "FY")
 
 
-def _scope(table: PlaceTable) -> str:
-    """'England councils' for a national table, 'South East councils' for one region's, else 'councils in this file'."""
-    found = [table.places.places[label].council for label in table.places.councils]
+def _scope(council_rows: pd.DataFrame) -> str:
+    """'England councils' for a national item, 'South East councils' for one region's, else 'councils in this file'."""
+    found = [councils.by_key(key) for key in council_rows["key"].unique()]
     if len(found) >= NATIONAL_SHARE * len(councils.current()):
         return "England councils"
     regions = {c.region for c in found}
@@ -610,7 +626,7 @@ def compare(table: PlaceTable, item: str, council: councils.Council | str | None
         council = councils.named(council) if council else None
     group = group or Group()
     rows = table.rows[table.rows["item"] == item]
-    group = replace(group, scope=_scope(table))
+    group = replace(group, scope=_scope(rows[rows["kind"] == "council"]))
     council_rows = rows[rows["kind"] == "council"]
     shown, note = stand_in(council, set(council_rows["key"])) if council is not None else (None, None)
     notes = [note] if note else []

@@ -160,6 +160,8 @@ def sequential(cache) -> dict:
         for k in range(50):
             seconds, _ = _timed(cache, _records_csv(int(1.5 * MB), seed=k * 104729), f"s{k}.csv")
             times.append(seconds)
+            print(f"PROGRESS sequential {k + 1} {seconds:.2f} s cache {cache.total_bytes / 1024**2:.0f} MiB "
+                  f"resident {_rss_tree(os.getpid()) / 1024**2:.0f} MiB", flush=True)
     held = cache.total_bytes
     after = _rss_tree(os.getpid())
     cache.release("bench")
@@ -177,12 +179,15 @@ def main() -> None:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     cache = ReadCache(CACHE_BYTES)
     _read(cache, b"Month,Calls\nJan 2024,1\nFeb 2024,2\nMar 2024,3\n", "warm.csv")  # the forkserver starts
+    gb = 1024**3
     big = big_csv(cache)
+    print(f"PROGRESS big {big['outcome']} first {big['first_s']:.1f} s again {big['again_s'] * 1000:.1f} ms "
+          f"peak {big['peak'] / gb:.2f} GB", flush=True)
     cache.release("bench")
     par = parallel(cache)
+    print(f"PROGRESS parallel {par}", flush=True)
     cache.release("bench")
     seq = sequential(cache)
-    gb = 1024**3
     lines = [
         "## Hostile input and memory (bench/hostile.py)", "",
         "Read as the app reads (guard, sandboxed parse, the byte-bounded read cache); peak is this process and "

@@ -346,3 +346,16 @@ def test_files_of_different_years_stack_into_one_table_ranked_each_year():
         benchmark.stack_years([first, first])
     with pytest.raises(AnalysisError, match="does not say which year"):
         benchmark.stack_years([first, year("No year here", {"Trafford": 1.0, "Kent": 2.0, "Wigan": 3.0})])
+
+
+def test_row_identifiers_and_type_headings_do_not_split_a_measure():
+    rows = []
+    for i, (name, heading) in enumerate([("Trafford", "Metropolitan Districts"), ("Wigan", "Metropolitan Districts"),
+                                         ("Kent", "Shire Counties"), ("Devon", "Shire Counties")]):
+        for age, value in (("18-64", 10.0 + i), ("65+", 20.0 + i)):
+            rows.append({"measure": "Value", "council": name, "uuid": f"{i}{age}", "group": heading,
+                         "age_category": age, "value": value})
+    table = benchmark.place_table(tidy(rows))
+    assert table.items == ["Value: 18-64", "Value: 65+"]  # split by age, not by the row id or the heading
+    c = benchmark.compare(table, "Value: 65+", "Kent", unit="rate", polarity="higher_is_better")
+    assert c.latest.result.n == 4 and c.latest.result.rank == 2
