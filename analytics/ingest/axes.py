@@ -329,7 +329,7 @@ def row_structure(kinds: np.ndarray, texts: pd.DataFrame, label_positions: list[
         if kind[i] == "header":
             current = []
         else:
-            text = " ".join(t for t in texts.iloc[i, label_positions] if t)
+            text = clean_label(" ".join(t for t in texts.iloc[i, label_positions] if t))
             nested = last >= 0 and values_before[i] == values_before[last]
             current = [*current, text] if nested and current else [text]
         last = i
@@ -358,9 +358,10 @@ _MONEY_STATEMENT = re.compile(r"^(?:(?:data|figures|values|amounts)\s+(?:are\s+)
 def stated_money_scale(title: str) -> str | None:
     """The money unit a table states for all its values: a title line or cell that is only a unit ('£
     thousands', '£s', "Data are presented in £'000s"); a '(£)' inside a sentence states nothing."""
-    for part in re.split(r"\s+\|\s+|\s{2,}", title or ""):
-        words = part.strip()
-        if _MONEY_STATEMENT.match(words):
+    for part in re.split(r"\s+\|\s+|\s{2,}|(?<=[.;])\s+", title or ""):
+        words = part.strip().rstrip(".:;, ")
+        if _MONEY_STATEMENT.match(words) or _MONEY_STATEMENT.match(re.sub(r"^.*?\b(?=data are|figures are)", "",
+                                                                          words, flags=re.I)):
             return money_scale(words) or "£"
         tail = re.search(r"(£\s*(?:'?000s?|thousands?|m(?:illions?)?|s)?)\s*$", words)
         if tail and len(words.split()) <= 3:

@@ -191,25 +191,32 @@ def tidy_table(table: Table, *, layout: str | None = None, period_column: str | 
 
 
 def _with_money_units(tidied: Tidied, table: Table) -> Tidied:
-    """Money units a table states ('£ thousands' on its own line, '£m' or '(£)' in a header). Values are kept as
-    printed: measures in pounds become currency; a scale (thousands, millions) is said, in the warnings and on
-    the Data page, rather than shown as if in pounds."""
+    """Money units a table states ('£ thousands' on its own line or in its notes, '£m' or '(£)' in a header).
+    Values are kept as printed (the figures the publication shows): measures in pounds become currency; a
+    scale is put into the name of each measure that lacks one ('... (£ thousands)'), so no view shows £5,790
+    for what is £5.79m."""
     if tidied.kind == "records":
         return tidied
     header_cells = " | ".join(t for row in table.header_matrix() for t in row if t)
-    title_scale = stated_money_scale(f"{table.title} | {table.sheet.name} | {header_cells}")
-    changed, scales = {}, set()
+    title_scale = stated_money_scale(f"{table.title} | {table.sheet.name} | {header_cells} | {_notes_text(table)}")
+    changed, renamed, scales = {}, {}, set()
     for name, info in tidied.measures.items():
-        scale = money_scale(name) or title_scale
+        own = money_scale(name)
+        scale = own or title_scale
         if scale is None:
             continue
         scales.add(scale)
-        if scale == "£" and info.unit == "count":
-            changed[name] = MeasureInfo("currency", info.polarity, info.known_as)
+        if scale == "£":
+            if info.unit == "count":
+                changed[name] = MeasureInfo("currency", info.polarity, info.known_as)
+        elif own is None:
+            renamed[name] = f"{name} ({scale})"
     if not scales:
         return tidied
+    measures = {renamed.get(n, n): changed.get(n, i) for n, i in tidied.measures.items()}
+    frame = tidied.frame.assign(measure=tidied.frame["measure"].replace(renamed)) if renamed else tidied.frame
     note = f"Money is in {', '.join(sorted(scales))}, as the file states; values are kept as printed."
-    return replace(tidied, measures={**tidied.measures, **changed}, warnings=[*tidied.warnings, note],
+    return replace(tidied, frame=frame, measures=measures, warnings=[*tidied.warnings, note],
                    axes=(*tidied.axes, ("Units", ", ".join(sorted(scales)))))
 
 
@@ -604,8 +611,9 @@ def _across(body: Body, axis: HeaderAxis, label_positions: list[int], period_pos
             dim = _dimension_name(header, p, dims)
             frame[dim] = np.repeat(texts.iloc[keep, p].map(clean_label).to_numpy(dtype=object), n_cols)
             dims.append(dim)
-    if (group[keep] != "").any():
-        frame["group"] = np.repeat(pd.Series(group[keep]).map(clean_label).to_numpy(dtype=object), n_cols)
+    if (group[keep] != "").any():  # rows above the first heading belong to no group (None, not '')
+        labels = pd.Series(group[keep]).map(clean_label).replace("", None)
+        frame["group"] = np.repeat(labels.to_numpy(dtype=object), n_cols)
         dims.append("group")
     if along in ("area", "age"):
         dims.insert(0, along)
@@ -757,7 +765,7 @@ def _cross_section(body: Body, names) -> Tidied:
     dim_names: list[str] = []
     for p in dims:
         dim_names.append(_dimension_name(names[p], p, dim_names))
-    groups = pd.Series(group[keep_pos], index=rows).map(clean_label)
+    groups = pd.Series(group[keep_pos], index=rows).map(clean_label).replace("", None)
     measures = {clean_label(names[pos]): info for pos, (_, _, info) in columns.items()}
     k = len(columns)
     frame = pd.DataFrame({"_row": np.tile(rows.to_numpy(), k), "category": np.tile(category.to_numpy(), k),
@@ -765,12 +773,12 @@ def _cross_section(body: Body, names) -> Tidied:
                           "value": np.concatenate([v.to_numpy() for v, _, _ in columns.values()])})
     for p, dim in zip(dims, dim_names, strict=True):
         frame[dim] = np.tile(labels[p].to_numpy(), k)
-    if (groups != "").any():
-        frame["group"] = np.tile(groups.to_numpy(), k)
+    if groups.notna().any():
+        frame["group"] = np.tile(groups.to_numpy(dtype=object), k)
     markers = np.concatenate([f.to_numpy(dtype=object) for _, f, _ in columns.values()])
     summary = np.tile(flag, k)
     frame["flag"] = np.where(summary != "", summary, markers)
-    if (groups != "").any():
+    if groups.notna().any():
         dim_names.append("group")
     derived = rows[flag == "total"]
     excluded += _row_exclusions(block, block.index[flagged], reasons)
