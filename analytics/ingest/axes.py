@@ -268,13 +268,16 @@ def place_of(label: str) -> tuple[str, str] | None:
 
 
 def _places_axis(table: Table, texts: list[list[str]], value_positions: list[int]) -> HeaderAxis | None:
+    """Places across the columns: most of the value columns' headers name places. Every such column is
+    kept (a name the reference list lacks stays an area of its own, never dropped)."""
     for i, row in enumerate(texts):
-        found = [(p, place_of(row[p])) for p in value_positions]
-        hits = [(p, f) for p, f in found if f is not None]
+        found = [(p, place_of(row[p])) for p in value_positions if row[p]]
+        hits = [f for _, f in found if f is not None]
         if len(hits) >= MIN_ACROSS and len(hits) >= PLACE_SHARE * len(value_positions):
-            return HeaderAxis("places", tuple(p for p, _ in hits), tuple(clean_label(row[p]) for p, _ in hits),
-                              tuple("" for _ in hits), None, table.header_rows[i],
-                              f"{len(hits)} places across the columns", (), tuple(f[1] for _, f in hits))
+            levels = tuple(f[1] if f is not None else "area" for _, f in found)
+            return HeaderAxis("places", tuple(p for p, _ in found), tuple(clean_label(row[p]) for p, _ in found),
+                              tuple("" for _ in found), None, table.header_rows[i],
+                              f"{len(found)} places across the columns", (), levels)
     return None
 
 
