@@ -114,11 +114,13 @@ def _sheet_ledger(table: Table, tidied: Tidied, tables: list[Table], roles: np.n
     grid = table.sheet.grid
     rows_read = len(roles)
     used = np.zeros(rows_read, dtype=bool)
-    used[[r for r in tidied.used_rows if 0 <= r < rows_read]] = True
-    listed = pd.DataFrame(tidied.excluded, columns=LEDGER_COLUMNS)
+    used_at = np.fromiter(tidied.used_rows, dtype=np.int64, count=len(tidied.used_rows))
+    used[used_at[(used_at >= 0) & (used_at < rows_read)]] = True
+    listed = _listed(tidied.excluded)
     row_level = listed[listed["column"].fillna("") == ""]
     accounted = used.copy()
-    accounted[[r - 1 for r in row_level["row"] if 0 < r <= rows_read]] = True
+    listed_at = row_level["row"].to_numpy(dtype=np.int64) - 1
+    accounted[listed_at[(listed_at >= 0) & (listed_at < rows_read)]] = True
     others = {r: t for t in tables if t is not table and t.sheet is table.sheet
               for r in range(t.first_row, t.data_rows[1] + 1)}
     pending = np.flatnonzero(~accounted)
@@ -136,15 +138,15 @@ def _sheet_ledger(table: Table, tidied: Tidied, tables: list[Table], roles: np.n
     details = np.full(len(pending), "", dtype=object)
     for i in np.flatnonzero(~blank).tolist():  # only the filled rows left out: titles, notes, other tables
         details[i] = " ".join(label_text(v) for v in grid.iloc[pending[i]].tolist() if label_text(v))[:120]
-    listed_reasons = listed["reason"].astype(str).tolist()
-    categories += [r for r in dict.fromkeys(listed_reasons) if r not in categories]
-    index = {c: i for i, c in enumerate(categories)}
-    columns = [""] + [c for c in dict.fromkeys(listed["column"].fillna("").astype(str)) if c]
-    column_index = {c: i for i, c in enumerate(columns)}
+    listed_reasons = listed["reason"].astype(str)
+    categories += [r for r in listed_reasons.unique() if r not in categories]
+    listed_columns = listed["column"].fillna("").astype(str)
+    columns = [""] + [c for c in listed_columns.unique() if c]
     row = np.concatenate([listed["row"].to_numpy(dtype=np.int64), pending + 1])
-    column_code = np.concatenate([np.array([column_index[c] for c in listed["column"].fillna("").astype(str)],
-                                           dtype=np.int16), np.zeros(len(pending), dtype=np.int16)])
-    reasons = np.concatenate([np.array([index[r] for r in listed_reasons], dtype=np.int16), reason_code])
+    column_code = np.concatenate([pd.Categorical(listed_columns, categories=columns).codes.astype(np.int16),
+                                  np.zeros(len(pending), dtype=np.int16)])
+    reasons = np.concatenate([pd.Categorical(listed_reasons, categories=categories).codes.astype(np.int16),
+                              reason_code])
     detail = np.concatenate([listed["detail"].fillna("").to_numpy(dtype=object), details])
     order = np.lexsort((column_code != 0, row))
     frame = pd.DataFrame({"row": row[order],
@@ -152,6 +154,14 @@ def _sheet_ledger(table: Table, tidied: Tidied, tables: list[Table], roles: np.n
                           "reason": pd.Categorical.from_codes(reasons[order], categories=categories),
                           "detail": detail[order]}, columns=LEDGER_COLUMNS)
     return Ledger(rows_read=rows_read, rows_used=int(used.sum()), excluded=frame)
+
+
+def _listed(excluded: list) -> pd.DataFrame:
+    """The tidy stage's exclusions (single entries and whole frames of rows) as one ledger frame."""
+    singles = [e for e in excluded if isinstance(e, dict)]
+    frames = [e for e in excluded if isinstance(e, pd.DataFrame)]
+    parts = [pd.DataFrame(singles, columns=LEDGER_COLUMNS)] + [f[LEDGER_COLUMNS] for f in frames]
+    return pd.concat(parts, ignore_index=True) if frames else parts[0]
 
 
 def _uncached_formula_check(sheet: RawSheet, used_rows: set[int] | None = None) -> list[str]:

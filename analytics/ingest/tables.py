@@ -217,6 +217,13 @@ def _is_header_start(kinds: np.ndarray) -> bool:
     return len(filled) >= 2 and bool(np.isin(filled, (TEXT, DATE, MARKER)).all()) and bool((filled == TEXT).any())
 
 
+def _header_start_rows(kinds: np.ndarray) -> np.ndarray:
+    """`_is_header_start` for every row at once (a long table is not walked row by row)."""
+    filled = kinds != EMPTY
+    wordy = np.isin(kinds, (TEXT, DATE, MARKER)) | ~filled
+    return (filled.sum(axis=1) >= 2) & wordy.all(axis=1) & (kinds == TEXT).any(axis=1)
+
+
 def _segments(cells: Cells, counts: np.ndarray) -> list[tuple[int, int]]:
     """Runs of multi-cell rows, joined across short gaps when the next run has no header of its own."""
     merged: list[tuple[int, int]] = []
@@ -342,8 +349,8 @@ def _table_from_segment(sheet: RawSheet, cells: Cells, counts: np.ndarray, start
     if not sheet.visible or HELPER_SHEET.search(sheet.name.strip()):
         score *= 0.01
     first_row = header_rows[0] if header_rows else start + data_pos
-    inner = tuple(r for r in range(start + data_pos, last + 1)
-                  if _is_header_start(cells.kind[r, columns]) and r > start + data_pos)
+    inner = tuple(int(start + data_pos + 1 + r) for r in np.flatnonzero(
+        _header_start_rows(cells.kind[start + data_pos + 1:last + 1][:, columns])))
     return Table(sheet=sheet, cells=cells, first_row=int(first_row), header_rows=tuple(int(r) for r in header_rows),
                  data_rows=(int(start + data_pos), int(last)), columns=tuple(cols), names=names, title=title,
                  score=score, inner_headers=inner)

@@ -61,6 +61,7 @@ def _code_header(name: str) -> bool:
 
 
 MAX_CODE_HEADER_WORDS = 4
+MAX_DETAILED_ROWS = 5000  # the ledger quotes the text of the first this-many rows excluded for one reason
 HELPER_SHARE = 0.9  # a constant column filled in fewer rows than this is a chart helper
 STANDARD_NAME = re.compile(r"\b(?:standard|threshold|benchmark line)\b", re.I)
 CODE_NAME = re.compile(r"(?:^|[\s_])(?:code|id|uuid|ref|reference|cassr|ons|lad\d*cd|la[\s_]*code)(?:$|[\s_])", re.I)
@@ -343,13 +344,17 @@ def _first_text_column(block: pd.DataFrame, first_col: np.ndarray) -> pd.Series:
     return out
 
 
-def _row_exclusions(block: pd.DataFrame, rows: pd.Index, reason: str | pd.Series) -> list[dict]:
-    """Ledger entries for many rows at once (the detail text only for the first few thousand)."""
-    reasons = reason if isinstance(reason, pd.Series) else pd.Series(reason, index=rows)
-    detailed = rows[:5000]
-    details = {r: _row_text(block, r) for r in detailed}
-    return [{"row": int(r) + 1, "column": "", "reason": reasons[r], "detail": details.get(r, "")[:120]}
-            for r in rows]
+def _row_exclusions(block: pd.DataFrame, rows: pd.Index, reason: str | pd.Series) -> list:
+    """Ledger entries for many rows at once: one frame (the detail text only for the first few thousand), so
+    a million repeated rows cost one array, not a million dictionaries."""
+    if not len(rows):
+        return []
+    reasons = reason.reindex(rows).to_numpy(dtype=object) if isinstance(reason, pd.Series) else reason
+    details = np.full(len(rows), "", dtype=object)
+    for i, r in enumerate(rows[:MAX_DETAILED_ROWS]):
+        details[i] = _row_text(block, r)[:120]
+    return [pd.DataFrame({"row": np.asarray(rows, dtype=np.int64) + 1, "column": "", "reason": reasons,
+                          "detail": details})]
 
 
 def _by_period_column(body: Body, names, period_pos, fy_year, force_long=False) -> Tidied:
@@ -394,8 +399,7 @@ def _by_period_column(body: Body, names, period_pos, fy_year, force_long=False) 
     dim_names = tuple(dim_names)
     frame = _flag_total_dimension_values(frame, dim_names)
     frame, dup_rows = _drop_duplicate_periods(frame, dim_names)
-    for row in dup_rows:
-        excluded.append(_exclusion(row, "duplicate period", _row_text(block, row)))
+    excluded += _row_exclusions(block, pd.Index(dup_rows), "duplicate period")
     used = set(rows) - set(dup_rows)
     warnings += gaps_and_duplicates(frame.drop_duplicates(["period", *dim_names])["period"], parsed.frequency) \
         if not dim_names else gaps_and_duplicates(pd.Series(frame["period"].unique()), parsed.frequency)
@@ -629,8 +633,7 @@ def _across(body: Body, axis: HeaderAxis, label_positions: list[int], period_pos
     if along == "period":
         frame["period"] = pd.to_datetime(frame["period"])
     frame, dup_rows = _drop_duplicate_periods(frame, tuple(dims), along=along)
-    for row in dup_rows:
-        excluded.append(_exclusion(row, "duplicate measure row", _row_text(block, row)))
+    excluded += _row_exclusions(block, pd.Index(dup_rows), "duplicate measure row")
     if along == "period":
         frame = _drop_unfilled_periods(frame, warnings)
     frequency = axis.frequency if along == "period" else parsed_periods.frequency if period is not None else None
