@@ -34,6 +34,8 @@ LOG = logging.getLogger("asc.ui")
 SAMPLE_DIR = Path(__file__).parent / "sample_data"
 SAMPLE_SUFFIXES = (".xlsx", ".csv")
 REGISTRY_KEY = "datasets"
+HISTORY_KEY = "reading_history"  # file name -> the reading options it had before each override, latest last
+GENERATION_KEY = "reading_generation"  # part of every override widget's key: a new value restarts the widgets
 FORECAST_HORIZONS = {"D": 28, "W": 13, "M": 6, "Q": 4, "FY": 2}  # about a quarter or two ahead
 MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~$]")
 # GFM turns bare URLs and e-mail addresses into links after escapes are resolved, so backslashes cannot stop
@@ -247,17 +249,66 @@ def forget_removed(files) -> None:
     for name, upload in list(registry().items()):
         if upload.uploaded and name not in current:
             del registry()[name]
+            history(name).clear()
+            restart_overrides()
 
 
 def clear() -> None:
-    """Forget every file of this session and release its cached reads (the uploader is reset by the caller).
-    Entries another session still uses stay for that session."""
+    """Forget every file of this session, its overrides, and release its cached reads (the uploader is reset by
+    the caller). Entries another session still uses stay for that session."""
     registry().clear()
     read_cache().release(_session_id())
+    st.session_state[HISTORY_KEY] = {}
+    restart_overrides()
 
 
 def set_options(name: str, options: Options) -> None:
     registry()[name] = replace(registry()[name], options=options)
+
+
+def history(name: str) -> list[Options]:
+    return st.session_state.setdefault(HISTORY_KEY, {}).setdefault(name, [])
+
+
+def generation() -> int:
+    return st.session_state.get(GENERATION_KEY, 0)
+
+
+def restart_overrides() -> None:
+    """Give the Data page's override widgets new keys, so they start again from the options in force (a
+    choice the reader refused, or a file removed and uploaded again, never sticks in a widget)."""
+    st.session_state[GENERATION_KEY] = generation() + 1
+
+
+def try_options(name: str, options: Options) -> str | None:
+    """Keep new reading options only if the file can be read with them; return the reader's reason if not.
+
+    An override that fails leaves the previous reading in place, and each one kept can be undone. The widgets
+    restart before the trial read, so even a reader bug cannot lock the Data page on a bad choice."""
+    upload = registry()[name]
+    restart_overrides()
+    try:
+        load_cached(upload.data, upload.name, options)
+    except analytics.IngestError as exc:
+        return exc.user_message
+    history(name).append(upload.options)
+    set_options(name, options)
+    return None
+
+
+def undo_options(name: str) -> None:
+    """Back to the reading options before the last override that was kept."""
+    if history(name):
+        set_options(name, history(name).pop())
+    restart_overrides()
+
+
+def reset_options(name: str) -> None:
+    """Back to the detected reading (undoable like any other override)."""
+    if registry()[name].options != Options():
+        history(name).append(registry()[name].options)
+        set_options(name, Options())
+    restart_overrides()
 
 
 def sample_files() -> list[Path]:
