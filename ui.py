@@ -26,7 +26,8 @@ from analytics.ingest import Options
 from analytics.ingest.records import split_candidates
 from analytics.ingest.sandbox import ReaderCrash, crash_code
 from analytics.periods import format_period
-from analytics.seasonal import weekly_totals
+from analytics.seasonal import CYCLE_LENGTH, weekly_totals
+from analytics.seasonal import min_points as seasonal_points
 from analytics.topics import Topic
 
 LOG = logging.getLogger("asc.ui")
@@ -547,10 +548,40 @@ def trend_panel(data: Dataset, measure: str, key: str, *, series: pd.Series | No
     draw_spec(spec, container=left, alt=" ".join(s.text for s in said))  # the commentary is the text alternative
     with right:
         sentences(said)
+    missing = not_drawn(view, result)
+    if missing:  # in full view: the reason a toggle shows nothing must not hide in the notes expander
+        st.info(markdown_text(f"{' and '.join(missing)}: not drawn for this series. "
+                              f"{' '.join(why_not_drawn(missing, result))}".strip()), icon=":material/info:")
     with st.expander("Statistics and data-quality notes"):
         st.dataframe(analysis.statistics_table(result), hide_index=True, width="stretch")
         for warning in result.warnings:
             st.warning(markdown_text(warning))
+
+
+LAYER_LABELS = {"trend": "Trend line", "spc": "SPC limits", "forecast": "Forecast", "seasonal": "Seasonal adj."}
+
+
+def not_drawn(view: ChartView, result) -> list[str]:
+    """The layers switched on that the analysis could not make (too few points, no year before...)."""
+    missing = [label for layer, label in LAYER_LABELS.items()
+               if getattr(view, layer) and getattr(result, layer) is None]
+    if view.last_year and charts.same_period_last_year(result.series, result.frequency).notna().sum() == 0:
+        missing.append("Last year")
+    return missing
+
+
+def why_not_drawn(missing: list[str], result) -> list[str]:
+    """The analysis' own reasons (its non-caveat warnings), and the ones it leaves unsaid."""
+    reasons = [w for w in result.warnings if not commentary.is_caveat(w)]
+    n = int(result.series.notna().sum())
+    if "Seasonal adj." in missing and result.frequency not in CYCLE_LENGTH:
+        reasons.append("Seasonal adjustment needs daily, weekly, monthly or quarterly data.")
+    elif "Seasonal adj." in missing and n < seasonal_points(result.frequency):
+        reasons.append(f"Seasonal adjustment needs two full years ({seasonal_points(result.frequency)} values); "
+                       f"this series has {n}.")
+    if "Last year" in missing:
+        reasons.append("Last year: there are no values a year before these periods.")
+    return list(dict.fromkeys(reasons))
 
 
 def record_split(name: str, data: Dataset, key: str) -> None:

@@ -28,13 +28,21 @@ SAMPLES = sorted(p for p in (ROOT / "sample_data").iterdir() if p.suffix in (".x
 REAL = sorted(p for p in (ROOT / "tests" / "corpus_real").iterdir() if p.suffix not in (".md", ".json"))
 PAGES = ["Home", "Data", "KPI summary", "Explore trends", "Demand", "Reablement", "Placements", "Finance",
          "Benchmarking", "Scrutiny pack"]
-TREND_PAGES = ("Explore trends", "Demand", "Reablement", "Placements")
-LAYOUT_CHOICES = ("long", "wide", "periods_across", "records", "table")
+LAYOUT_CHOICES = ("long", "periods_across", "table")  # each tried, and undone when the reader kept it
 SETTLE_TIMEOUT_S = 120
+RUN_START_S = 2.0  # how long an action may take to start its script run
+TITLES = {"Home": "ASC Performance Explorer", "Demand": "Demand: calls and contacts"}  # others: the link's name
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)|Uncaught app execution")
 
 # file -> why it still fails (page, error, owner). Strict: a fix turns the entry into a failure to remove.
 KNOWN_FAILURES: dict[str, str] = {}
+# Reader bugs reported to the reader's owner, by the last line of their traceback: a walk whose only problems
+# are these is an expected failure (xfail, not strict: it passes by itself once the reader is fixed). Any other
+# exception fails the sweep.
+KNOWN_READER_BUGS: dict[str, str] = {
+    "ValueError: min() arg is an empty sequence": "layout periods_across on a table without periods across "
+                                                  "(reader, issue 17)",
+}
 
 
 def _collision_csv() -> bytes:
@@ -83,17 +91,29 @@ class Walk:
         self.problems: list[str] = []
         self.views = 0
         self.error_messages: list[str] = []
+        self.timings: list[tuple[str, float]] = []
+        self.clock = time.perf_counter()
 
     def settle(self) -> None:
-        """Wait until the script run has finished (Streamlit's running indicator is gone)."""
-        self.tab.wait_for_timeout(400)
+        """Wait for the run an action starts (under load it may start late), then until it and any rerun it
+        asked for (st.rerun) have finished."""
+        app = self.tab.locator("[data-testid='stApp']")
+        started = time.time()
+        while time.time() - started < RUN_START_S and app.get_attribute("data-test-script-state") != "running":
+            self.tab.wait_for_timeout(100)
         deadline = time.time() + SETTLE_TIMEOUT_S
-        while time.time() < deadline and self.tab.locator("[data-testid='stStatusWidget']").count():
+        quiet = 0
+        while time.time() < deadline and quiet < 2:  # two calm looks in a row, 0.5 s apart
             self.tab.wait_for_timeout(250)
-        self.tab.wait_for_timeout(300)
+            quiet = quiet + 1 if app.get_attribute("data-test-script-state") == "notRunning" else 0
+        if quiet < 2:
+            self.problems.append(f"still running after {SETTLE_TIMEOUT_S} s")
 
     def check(self, where: str) -> None:
         self.views += 1
+        now = time.perf_counter()
+        self.timings.append((where, round(now - self.clock, 1)))
+        self.clock = now
         boxes = self.tab.locator("[data-testid='stException']")
         if boxes.count():
             self.problems.append(f"{where}: exception box: {boxes.first.inner_text()[:200]!r}")
@@ -108,6 +128,8 @@ class Walk:
 
     def open(self, page: str) -> None:
         self.tab.get_by_role("link", name=page, exact=True).click()
+        self.main().get_by_role("heading", name=TITLES.get(page, page), exact=True).first.wait_for(
+            timeout=SETTLE_TIMEOUT_S * 1000)
         self.settle()
         self.check(page)
 
@@ -118,7 +140,8 @@ class Walk:
         return self.tab.locator("[data-testid='stMain']")
 
     def toggles(self, page: str) -> None:
-        """Flip each toggle of the first chart's row (and back), checking after each."""
+        """Flip each toggle of the page (the first chart's layers), checking after each. Every trend page
+        draws through the same ui.trend_panel, so the sweep flips them on Explore trends only."""
         count = min(self.main().locator("[data-testid='stCheckbox'], [data-testid='stToggle']").count(), 8)
         for i in range(count):
             toggle = self.main().locator("[data-testid='stCheckbox'], [data-testid='stToggle']").nth(i)
@@ -158,8 +181,8 @@ class Walk:
                 self.check(f"Data: layout {layout}")
                 if layout == "periods_across":
                     self.shot("data_periods_across")
-                self.click("Undo the last change")
-                self.check(f"Data: undo layout {layout}")
+                if self.click("Undo the last change"):
+                    self.check(f"Data: undo layout {layout}")
         header = self.main().get_by_label("Header row", exact=False)
         if header.count():
             header.first.fill("1")
@@ -180,9 +203,13 @@ class Walk:
         self.upload()
         self.check("re-upload")
         self.shot("data_after_reupload")
-        if not self.tab.get_by_text("What was detected").count() and not self.tab.get_by_text(
-                "could not be read").count():
+        read = self.tab.get_by_text("What was detected").count()
+        refused = self.main().locator("[data-testid='stAlertContentError']").filter(has_text=self.name).count()
+        if not (read or refused):
             self.problems.append("re-upload: the Data page shows neither the detection nor a reason")
+        layout = self.main().get_by_role("combobox", name="Layout", exact=True)
+        if read and layout.count() and layout.first.input_value() != "detect":
+            self.problems.append(f"re-upload: the layout override stuck ({layout.first.input_value()})")
 
 
 @pytest.mark.parametrize(("name", "read"), list(_params()))
@@ -202,7 +229,7 @@ def test_sweep(server, browser, name, read):
         for page in PAGES:
             walk.open(page)
             walk.shot(page.lower().replace(" ", "_"))
-            if page in TREND_PAGES:
+            if page == "Explore trends":
                 walk.toggles(page)
             if page == "Data":
                 walk.overrides()
@@ -219,8 +246,14 @@ def test_sweep(server, browser, name, read):
         (shots / "server.log").write_text(log)
     (shots / "walk.json").write_text(json.dumps(
         {"file": name, "views": walk.views, "seconds": round(time.perf_counter() - started, 1),
-         "problems": walk.problems, "error_messages": walk.error_messages,
+         "problems": walk.problems, "error_messages": walk.error_messages, "timings": walk.timings,
          "tracebacks": log.count("Traceback (most recent call last)")}, indent=1))
+    errors = [line for line in log.splitlines() if line and not line[0].isspace() and re.match(r"^\w+(\.\w+)*: ", line)
+              and "Error" in line.split(":")[0]]
+    known = [KNOWN_READER_BUGS[e.split(": ", 1)[1]] for e in errors if e.split(": ", 1)[-1] in KNOWN_READER_BUGS]
+    only_known = errors and len(known) == len(errors) and all("exception box" in p for p in walk.problems)
+    if only_known:
+        pytest.xfail("known reader bug(s): " + "; ".join(dict.fromkeys(known)))
     assert not walk.problems, "\n".join(walk.problems)
     assert not TRACEBACK.search(log), log[-3000:]
 
