@@ -663,18 +663,25 @@ FINANCE_COLUMNS = {column: st.column_config.NumberColumn(column, format="%.2f")
 KPI_ORDER = ("measure", "sparkline", "period", "latest", "target_text", "rag", "vs_last_period", "vs_last_year",
              "trend", "variation", "assurance", "dataset")
 KPI_COLUMNS = {
-    "measure": st.column_config.TextColumn("Measure", pinned=True),
-    "period": st.column_config.TextColumn("Latest period"),
+    "measure": st.column_config.TextColumn("Measure", pinned=True, width="medium"),
+    "period": st.column_config.TextColumn("Latest period", width="small"),
     "trend": st.column_config.TextColumn("Trend (5% level)"),
     "variation": st.column_config.TextColumn("SPC variation", width="medium"),
     "assurance": st.column_config.TextColumn("SPC assurance"),
     "sparkline": st.column_config.LineChartColumn("Last 26 periods", width="small"),
     "latest": st.column_config.TextColumn("Latest", width="small"),
-    "target_text": st.column_config.TextColumn("Target"),
-    "rag": st.column_config.TextColumn("RAG"),
-    "vs_last_period": st.column_config.TextColumn("vs last period"),
-    "vs_last_year": st.column_config.TextColumn("vs last year"),
+    "target_text": st.column_config.TextColumn("Target", width="small"),
+    "rag": st.column_config.TextColumn("RAG", width="small"),
+    "vs_last_period": st.column_config.TextColumn("vs last period", width="small"),
+    "vs_last_year": st.column_config.TextColumn("vs last year", width="small"),
 }
+
+
+def says_something(value) -> bool:
+    """A KPI cell that is not empty (a sparkline with points, a word, a number)."""
+    if isinstance(value, list | tuple):
+        return bool(value)
+    return value is not None and not (isinstance(value, float) and pd.isna(value)) and str(value).strip() != ""
 
 
 def kpi_table(datasets: dict[str, Dataset], *, totals_only: bool) -> pd.DataFrame:

@@ -91,6 +91,8 @@ def _section(item: Analysed, threshold: int | None) -> export.ChartSection:
     chart = None
     if _has_small_counts(a, threshold):
         notes.insert(0, f"Chart left out: it would show counts under {threshold}.")
+    elif a.series.notna().sum() == 0:  # an empty chart cannot be drawn (vl-convert refuses a zero-size SVG)
+        notes.insert(0, "No chart: every period is missing or suppressed.")
     else:
         chart = charts.trend_chart(a.series, title=title, unit=a.unit, frequency=a.frequency,
                                    moving_average=a.moving_average, window=a.window, trend=a.trend, spc=a.spc)

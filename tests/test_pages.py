@@ -247,3 +247,22 @@ def test_a_toggle_that_draws_nothing_says_why_in_full_view():
     notes = [i.value.replace("\\", "") for i in at.main.info]
     assert any(n.startswith("Seasonal adj.: not drawn for this series.") and "(24 values); this series has 6" in n
                for n in notes), notes
+
+
+def test_kpi_table_shows_only_columns_that_say_something():
+    """Issue 17: the KPI table was wider than the page; empty Target and RAG columns and a Dataset column for
+    one dataset took room from the ones that speak."""
+    name = "dols_weekly.csv"
+    at = open_page(only({name: (ui.SAMPLE_DIR / name).read_bytes()}), "kpi")
+    shown = list(at.dataframe[0].proto.column_order)
+    assert shown[:2] == ["measure", "sparkline"] and "variation" in shown
+    assert "target_text" not in shown and "rag" not in shown and "dataset" not in shown
+
+
+def test_kpi_page_with_a_measure_that_has_no_values():
+    """Issue 17: IndexError in analysis._caveats on a series with no values (every cell suppressed)."""
+    rows = "".join(f"{m} 2024,{40 + i},*\n" for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun"]))
+    at = open_page(only({"suppressed.csv": f"Month,Referrals,Safeguarding concerns\n{rows}".encode()}), "kpi")
+    assert "Referrals" in set(at.dataframe[0].value["measure"])
+    open_page(at, "report").button(key="report:build").click().run()
+    assert not at.exception, [e.value for e in at.exception]
