@@ -198,6 +198,8 @@ class Walk:
         if self.choose("Layout", "periods_across"):  # the override that once locked users out
             self.check("Data: layout periods_across before removing")
         self.tab.get_by_role("button", name="Remove all data").click()
+        self.tab.get_by_role("button", name="Remove all data").and_(self.tab.locator("button:disabled")).wait_for(
+            timeout=SETTLE_TIMEOUT_S * 1000)  # the session is empty (an upload before this would be dropped)
         self.settle()
         self.check("Remove all data")
         self.upload()
