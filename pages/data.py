@@ -16,7 +16,7 @@ from analytics.dataset import LAYOUTS, detection_summary, measure_table
 from analytics.ingest import Options
 from analytics.ingest.records import RECORD_FREQUENCIES
 
-REFUSED_KEY = "reading_refused"  # file name -> (what was asked, the reader's reason)
+REFUSED_KEY = "reading_refused"  # file name -> (generation, what was asked, the reader's reason)
 PER = {"D": "day", "W": "week", "M": "month"}
 
 
@@ -26,8 +26,8 @@ def apply(name: str, options, asked: str) -> None:
     refused = st.session_state.setdefault(REFUSED_KEY, {})
     if reason is None:
         refused.pop(name, None)
-    else:
-        refused[name] = (asked, reason)
+    else:  # shown until the next change: the widgets' generation moves on with every change and on removal
+        refused[name] = (ui.generation(), asked, reason)
     st.rerun()
 
 
@@ -48,8 +48,8 @@ if undo[1].button("Back to the detected reading", key=f"reset:{name}:{gen}", dis
     st.session_state.setdefault(REFUSED_KEY, {}).pop(name, None)
     ui.reset_options(name)
     st.rerun()
-asked, reason = st.session_state.get(REFUSED_KEY, {}).get(name, (None, None))
-if reason:
+refused_at, asked, reason = st.session_state.get(REFUSED_KEY, {}).get(name, (None, None, None))
+if reason and refused_at == gen:
     st.warning(f"{asked} was not applied: {reason} The previous reading is kept.", icon=":material/undo:")
 
 data = ui.dataset(name)
