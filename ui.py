@@ -26,7 +26,8 @@ from analytics.ingest import Options
 from analytics.ingest.records import split_candidates
 from analytics.ingest.sandbox import ReaderCrash, crash_code
 from analytics.periods import format_period
-from analytics.seasonal import weekly_totals
+from analytics.seasonal import CYCLE_LENGTH, weekly_totals
+from analytics.seasonal import min_points as seasonal_points
 from analytics.topics import Topic
 
 LOG = logging.getLogger("asc.ui")
@@ -34,6 +35,8 @@ LOG = logging.getLogger("asc.ui")
 SAMPLE_DIR = Path(__file__).parent / "sample_data"
 SAMPLE_SUFFIXES = (".xlsx", ".csv")
 REGISTRY_KEY = "datasets"
+HISTORY_KEY = "reading_history"  # file name -> the reading options it had before each override, latest last
+GENERATION_KEY = "reading_generation"  # part of every override widget's key: a new value restarts the widgets
 FORECAST_HORIZONS = {"D": 28, "W": 13, "M": 6, "Q": 4, "FY": 2}  # about a quarter or two ahead
 MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~$]")
 # GFM turns bare URLs and e-mail addresses into links after escapes are resolved, so backslashes cannot stop
@@ -247,17 +250,66 @@ def forget_removed(files) -> None:
     for name, upload in list(registry().items()):
         if upload.uploaded and name not in current:
             del registry()[name]
+            history(name).clear()
+            restart_overrides()
 
 
 def clear() -> None:
-    """Forget every file of this session and release its cached reads (the uploader is reset by the caller).
-    Entries another session still uses stay for that session."""
+    """Forget every file of this session, its overrides, and release its cached reads (the uploader is reset by
+    the caller). Entries another session still uses stay for that session."""
     registry().clear()
     read_cache().release(_session_id())
+    st.session_state[HISTORY_KEY] = {}
+    restart_overrides()
 
 
 def set_options(name: str, options: Options) -> None:
     registry()[name] = replace(registry()[name], options=options)
+
+
+def history(name: str) -> list[Options]:
+    return st.session_state.setdefault(HISTORY_KEY, {}).setdefault(name, [])
+
+
+def generation() -> int:
+    return st.session_state.get(GENERATION_KEY, 0)
+
+
+def restart_overrides() -> None:
+    """Give the Data page's override widgets new keys, so they start again from the options in force (a
+    choice the reader refused, or a file removed and uploaded again, never sticks in a widget)."""
+    st.session_state[GENERATION_KEY] = generation() + 1
+
+
+def try_options(name: str, options: Options) -> str | None:
+    """Keep new reading options only if the file can be read with them; return the reader's reason if not.
+
+    An override that fails leaves the previous reading in place, and each one kept can be undone. The widgets
+    restart before the trial read, so even a reader bug cannot lock the Data page on a bad choice."""
+    upload = registry()[name]
+    restart_overrides()
+    try:
+        load_cached(upload.data, upload.name, options)
+    except analytics.IngestError as exc:
+        return exc.user_message
+    history(name).append(upload.options)
+    set_options(name, options)
+    return None
+
+
+def undo_options(name: str) -> None:
+    """Back to the reading options before the last override that was kept."""
+    if history(name):
+        set_options(name, history(name).pop())
+    restart_overrides()
+
+
+def reset_options(name: str) -> None:
+    """Back to the detected reading (undoable like any other override)."""
+    if registry()[name].options != Options():
+        history(name).append(registry()[name].options)
+        set_options(name, Options())
+    restart_overrides()
 
 
 def sample_files() -> list[Path]:
@@ -496,10 +548,40 @@ def trend_panel(data: Dataset, measure: str, key: str, *, series: pd.Series | No
     draw_spec(spec, container=left, alt=" ".join(s.text for s in said))  # the commentary is the text alternative
     with right:
         sentences(said)
+    missing = not_drawn(view, result)
+    if missing:  # in full view: the reason a toggle shows nothing must not hide in the notes expander
+        st.info(markdown_text(f"{' and '.join(missing)}: not drawn for this series. "
+                              f"{' '.join(why_not_drawn(missing, result))}".strip()), icon=":material/info:")
     with st.expander("Statistics and data-quality notes"):
         st.dataframe(analysis.statistics_table(result), hide_index=True, width="stretch")
         for warning in result.warnings:
             st.warning(markdown_text(warning))
+
+
+LAYER_LABELS = {"trend": "Trend line", "spc": "SPC limits", "forecast": "Forecast", "seasonal": "Seasonal adj."}
+
+
+def not_drawn(view: ChartView, result) -> list[str]:
+    """The layers switched on that the analysis could not make (too few points, no year before...)."""
+    missing = [label for layer, label in LAYER_LABELS.items()
+               if getattr(view, layer) and getattr(result, layer) is None]
+    if view.last_year and charts.same_period_last_year(result.series, result.frequency).notna().sum() == 0:
+        missing.append("Last year")
+    return missing
+
+
+def why_not_drawn(missing: list[str], result) -> list[str]:
+    """The analysis' own reasons (its non-caveat warnings), and the ones it leaves unsaid."""
+    reasons = [w for w in result.warnings if not commentary.is_caveat(w)]
+    n = int(result.series.notna().sum())
+    if "Seasonal adj." in missing and result.frequency not in CYCLE_LENGTH:
+        reasons.append("Seasonal adjustment needs daily, weekly, monthly or quarterly data.")
+    elif "Seasonal adj." in missing and n < seasonal_points(result.frequency):
+        reasons.append(f"Seasonal adjustment needs two full years ({seasonal_points(result.frequency)} values); "
+                       f"this series has {n}.")
+    if "Last year" in missing:
+        reasons.append("Last year: there are no values a year before these periods.")
+    return list(dict.fromkeys(reasons))
 
 
 def record_split(name: str, data: Dataset, key: str) -> None:
@@ -581,18 +663,25 @@ FINANCE_COLUMNS = {column: st.column_config.NumberColumn(column, format="%.2f")
 KPI_ORDER = ("measure", "sparkline", "period", "latest", "target_text", "rag", "vs_last_period", "vs_last_year",
              "trend", "variation", "assurance", "dataset")
 KPI_COLUMNS = {
-    "measure": st.column_config.TextColumn("Measure", pinned=True),
-    "period": st.column_config.TextColumn("Latest period"),
+    "measure": st.column_config.TextColumn("Measure", pinned=True, width="medium"),
+    "period": st.column_config.TextColumn("Latest period", width="small"),
     "trend": st.column_config.TextColumn("Trend (5% level)"),
     "variation": st.column_config.TextColumn("SPC variation", width="medium"),
     "assurance": st.column_config.TextColumn("SPC assurance"),
     "sparkline": st.column_config.LineChartColumn("Last 26 periods", width="small"),
     "latest": st.column_config.TextColumn("Latest", width="small"),
-    "target_text": st.column_config.TextColumn("Target"),
-    "rag": st.column_config.TextColumn("RAG"),
-    "vs_last_period": st.column_config.TextColumn("vs last period"),
-    "vs_last_year": st.column_config.TextColumn("vs last year"),
+    "target_text": st.column_config.TextColumn("Target", width="small"),
+    "rag": st.column_config.TextColumn("RAG", width="small"),
+    "vs_last_period": st.column_config.TextColumn("vs last period", width="small"),
+    "vs_last_year": st.column_config.TextColumn("vs last year", width="small"),
 }
+
+
+def says_something(value) -> bool:
+    """A KPI cell that is not empty (a sparkline with points, a word, a number)."""
+    if isinstance(value, list | tuple):
+        return bool(value)
+    return value is not None and not (isinstance(value, float) and pd.isna(value)) and str(value).strip() != ""
 
 
 def kpi_table(datasets: dict[str, Dataset], *, totals_only: bool) -> pd.DataFrame:

@@ -2,8 +2,12 @@
 
 Polarity follows the usual reading in ASC performance reports (ASCOF where one exists): fewer permanent
 admissions to care homes is better, more people leaving reablement with no ongoing care is better, demand
-measures (calls, contacts, requests) are neutral because more is neither good nor bad in itself. Users can
-override any of this on the Data page.
+measures (calls, contacts, requests) are neutral because more is neither good nor bad in itself. The NHS and
+ONS measures officers benchmark with follow their standards: more seen within 4 hours (or treated within 18
+weeks) is better, waits beyond a standard, delayed discharges and deaths are worse, and hospital activity
+(attendances, emergency admissions, discharges) is neutral and is not a care home admission. Users can
+override any of this on the Data page, which shows why each measure was read as it was (:func:`explain`).
+CATALOGUE_KEYS lists the entries a user can move a measure to (the topic pages choose measures by key).
 """
 
 from __future__ import annotations
@@ -36,8 +40,25 @@ def _e(key: str, pattern: str, unit: str, polarity: str) -> _Entry:
     return _Entry(key, re.compile(pattern, re.I), unit, polarity)
 
 
-# Order matters: the first match wins, so specific names come before general ones.
+_SPAN = r"\d+\s*(?:hours?|hrs?|weeks?|wks?|days?)\b"  # "4 hours", "18 weeks", "28 days"
+
+# Order matters: the first match wins, so specific names come before general ones. The NHS waiting-standard
+# entries come first because their names also hold words of ASC entries ("Emergency Admissions: ... >4 hours
+# from decision to admit"; "Deaths waiting for start of care package").
 CATALOGUE: tuple[_Entry, ...] = (
+    _e("standard", r"operational\s+standard|\b(?:national|performance)\s+(?:standard|target)\b", "percent", "neutral"),
+    _e("beyond_standard", rf"(?:greater|more|longer)\s+than\s+{_SPAN}|\bover\s+{_SPAN}|>\s*=?\s*{_SPAN}|"
+                          rf"\d+\s*\+\s*(?:hours?|weeks?|days?)\b|{_SPAN}\s+or\s+(?:more|longer)|trolley\s+wait",
+       "count", "lower_is_better"),
+    _e("within_standard", rf"\bwithin\s+{_SPAN}|(?:less\s+than|under|in)\s+(?:or\s+equal\s+to\s+)?{_SPAN}|"
+                          rf"{_SPAN}\s+or\s+less|<\s*=?\s*{_SPAN}", "count", "higher_is_better"),
+    _e("deaths", r"\bdeaths?\b|\bdied\b|mortality", "count", "lower_is_better"),
+    _e("delayed_discharges", r"\bdelay|no\s+longer\s+meets?\s+(?:the\s+)?criteria\s+to\s+reside|"
+                             r"\bawaiting\b|\bdtoc\b|remaining\s+in\s+hospital", "count", "lower_is_better"),
+    _e("hospital_admissions", r"emergency\s+admissions?|hospital\s+admissions?|non[\s-]*elective|"
+                              r"admissions?\s+(?:to|via|in)\s+(?:a\s*&\s*e|hospital)", "count", "neutral"),
+    _e("attendances", r"\battendances?\b", "count", "neutral"),
+    _e("discharges", r"\bdischarge[sd]?\b", "count", "neutral"),
     _e("bounce_rate", r"bounce\s*rate", "percent", "lower_is_better"),
     _e("variance", r"\bvariance\b|over\s*/?\s*under\s*spend", "currency", "neutral"),
     _e("budget", r"\bbudget\b", "currency", "neutral"),
@@ -59,6 +80,8 @@ CATALOGUE: tuple[_Entry, ...] = (
     _e("dols_waiting", r"(dols|deprivation).*wait|waiting\s+list", "count", "lower_is_better"),
     _e("dols_completed", r"(dols|deprivation|applications?).*(complet|authoris|signed)", "count", "higher_is_better"),
     _e("dols_applications", r"\bdols\b|deprivation\s+of\s+liberty|applications?\s+received", "count", "neutral"),
+    # after the DoLS and brokerage waits, which name their own measure
+    _e("waiting", r"\bwait(?:s|ing|ed)?\b|\brtt\b|incomplete\s+pathways?", "count", "lower_is_better"),
     _e("admissions", r"admission|placements?\s+(initiated|made|started)|new\s+placements?|"
                      r"residential|nursing", "count", "lower_is_better"),
     _e("people_in_care", r"people\s+in\s+(residential|nursing|care)|care\s+home\s+population|occupancy",
@@ -66,7 +89,7 @@ CATALOGUE: tuple[_Entry, ...] = (
     _e("reablement_starts", r"reablement.*start|starts?\b", "count", "higher_is_better"),
     _e("reports_completed", r"reports?\s+completed", "count", "higher_is_better"),
     _e("assessments", r"care\s+act|assessment", "count", "higher_is_better"),
-    _e("completions", r"complet", "count", "higher_is_better"),
+    _e("completions", r"\bcomplet", "count", "higher_is_better"),  # not "Incomplete RTT pathways"
     _e("calls_answered", r"calls?\s+answered|answered\s+calls", "count", "higher_is_better"),
     _e("calls_abandoned", r"abandon", "count", "lower_is_better"),
     _e("calls", r"\bcalls?\b", "count", "neutral"),
@@ -74,7 +97,12 @@ CATALOGUE: tuple[_Entry, ...] = (
     _e("requests", r"request|referral", "count", "neutral"),
     _e("visitors", r"visitors?|sessions|entrances|page\s*views", "count", "higher_is_better"),
     _e("bounces", r"bounces", "count", "lower_is_better"),
+    _e("pay", r"\b(?:pay|earnings|salary|salaries|wages?)\b", "currency", "neutral"),
+    _e("population", r"\bpopulation\b|mid[\s-]*year\s+estimate", "count", "neutral"),
 )
+CATALOGUE_KEYS = tuple(dict.fromkeys(e.key for e in CATALOGUE))
+POLARITY_WORDS = {"higher_is_better": "higher is better", "lower_is_better": "lower is better",
+                  "neutral": "neither direction is better"}
 
 _PERCENT_WORDS = re.compile(r"%|\bper\s*cent\b|percentage|proportion|\brate\b(?!\s+per)|\bratio\b", re.I)
 _RATE_WORDS = re.compile(r"per\s+100,?000|per\s+10,?000|per\s+1,?000\b|\bper\s+head\b", re.I)
@@ -98,9 +126,33 @@ def describe(name: str) -> MeasureInfo:
     A percentage of a known count measure ('% of people using direct payments') keeps the count's polarity
     but takes the percent unit.
     """
-    entry = next((e for e in CATALOGUE if e.pattern.search(name)), None)
+    entry, _ = _match(name)
     named_unit = unit_from_name(name)
     if entry is None:
         return MeasureInfo(unit=named_unit or "count")
     unit = named_unit if named_unit in {"percent", "rate"} else entry.unit
     return MeasureInfo(unit=unit, polarity=entry.polarity, known_as=entry.key)
+
+
+def _match(name: str) -> tuple[_Entry | None, str]:
+    """The first catalogue entry whose pattern is in the name, and the words it matched."""
+    for entry in CATALOGUE:
+        found = entry.pattern.search(name)
+        if found:
+            return entry, found.group(0).strip()
+    return None, ""
+
+
+def explain(name: str, info: MeasureInfo, *, by_user: bool = False) -> str:
+    """Why the measure has its polarity, in words for the Data page: "matched 'within 4 hours': higher is
+    better". ``by_user`` when the user set it on the Data page; a polarity the reader took from the file
+    rather than the name is said to be so."""
+    words = POLARITY_WORDS.get(info.polarity, info.polarity)
+    if by_user:
+        return f"set by you: {words}"
+    entry, matched = _match(name)
+    if entry is None:
+        return f"no catalogue match: {words}"
+    if entry.polarity != info.polarity:
+        return f"read from the file: {words}"
+    return f"matched '{matched}': {words}"

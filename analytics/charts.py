@@ -238,8 +238,13 @@ def _weekly_means(values: pd.Series) -> pd.Series:
 
 _POINT_WORD_TYPES = {words: point_type for point_type, words in POINT_TYPE_WORDS.items()}
 _BANDS = (TREND_BAND, FORECAST_80, FORECAST_95)
-LEGEND = alt.Legend(orient="bottom", title=None, symbolStrokeWidth=2, symbolSize=150, symbolOpacity=1, labelLimit=260,
-                    columns=3)  # four columns overflowed a half-width chart and clipped the last names
+# The trend chart sits in the left three fifths of the page beside its commentary: about 480 px on a 1280-px
+# laptop screen. Three columns of 260-px labels overflowed it and clipped names ("Special cause: in...").
+LEGEND_COLUMNS = 2
+LEGEND_LABEL_LIMIT = 200  # px; "Trend 95% confidence interval" is about 190
+LEGEND_SYMBOL_ROOM = 40  # px per column for the symbol and the gap after it
+LEGEND = alt.Legend(orient="bottom", title=None, symbolStrokeWidth=2, symbolSize=150, symbolOpacity=1,
+                    labelLimit=LEGEND_LABEL_LIMIT, columns=LEGEND_COLUMNS)
 
 
 def _legend_style(label: str) -> tuple[str, list[int], str]:

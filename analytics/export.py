@@ -414,7 +414,7 @@ def _page_setup(doc, pack: Pack) -> None:
     section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
     section.left_margin = section.right_margin = SIDE_MARGIN
     section.top_margin = section.bottom_margin = TOP_MARGIN
-    _page_number_footer(section, f"{pack.council}: {pack.title}")
+    _page_number_footer(section, f"{pack.council}: {pack.title}" if pack.council else pack.title)
     props = doc.core_properties
     props.title, props.author, props.last_modified_by = _clean(pack.title), _clean(pack.council), APP_NAME
     props.comments, props.keywords, props.subject = "", "", _clean(pack.period_covered)

@@ -91,6 +91,8 @@ def _section(item: Analysed, threshold: int | None) -> export.ChartSection:
     chart = None
     if _has_small_counts(a, threshold):
         notes.insert(0, f"Chart left out: it would show counts under {threshold}.")
+    elif a.series.notna().sum() == 0:  # an empty chart cannot be drawn (vl-convert refuses a zero-size SVG)
+        notes.insert(0, "No chart: every period is missing or suppressed.")
     else:
         chart = charts.trend_chart(a.series, title=title, unit=a.unit, frequency=a.frequency,
                                    moving_average=a.moving_average, window=a.window, trend=a.trend, spc=a.spc)
@@ -138,17 +140,17 @@ def _benchmark(datasets: Mapping[str, Dataset], options: PackOptions) -> export.
         except KeyError:
             council = None
         info = benchmark.measure_info(data, table, item)
-        try:
+        try:  # a table the chart cannot draw leaves the section out, never breaks the pack (issue 17)
             comparison = benchmark.compare(table, item, council, unit=info.unit, polarity=info.polarity)
+            said = commentary.describe_comparison(comparison)
+            title = said[0].text if said else item
+            latest = comparison.latest
+            lines = {"England": latest.england, **({comparison.region_name: latest.region}
+                                                   if comparison.region_name else {})}
+            chart = charts.ranked_dot_chart(comparison.table, council=latest.result.council, title=title,
+                                            unit=comparison.unit, lines=lines, neutral=comparison.polarity == "neutral")
         except AnalysisError:
             return None
-        said = commentary.describe_comparison(comparison)
-        title = said[0].text if said else item
-        latest = comparison.latest
-        lines = {"England": latest.england, **({comparison.region_name: latest.region} if comparison.region_name
-                                               else {})}
-        chart = charts.ranked_dot_chart(comparison.table, council=latest.result.council, title=title,
-                                        unit=comparison.unit, lines=lines, neutral=comparison.polarity == "neutral")
         return export.ChartSection(title=title, sentences=tuple(s.text for s in said[1:]),
                                    notes=comparison.notes, chart=chart)
     return None
@@ -217,10 +219,22 @@ def default_measures(items: list[Analysed]) -> tuple[str, ...]:
 
 
 def methods(datasets: Mapping[str, Dataset], items: list[Analysed]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """The methods annex: how each number was made, and where the data came from."""
+    """The methods annex: how each number in this pack was made. A method the pack does not use is left out
+    (a finance-only pack has no moving averages to describe)."""
+    out = _series_methods(items) if items else ()
+    if any(topics.is_finance_table(d) for d in datasets.values()):
+        green, amber = finance.DEFAULT_RAG_THRESHOLDS
+        out += (("Budget monitoring", (
+            "Variance is the forecast outturn minus the budget: an underspend is favourable (F), an overspend "
+            f"adverse (A). RAG: Green for an adverse variance up to {green:.0%} of the budget, Amber up to "
+            f"{amber:.0%}, Red beyond. Stated totals are checked against the sum of their lines.",)),)
+    return out
+
+
+def _series_methods(items: list[Analysed]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     windows = sorted({f"{i.result.window}-period" for i in items})
     return (
-        ("Moving averages", (f"Trailing moving averages ({', '.join(windows) or 'none'}): the mean of the latest "
+        ("Moving averages", (f"Trailing moving averages ({', '.join(windows)}): the mean of the latest "
                              "n periods, shown from the n-th period on.",)),
         ("Trend test", ("A straight line fitted by ordinary least squares to the values against the period number "
                         "(after the last step change, if one was found, and with the usual seasonal pattern taken "

@@ -1,4 +1,8 @@
-"""Data: what was detected in each file, the tidy table, the ledger and the warnings; overrides applied at once."""
+"""Data: what was detected in each file, the tidy table, the ledger and the warnings; overrides applied at once.
+
+An override is tried before it is kept: one the reader refuses leaves the previous reading in place with the
+reason shown, and every override kept can be undone (ui.try_options, ui.undo_options).
+"""
 
 from __future__ import annotations
 
@@ -7,20 +11,54 @@ from dataclasses import replace
 import streamlit as st
 
 import ui
-from analytics.catalogue import POLARITIES, UNITS, MeasureInfo
+from analytics.catalogue import CATALOGUE_KEYS, POLARITIES, UNITS, MeasureInfo, explain
 from analytics.dataset import LAYOUTS, detection_summary, measure_table
+from analytics.ingest import Options
 from analytics.ingest.records import RECORD_FREQUENCIES
+
+REFUSED_KEY = "reading_refused"  # file name -> (generation, what was asked, the reader's reason)
+PER = {"D": "day", "W": "week", "M": "month"}
+
+
+def apply(name: str, options, asked: str) -> None:
+    """Try the new options; keep them, or remember why the reader refused them; then rerun."""
+    reason = ui.try_options(name, options)
+    refused = st.session_state.setdefault(REFUSED_KEY, {})
+    if reason is None:
+        refused.pop(name, None)
+    else:  # shown until the next change: the widgets' generation moves on with every change and on removal
+        refused[name] = (ui.generation(), asked, reason)
+    st.rerun()
+
 
 st.title("Data")
 name = ui.pick_dataset()
 if name is None:
     st.stop()
+upload = ui.registry()[name]
+options = upload.options
+gen = ui.generation()  # in every override widget's key: a refused or undone choice never sticks in a widget
+
+undo = st.columns([1, 1, 3])
+if undo[0].button("Undo the last change", key=f"undo:{name}:{gen}", disabled=not ui.history(name)):
+    st.session_state.setdefault(REFUSED_KEY, {}).pop(name, None)
+    ui.undo_options(name)
+    st.rerun()
+if undo[1].button("Back to the detected reading", key=f"reset:{name}:{gen}", disabled=options == Options()):
+    st.session_state.setdefault(REFUSED_KEY, {}).pop(name, None)
+    ui.reset_options(name)
+    st.rerun()
+refused_at, asked, reason = st.session_state.get(REFUSED_KEY, {}).get(name, (None, None, None))
+if reason and refused_at == gen:
+    st.warning(f"{asked} was not applied: {reason} The previous reading is kept.", icon=":material/undo:")
+
 data = ui.dataset(name)
 if data is None:
     st.stop()
-upload = ui.registry()[name]
-options = upload.options
 src = data.source
+if options.layout and options.layout != src.layout:
+    st.warning(f"You chose the {options.layout} layout, but the reader could not read this table that way "
+               f"and read it as {src.layout}. Undo the change, or pick another table or header row.")
 
 left, right = st.columns([2, 3])
 with left:
@@ -28,54 +66,66 @@ with left:
     st.table(ui.text_table(detection_summary(data).set_index("What")))
 with right:
     st.subheader("Change how it is read")
-    new = {}
+    new, said = {}, {}
     if src.file_type != "csv" and len(src.sheets) > 1:
-        sheet = st.selectbox("Sheet", src.sheets, index=src.sheets.index(src.sheet), key=f"sheet:{name}")
+        sheet = st.selectbox("Sheet", src.sheets, index=src.sheets.index(src.sheet) if src.sheet in src.sheets else 0,
+                             key=f"sheet:{name}:{gen}")
         new["sheet"] = sheet if sheet != src.sheet else options.sheet
+        said["sheet"] = f"Sheet '{sheet}'"
     tables = [t for t in src.tables if t.sheet == (new.get("sheet") or src.sheet)]
     if len(tables) > 1:
         labels = [t.label() for t in sorted(tables, key=lambda t: t.index)]
         chosen = st.selectbox("Table", range(len(labels)), format_func=lambda i: labels[i],
-                              index=src.table_index, key=f"table:{name}")
+                              index=min(src.table_index, len(labels) - 1), key=f"table:{name}:{gen}")
         new["table"] = chosen
+        said["table"] = f"Table {labels[chosen]}"
     header = st.number_input("Header row (sheet row number; 0 = detect)", min_value=0, step=1,
-                             value=options.header_row or 0, key=f"header:{name}")
+                             value=options.header_row or 0, key=f"header:{name}:{gen}")
     new["header_row"] = int(header) or None
+    said["header_row"] = f"Header row {int(header)}"
     layout = st.selectbox("Layout", ["detect", *LAYOUTS], index=(["detect", *LAYOUTS].index(options.layout)
-                          if options.layout else 0), key=f"layout:{name}")
+                          if options.layout else 0), key=f"layout:{name}:{gen}")
     new["layout"] = None if layout == "detect" else layout
+    said["layout"] = f"Layout '{layout}'"
     if any("month labels carry no year" in w for w in data.warnings) or options.year:
         year = st.number_input("Year of the month labels (the financial year they start in; 0 = as found)",
-                               min_value=0, max_value=2100, step=1, value=options.year or 0, key=f"year:{name}")
+                               min_value=0, max_value=2100, step=1, value=options.year or 0, key=f"year:{name}:{gen}")
         new["year"] = int(year) or None
+        said["year"] = f"Year {int(year)}"
     if data.kind == "records" and data.records is not None:
         columns = [c for c in data.records.columns if c != "date"]
-        split = st.selectbox("Split record counts by", ["(none)", *columns], key=f"split:{name}",
+        split = st.selectbox("Split record counts by", ["(none)", *columns], key=f"split:{name}:{gen}",
                              index=([None, *columns].index(options.split_by) if options.split_by in columns else 0))
         new["split_by"] = None if split == "(none)" else split
-        freq = st.selectbox("Count records per", RECORD_FREQUENCIES, key=f"freq:{name}",
+        said["split_by"] = f"Splitting by '{split}'"
+        freq = st.selectbox("Count records per", RECORD_FREQUENCIES, key=f"freq:{name}:{gen}",
                             index=RECORD_FREQUENCIES.index(data.frequency) if data.frequency in RECORD_FREQUENCIES
-                            else 1, format_func={"D": "day", "W": "week", "M": "month"}.get)
-        new["record_frequency"] = freq
+                            else 1, format_func=PER.get)
+        new["record_frequency"] = freq if freq != data.frequency else options.record_frequency  # as detected
+        said["record_frequency"] = f"Counting per {PER[freq]}"
     changed = replace(options, **new)
     if changed != options:
-        ui.set_options(name, changed)
-        st.rerun()
+        apply(name, changed, " and ".join(said[k] for k, v in new.items() if v != getattr(options, k)) or
+              "That change")
 
 st.subheader("Measures")
-st.caption("Unit and polarity come from the catalogue of ASC measures; change them if they are wrong.")
+st.caption("Unit, polarity and the page a measure belongs on (\"recognised as\") come from the catalogue of "
+           "ASC, NHS and ONS measures; the last column says why. Change any of them if they are wrong.")
+by_user = dict(options.measures)
+table = measure_table(data).assign(why=[explain(m, i, by_user=m in by_user) for m, i in data.measures.items()])
 edited = st.data_editor(
-    measure_table(data), hide_index=True, disabled=["measure", "recognised as"], key=f"measures:{name}",
+    table, hide_index=True, disabled=["measure", "why"], key=f"measures:{name}:{gen}", width="stretch",
     column_config={"unit": st.column_config.SelectboxColumn(options=UNITS, required=True),
-                   "polarity": st.column_config.SelectboxColumn(options=POLARITIES, required=True)},
+                   "polarity": st.column_config.SelectboxColumn(options=POLARITIES, required=True),
+                   "recognised as": st.column_config.SelectboxColumn(options=["", *CATALOGUE_KEYS]),
+                   "why": st.column_config.TextColumn("why", width="large")},
 )
-overrides = tuple((r.measure, MeasureInfo(r.unit, r.polarity, data.measures[r.measure].known_as))
-                  for r in edited.itertuples() if MeasureInfo(r.unit, r.polarity,
-                                                              data.measures[r.measure].known_as)
-                  != data.measures[r.measure])
-if overrides and dict(overrides) != dict(options.measures):
-    ui.set_options(name, replace(options, measures=tuple({**dict(options.measures), **dict(overrides)}.items())))
-    st.rerun()
+rows = edited.to_dict("records")
+overrides = {r["measure"]: MeasureInfo(r["unit"], r["polarity"], r["recognised as"] or None) for r in rows}
+overrides = {m: info for m, info in overrides.items() if info != data.measures[m]}
+measures = tuple({**by_user, **overrides}.items())
+if overrides and measures != options.measures:
+    apply(name, replace(options, measures=measures), f"The change to {', '.join(overrides)}")
 
 for warning in data.warnings:
     st.warning(ui.markdown_text(warning))

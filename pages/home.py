@@ -5,6 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
+from analytics import topics
+from analytics.dataset import FREQUENCY_NAMES
 
 st.title("ASC Performance Explorer")
 st.write(
@@ -19,14 +21,17 @@ if not names:
     st.write("No data loaded yet.")
 for name in names:
     shown = ui.markdown_text(name)  # a file name is text, never Markdown (it could carry an image or a link)
-    with st.status(f"Reading {shown}", expanded=False) as status:
-        data = ui.dataset(name)
-        if data is None:
-            status.update(label=f"{shown}: could not be read", state="error")
-            continue
-        source = data.source
-        st.write(f"Layout **{ui.markdown_text(source.layout)}**, {len(data.measures)} measure(s), "
-                 f"{data.frame['period'].nunique() if 'period' in data.frame else len(data.frame)} period(s)")
+    with st.spinner(f"Reading {shown}..."):
+        data = ui.dataset(name)  # a file that cannot be read says why here, in full view
+    if data is None:
+        continue
+    source = data.source
+    if topics.is_time_series(data):
+        shape = f"{data.frame['period'].nunique():,} period(s), {FREQUENCY_NAMES.get(data.frequency, '')}"
+    else:
+        shape = f"a table of {data.frame['category'].nunique() if 'category' in data.frame else len(data.frame):,} " \
+                "row(s), not a time series"
+    with st.status(f"{shown}: {data.kind}, {source.layout} layout, {len(data.measures)} measure(s)",
+                   expanded=False, state="complete"):
+        st.write(f"Layout **{ui.markdown_text(source.layout)}**, {len(data.measures)} measure(s), {shape}.")
         st.write(ui.markdown_text(data.ledger.summary()))
-        status.update(label=f"{shown}: {data.kind}, {source.layout} layout, {len(data.measures)} measure(s)",
-                      state="complete")

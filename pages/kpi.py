@@ -18,5 +18,9 @@ table = ui.kpi_table({name: datasets[name] for name in chosen}, totals_only=tota
 st.caption("RAG against target (where the file has one); direction of travel against the last period and the "
            "same period last year (better / worse by polarity, rose / fell where neither is better); SPC "
            "variation and assurance as in NHS England's Making Data Count.")
+# Only columns that say something, so the table fits the page: no Target or RAG column when no measure has a
+# target, no Dataset column for one dataset.
+shown = [c for c in ui.KPI_ORDER if c in table.columns and (c == "measure" or table[c].map(ui.says_something).any())
+         and not (c == "dataset" and len(chosen) < 2)]
 st.dataframe(table, hide_index=True, width="stretch", height=min(900, 36 * (len(table) + 1)),
-             column_config=ui.KPI_COLUMNS, column_order=ui.KPI_ORDER)
+             column_config=ui.KPI_COLUMNS, column_order=shown)

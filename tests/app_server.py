@@ -29,14 +29,15 @@ def _free_port() -> int:
 
 
 @contextmanager
-def app_server() -> Iterator[tuple[str, subprocess.Popen]]:
-    """The app under `streamlit run` (the committed .streamlit/config.toml applies); yields (url, process)."""
+def app_server(stderr=subprocess.DEVNULL) -> Iterator[tuple[str, subprocess.Popen]]:
+    """The app under `streamlit run` (the committed .streamlit/config.toml applies); yields (url, process).
+    ``stderr`` (an open file) keeps the server log, where uncaught exceptions leave their traceback."""
     if not os.path.exists(CHROMIUM):
         pytest.fail("Debian's chromium is not installed: `make test` installs it (apt-get install chromium).")
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr,
     )
     try:
         deadline = time.time() + START_TIMEOUT_S

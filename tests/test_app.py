@@ -9,9 +9,28 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
+from analytics.catalogue import MeasureInfo
 
 TIMEOUT = 120
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def generation(at: AppTest) -> int:
+    """The Data page's override widgets carry this in their keys (ui.restart_overrides)."""
+    return at.session_state[ui.GENERATION_KEY] if ui.GENERATION_KEY in at.session_state else 0
+
+
+def detected(at: AppTest) -> dict:
+    return at.table[0].value["Found"].to_dict()
+
+
+def data_page(files: tuple[str, ...]) -> AppTest:
+    """The Data page with only ``files`` (from sample_data/) loaded."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.session_state[ui.REGISTRY_KEY] = {n: ui.Upload(n, (ui.SAMPLE_DIR / n).read_bytes()) for n in files}
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    return at
 
 
 @pytest.fixture
@@ -47,7 +66,7 @@ def test_data_page_detection_and_ledger(app):
 def test_data_page_override_layout_and_record_split(app):
     app.switch_page("pages/data.py").run()
     app.selectbox(key="dataset").set_value("contacts_records.csv").run()
-    app.selectbox(key="split:contacts_records.csv").set_value("Outcome").run()
+    app.selectbox(key=f"split:contacts_records.csv:{generation(app)}").set_value("Outcome").run()
     assert not app.exception
     assert app.table[0].value["Found"].to_dict()["Dimensions"] == "outcome"
 
@@ -67,3 +86,60 @@ def test_bad_upload_shows_message_not_traceback():
     at.run()
     assert not at.exception
     assert any("PDF" in e.value for e in at.error)
+
+
+def test_refused_override_keeps_the_previous_reading_with_the_reason():
+    at = data_page(("reablement_weekly.xlsx",))
+    at.number_input(key=f"header:reablement_weekly.xlsx:{generation(at)}").set_value(999).run()
+    assert not at.exception
+    assert any("Header row 999 was not applied" in w.value and "not inside the table" in w.value
+               for w in at.warning)
+    assert detected(at)["Header row(s)"] == "5, 6"  # the previous reading is still shown
+    assert at.session_state[ui.REGISTRY_KEY]["reablement_weekly.xlsx"].options == ui.Options()
+    assert at.number_input(key=f"header:reablement_weekly.xlsx:{generation(at)}").value == 0
+
+
+def test_an_override_can_be_undone_and_reset():
+    at = data_page(("reablement_weekly.xlsx",))
+    at.selectbox(key=f"layout:reablement_weekly.xlsx:{generation(at)}").set_value("table").run()
+    assert detected(at)["Layout"] == "table"
+    at.selectbox(key=f"layout:reablement_weekly.xlsx:{generation(at)}").set_value("records").run()
+    assert detected(at)["Layout"] == "records"
+    at.button(key=f"undo:reablement_weekly.xlsx:{generation(at)}").click().run()
+    assert detected(at)["Layout"] == "table"
+    at.button(key=f"reset:reablement_weekly.xlsx:{generation(at)}").click().run()
+    assert detected(at)["Layout"] == "wide" and not at.exception
+    at.button(key=f"undo:reablement_weekly.xlsx:{generation(at)}").click().run()
+    assert detected(at)["Layout"] == "table"  # going back to the detected reading is undoable too
+
+
+def test_a_reader_bug_on_an_override_does_not_lock_the_page():
+    """Issue 17: after choosing periods_across (a reader bug raised inside the parsing child) the controls were
+    gone for good. Whatever the reader does with it, the next run shows the Data page with its controls."""
+    at = data_page(("reablement_weekly.xlsx",))
+    at.selectbox(key=f"layout:reablement_weekly.xlsx:{generation(at)}").set_value("periods_across").run()
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key=f"layout:reablement_weekly.xlsx:{generation(at)}").value in ("periods_across", "detect")
+    assert at.table, "the detection table is shown"
+
+
+def test_a_layout_the_reader_does_not_use_is_said():
+    at = data_page(("reablement_weekly.xlsx",))
+    at.selectbox(key=f"layout:reablement_weekly.xlsx:{generation(at)}").set_value("long").run()
+    assert not at.exception
+    if detected(at)["Layout"] != "long":
+        assert any("You chose the long layout" in w.value and "read it as wide" in w.value for w in at.warning)
+
+
+def test_measures_show_why_and_a_users_polarity_is_said_to_be_theirs():
+    at = data_page(("dols_weekly.csv",))
+    why = at.dataframe[0].value.set_index("measure")["why"]
+    assert why["Waiting list"] == "matched 'Waiting list': lower is better"
+    upload = at.session_state[ui.REGISTRY_KEY]["dols_weekly.csv"]
+    at.session_state[ui.REGISTRY_KEY] = {"dols_weekly.csv": ui.Upload(upload.name, upload.data, ui.Options(
+        measures=(("Waiting list", MeasureInfo("count", "neutral", "dols_waiting")),)))}
+    at.run()
+    table = at.dataframe[0].value.set_index("measure")
+    assert table.loc["Waiting list", "polarity"] == "neutral"
+    assert table.loc["Waiting list", "why"] == "set by you: neither direction is better"

@@ -472,3 +472,24 @@ def test_titled_and_unit_title():
     assert charts.titled("x", ["a", "", "b"]).to_dict()["subtitle"] == ["a", "b"]
     assert [charts.unit_title(u) for u in ("count", "percent", "currency", "days")] == ["Count", "%", "£", "Days"]
     assert charts.unit_title("Hours") == "Hours"
+
+
+def test_legend_fits_a_half_width_chart(all_layers):
+    """Issue 17: legends were cut off on half-width charts ("Special cause: in...")."""
+    half_width_px = 480  # the chart column beside the commentary on a 1280-px screen
+    legends = [v["legend"] for v in _walk_encodings(all_layers[1]) if isinstance(v, dict) and v.get("legend")]
+    assert legends
+    for legend in legends:
+        assert legend["columns"] * (legend["labelLimit"] + charts.LEGEND_SYMBOL_ROOM) <= half_width_px
+
+
+def _walk_encodings(spec):
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key == "encoding" and isinstance(value, dict):
+                yield from value.values()
+            else:
+                yield from _walk_encodings(value)
+    elif isinstance(spec, list):
+        for item in spec:
+            yield from _walk_encodings(item)

@@ -443,3 +443,12 @@ def test_control_characters_and_numpy_dates_do_not_break_exports():
     assert doc.paragraphs[0].text == "Pack" and doc.tables[0].rows[1].cells[0].text == "Northcentral"
     ws = openpyxl.load_workbook(io.BytesIO(export.excel_workbook({"x": frame}))).active
     assert ws["A2"].value == "Northcentral" and ws["B2"].value == dt.datetime(2025, 4, 7)
+
+
+def test_footer_without_a_council_does_not_start_with_a_colon():
+    """Issue 17: the footer read ": Adult social care performance | Page 1" when no council was given."""
+    for council, expected in (("", "Adult social care performance | Page "),
+                              ("West Sussex", "West Sussex: Adult social care performance | Page ")):
+        pack = export.Pack("Adult social care performance", council, "P", dt.date(2026, 1, 2), kpi=None, sections=())
+        footer = Document(io.BytesIO(export.word_pack(pack))).sections[0].footer.paragraphs[0].text
+        assert footer == expected, footer

@@ -204,3 +204,65 @@ def test_benchmarking_says_what_a_table_of_service_lines_is_instead_of_ranking_i
     assert "its rows are not councils" in said(at) and "cannot be benchmarked" in said(at)
     assert at.dataframe, "the table itself is shown"
     assert not chart_specs(at) and "highest value of" not in said(at)
+
+
+REAL = Path(__file__).resolve().parent / "corpus_real"
+
+
+def only(files: dict[str, bytes]) -> AppTest:
+    """The app with only these files in the session (as uploads)."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.session_state[ui.REGISTRY_KEY] = {n: ui.Upload(n, b) for n, b in files.items()}
+    return at.run()
+
+
+def test_pack_builds_with_an_empty_council_box_on_a_table_that_is_not_a_time_series():
+    """Issue 17: "AnalysisError: '' is not among the councils in this table" on every such table."""
+    name = "ic_pss_grants_to_voluntary_orgs_by_council_2007_08.xls"
+    at = open_page(only({name: (REAL / name).read_bytes()}), "report")
+    assert at.text_input(key="report:council").value == ""
+    at.button(key="report:build").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["report:files"][1][:2] == b"PK"
+
+
+def test_home_shows_a_failed_read_in_full_view_and_no_periods_for_a_table():
+    at = only({"broken.xlsx": b"%PDF-1.4 not a spreadsheet",
+               "benchmarking_south_east.xlsx": (ui.SAMPLE_DIR / "benchmarking_south_east.xlsx").read_bytes()})
+    assert not at.exception
+    assert any("broken.xlsx" in e.value.replace("\\", "") and "PDF" in e.value for e in at.main.error)
+    for block in at.get("expandable"):  # the reason is not inside a collapsed status box
+        assert not any("PDF" in e.value for e in block.error)
+    text = "\n".join(m.value for m in at.markdown)
+    assert "not a time series" in text
+    assert "period(s)" not in text.split("benchmarking_south_east")[-1]
+
+
+def test_a_toggle_that_draws_nothing_says_why_in_full_view():
+    months = "".join(f"{m} 2024,{40 + 3 * i}\n" for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun"]))
+    at = open_page(only({"short.csv": f"Month,Referrals\n{months}".encode()}), "explore")
+    key = "explore:short.csv:Referrals"
+    at.toggle(key=f"{key}:seasonal").set_value(True).run()
+    assert not at.exception
+    notes = [i.value.replace("\\", "") for i in at.main.info]
+    assert any(n.startswith("Seasonal adj.: not drawn for this series.") and "(24 values); this series has 6" in n
+               for n in notes), notes
+
+
+def test_kpi_table_shows_only_columns_that_say_something():
+    """Issue 17: the KPI table was wider than the page; empty Target and RAG columns and a Dataset column for
+    one dataset took room from the ones that speak."""
+    name = "dols_weekly.csv"
+    at = open_page(only({name: (ui.SAMPLE_DIR / name).read_bytes()}), "kpi")
+    shown = list(at.dataframe[0].proto.column_order)
+    assert shown[:2] == ["measure", "sparkline"] and "variation" in shown
+    assert "target_text" not in shown and "rag" not in shown and "dataset" not in shown
+
+
+def test_kpi_page_with_a_measure_that_has_no_values():
+    """Issue 17: IndexError in analysis._caveats on a series with no values (every cell suppressed)."""
+    rows = "".join(f"{m} 2024,{40 + i},*\n" for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun"]))
+    at = open_page(only({"suppressed.csv": f"Month,Referrals,Safeguarding concerns\n{rows}".encode()}), "kpi")
+    assert "Referrals" in set(at.dataframe[0].value["measure"])
+    open_page(at, "report").button(key="report:build").click().run()
+    assert not at.exception, [e.value for e in at.exception]

@@ -107,3 +107,22 @@ def test_word_pack_renders_in_libreoffice(datasets, analysed, tmp_path):
     subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "4", str(pdf), str(artefacts / "pack_page")],
                    check=True, timeout=120)
     assert len(list(artefacts.glob("pack_page*.png"))) >= 4
+
+
+def test_finance_only_pack_has_no_series_methods(datasets):
+    """Issue 17: a finance-only pack said "Trailing moving averages (none)"."""
+    finance_only = {"finance_scorecard.xlsx": datasets["finance_scorecard.xlsx"]}
+    headings = [heading for heading, _ in report.methods(finance_only, report.analyse_all(finance_only))]
+    assert headings == ["Budget monitoring"]
+    text = " ".join(" ".join(lines) for _, lines in report.methods(datasets, report.analyse_all(
+        {"dols_weekly.csv": datasets["dols_weekly.csv"]})))
+    assert "Trailing moving averages (" in text and "(none)" not in text
+
+
+def test_pack_with_an_empty_council_on_tables_of_every_kind(make_xlsx):
+    """Issue 17: an empty council box on a table that is not a time series broke the pack."""
+    rows = [["Service", "Clients", "Spend"], ["Home care", 120, 3.1], ["Day care", 80, 1.2], ["Respite", 40, 0.7],
+            ["Meals", 30, 0.2]]
+    data = {"table.xlsx": analytics.load(make_xlsx(rows), filename="table.xlsx")}
+    pack = report.build_pack(data, report.PackOptions(council=""))
+    assert export.word_pack(pack)[:2] == b"PK"
