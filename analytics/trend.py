@@ -258,7 +258,7 @@ def _infer(x: np.ndarray, y: np.ndarray, x_all: np.ndarray) -> _Inference:
                           f"too few values ({n}) to judge a trend; at least {MIN_POINTS_FOR_VERDICT} are needed")
     resid = y - y.mean() - slope * (x - x.mean())
     rss = float(resid @ resid)
-    if rss <= (CONSTANT_TOLERANCE * scale) ** 2 * n:
+    if math.sqrt(rss / n) <= CONSTANT_TOLERANCE * scale:  # in root form: (1e200)**2 would overflow
         # the values lie on a straight line: the slope is known without error
         return _Inference(slope, (slope, slope), 0.0, math.nan, np.zeros(len(x_all)), None)
     _, se, t, phi = (float(v[0]) for v in _statistics(y[None, :], design))
@@ -272,7 +272,7 @@ def _infer(x: np.ndarray, y: np.ndarray, x_all: np.ndarray) -> _Inference:
 def _r_squared(y: np.ndarray, fitted: np.ndarray) -> float:
     tss = float(((y - y.mean()) ** 2).sum())
     scale = max(float(np.abs(y).max()), 1.0)
-    if tss <= (CONSTANT_TOLERANCE * scale) ** 2 * len(y):
+    if math.sqrt(tss / len(y)) <= CONSTANT_TOLERANCE * scale:
         return math.nan
     return 1.0 - float(((y - fitted) ** 2).sum()) / tss
 

@@ -35,23 +35,12 @@ TITLES = {"Home": "ASC Performance Explorer", "Demand": "Demand: calls and conta
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)|Uncaught app execution")
 
 # file -> why it still fails (page, error, owner). Strict: a fix turns the entry into a failure to remove.
-KNOWN_FAILURES: dict[str, str] = {
-    "tidy_columns_period_measure_value_unit.csv": "the file's own period/measure/value/unit columns collide with "
-    "the tidy frame's (duplicate column names): exception box on the Data page (reader, issue 17)",
-    "ons_ashe_table8_7a_annual_pay_gross_2019.xls": "two dimensions both named 'annual_percentage' in the tidy "
-    "frame (duplicate column names): exception box on the Data page (reader, issue 17)",
-    "kpi_targets.xlsx": "header row 1 gives a tidy frame with two 'measure' columns: exception box on the Data "
-    "page (reader, issue 17)",
-}
+KNOWN_FAILURES: dict[str, str] = {}
 # Reader bugs reported to the reader's owner, by the code the app shows and logs for a contained fault ("fault in
 # this tool (code ValueError at tidy.py:307)"; line numbers left out, they move) or the last line of a
 # traceback. A walk whose only problems are these is an expected failure (xfail, not strict: it passes by
 # itself once the reader is fixed). Any other fault or exception fails the sweep.
-KNOWN_READER_BUGS: dict[str, str] = {
-    "ValueError at tidy.py": "layout periods_across on a table without periods across (reader, issue 17)",
-    "ValueError: min() arg is an empty sequence": "layout periods_across on a table without periods across "
-                                                  "(reader, issue 17)",
-}
+KNOWN_READER_BUGS: dict[str, str] = {}
 FAULT = re.compile(r"fault in this tool \(code ([^)]*?)(?::\d+)?\)")
 
 
