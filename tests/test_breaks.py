@@ -15,7 +15,7 @@ import statsmodels.api as sm
 import analytics
 from analytics import analysis, breaks, commentary
 
-AE_FILE = Path("/work/shared/corpus/real/nhse_ae_monthly_timeseries_2026-03.xls")
+AE_FILE = Path(__file__).resolve().parent / "corpus_real" / "nhse_ae_monthly_timeseries_2026-03.xls"
 AE_COPY = Path(__file__).parent / "data" / "nhse_ae_monthly_timeseries_2026-03.xls"
 
 
