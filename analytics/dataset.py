@@ -147,7 +147,7 @@ def detection_summary(data: Dataset) -> pd.DataFrame:
         ("Period column", src.period_column or ("across the columns" if src.layout == "periods_across" else "none")),
         ("Frequency", FREQUENCY_NAMES.get(data.frequency, str(data.frequency))),
         ("Periods covered", span),
-        ("Measures", str(len(data.measures))),
+        *([] if any(axis == "Measures" for axis, _ in src.axes) else [("Measures", str(len(data.measures)))]),
         ("Dimensions", ", ".join(data.dimensions) or "none"),
         *src.axes,
         ("Rows", data.ledger.summary()),
