@@ -26,7 +26,6 @@ _PERIOD_START = re.compile(
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:$|[\s\-/',]))", re.I)
 _ISO_OR_SLASH = re.compile(r"^(?:\d{4}-\d{1,2}-\d{1,2}(?:[ T][\d:.]+)?|\d{1,2}[/.]\d{1,2}[/.](?:\d{2}|\d{4}))$")
 PERIOD_TEXT_MAX = 40
-SMALL_COLUMN = 4000  # up to this many filled cells, distinct values are classified one by one
 
 
 @dataclass(frozen=True)
@@ -48,8 +47,10 @@ class Cells:
 def _text_kinds(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Kinds of a column of stripped strings, and where a '%' was typed.
 
-    Only the filled cells go through the string tests: a used range of a million mostly blank rows costs
-    what its few values cost.
+    Only filled cells are looked at, and each distinct value once (pandas' string methods fall back to
+    Python's regex per cell for these patterns, so classifying the distinct values is the fast way): a column
+    of five outcome labels costs five tests however long it is, and a used range of a million mostly blank
+    rows costs what its few values cost.
     """
     values = text.fillna("")
     kind = np.zeros(len(values), dtype=np.int8)
@@ -57,31 +58,10 @@ def _text_kinds(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     where = np.flatnonzero((values != "").to_numpy(dtype=bool))
     if not len(where):
         return kind, percent
-    filled = values.iloc[where].reset_index(drop=True)
-    if len(filled) <= SMALL_COLUMN:
-        # A few cells: a dictionary over their distinct values beats a dozen vectorised passes' set-up costs.
-        found = {v: _text_kind(v) for v in pd.unique(filled)}
-        pairs = filled.map(found)
-        kind[where] = pairs.map(lambda pair: pair[0]).to_numpy(dtype=np.int8)
-        percent[where] = pairs.map(lambda pair: pair[1]).to_numpy(dtype=bool)
-        return kind, percent
-    sub = np.full(len(filled), TEXT, dtype=np.int8)
-    sub[filled.str.lower().isin(MARKERS).to_numpy(dtype=bool)] = MARKER
-    cleaned = filled.str.replace("\u2212", "-", regex=False).str.replace(" ", "", regex=False)
-    number = cleaned.str.match(NUMBER_PATTERN).to_numpy(dtype=bool) & (sub == TEXT)
-    sub[number] = NUMBER
-    percent[where] = number & filled.str.contains("%", regex=False).to_numpy(dtype=bool)
-    rest = sub == TEXT
-    if rest.any():
-        short = filled.str.len().le(PERIOD_TEXT_MAX).to_numpy(dtype=bool) & rest
-        fast = short & filled.str.match(_ISO_OR_SLASH).to_numpy(dtype=bool)
-        sub[fast] = DATE
-        maybe = short & ~fast & filled.str.match(_PERIOD_START).to_numpy(dtype=bool)
-        if maybe.any():
-            candidates = filled[maybe]
-            verdict = {v: looks_like_period(v) for v in pd.unique(candidates)}
-            sub[np.flatnonzero(maybe)[candidates.map(verdict).to_numpy(dtype=bool)]] = DATE
-    kind[where] = sub
+    codes, uniques = pd.factorize(values.iloc[where])
+    found = [_text_kind(v) for v in uniques]
+    kind[where] = np.fromiter((k for k, _ in found), dtype=np.int8, count=len(found))[codes]
+    percent[where] = np.fromiter((p for _, p in found), dtype=bool, count=len(found))[codes]
     return kind, percent
 
 
