@@ -18,7 +18,6 @@ from analytics.ingest.cells import MARKERS, NUMBER_PATTERN
 from analytics.periods import looks_like_period
 
 EMPTY, NUMBER, DATE, TEXT, MARKER = 0, 1, 2, 3, 4
-KIND_LETTERS = np.array(list("endtm"))  # for signatures and debugging: 'e', 'n', 'd', 't', 'm'
 
 # Text that can be a period at all: the cheap test before the exact one (which runs once per distinct value).
 _PERIOD_START = re.compile(
@@ -140,8 +139,3 @@ def read_cells(grid: pd.DataFrame, percent_cells: frozenset[tuple[int, int]] = f
         if 0 <= row < n_rows and 0 <= col < n_cols:
             percent[row, col] = True
     return Cells(kind=kind, percent=percent)
-
-
-def signature(cells: Cells, row: int, columns: np.ndarray | slice = slice(None)) -> str:
-    """The kinds of one row as letters ('tnnn'), for rules that compare rows."""
-    return "".join(KIND_LETTERS[cells.kind[row, columns]])

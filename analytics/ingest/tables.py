@@ -29,7 +29,6 @@ MIN_COUNTING = 5
 MIN_STACKED_SPAN = 3
 HELPER_SHEET = re.compile(r"chart|helper|lookup|calc|pivot|hidden|data\s*val|list|contents|cover|notes?$|"
                           r"information|terms|metadata|definitions", re.I)
-VALUE_KINDS = (NUMBER, DATE, MARKER)
 UNIT_ONLY = re.compile(r"^(?:£\s*'?000s?|£\s*thousands?|£\s*m(?:illions?)?|£\s*s|£|thousands of pounds|"
                        r"millions of pounds|pounds)\.?$", re.I)
 ITEM_CODE = re.compile(r"^[A-Z]{1,3}\d{1,2}(?:\.\d{1,2}){0,2}[a-z]?$")  # 'A1.1', 'B1', 'J1.2', 'C13'

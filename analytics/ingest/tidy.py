@@ -724,11 +724,6 @@ def _describe_axes(axis: HeaderAxis, frame: pd.DataFrame, measures: dict[str, Me
     return tuple(out)
 
 
-def _row_is_fraction(values: pd.Series) -> bool:
-    finite = values.dropna()
-    return bool(len(finite)) and bool(finite.abs().le(1).all())
-
-
 def _cross_section(body: Body, names) -> Tidied:
     """A table with no periods: one row per council, service line or group, one column per measure."""
     block = body.block
