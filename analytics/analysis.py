@@ -32,6 +32,7 @@ SHORT_SERIES_POINTS = 12  # fewer values than this: say the series is short (DES
 SMALL_COUNT = 10
 MIN_TREND_POINTS = 3  # counts below this vary a lot by chance
 SPARKLINE_POINTS = 26
+MAX_SPLITS = 20  # a dimension with more values (152 councils across a PSS-EX1 file) is a comparison, not splits
 TRIAL_LIMITS_WORDS = f"trial limits: fewer than {spc.TRIAL_LIMITS_BELOW} values"
 # Catalogue entries whose values are levels or averages, not flows: adding them up over a year means nothing.
 NOT_CUMULATIVE = ("dols_waiting", "people_in_care", "weekly_cost", "length_of_stay", "waiting_days")
@@ -438,7 +439,9 @@ def analyse_dataset(data: Dataset, *, targets: dict[str, float] | None = None, h
     -------
     list of SeriesAnalysis
         One per measure (summed over dimensions, total and aggregate rows left out), then, for counts
-        and currency, one per measure and value of each dimension, named "Measure (value)".
+        and currency, one per measure and value of each dimension, named "Measure (value)". Splits are made
+        only where there are at most ``MAX_SPLITS`` of them: 152 councils are a benchmark, not 152 trends
+        (and analysing them would take minutes).
 
     Raises
     ------
@@ -464,7 +467,10 @@ def analyse_dataset(data: Dataset, *, targets: dict[str, float] | None = None, h
         dimensions = [d for d in data.dimensions if d in rows.columns]
         if info.unit not in compare.SUMMED_UNITS and rows.groupby("period").size().max() > 1:
             # averages and percentages cannot be added across groups: one series per combination
-            for key, part in rows.groupby(dimensions, sort=True):
+            groups = rows.groupby(dimensions, sort=True)
+            if groups.ngroups > MAX_SPLITS:
+                continue
+            for key, part in groups:
                 label = ", ".join(map(str, key if isinstance(key, tuple) else (key,)))
                 results.append(_with_warnings(analyse_series(sum_by_period(part), name=f"{measure} ({label})",
                                                              **options), partial))
@@ -474,7 +480,10 @@ def analyse_dataset(data: Dataset, *, targets: dict[str, float] | None = None, h
         if info.unit not in compare.SUMMED_UNITS:
             continue
         for dimension in dimensions:
-            for value in sorted(rows[dimension].dropna().astype(str).unique()):
+            values = sorted(rows[dimension].dropna().astype(str).unique())
+            if len(values) > MAX_SPLITS:
+                continue
+            for value in values:
                 part = rows[rows[dimension].astype(str) == value]
                 results.append(_with_warnings(analyse_series(sum_by_period(part), name=f"{measure} ({value})",
                                                              **options), partial))

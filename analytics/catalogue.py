@@ -120,6 +120,21 @@ def unit_from_name(name: str) -> str | None:
     return None
 
 
+_UNIT_WORDS = (  # a "Unit" column's cell, as councils and publications write it
+    ("rate", re.compile(r"^(?:rate\s+)?per\s+(?:100,?000|10,?000|1,?000|head)\b.*$|^rate per\b.*$", re.I)),
+    ("percent", re.compile(r"^(?:%|per\s*cent(?:age)?|pct|proportion)$", re.I)),
+    ("currency", re.compile(r"^(?:£|gbp|pounds?|£\s*\(?(?:000s?|k|m|thousands?|millions?)\)?|money|cost)$", re.I)),
+    ("days", re.compile(r"^(?:days?|average days|number of days)$", re.I)),
+    ("count", re.compile(r"^(?:counts?|number|no\.?|people|persons?|clients?|cases|numbers?|volume|n)$", re.I)),
+)
+
+
+def unit_from_word(text: str) -> str | None:
+    """The unit a "Unit" column's cell names ('%', 'Number', 'per 100,000', '£000'), None if it names none."""
+    text = str(text).strip()
+    return next((unit for unit, pattern in _UNIT_WORDS if pattern.match(text)), None)
+
+
 def describe(name: str) -> MeasureInfo:
     """Unit and polarity for a measure name, from the catalogue; unknown measures are neutral counts.
 

@@ -68,6 +68,24 @@ def test_dataset_drops_total_rows_and_splits_dimensions():
     assert total.sum() == frame["value"].sum()
 
 
+def test_a_dimension_of_more_than_max_splits_values_is_not_split():
+    from analytics.analysis import MAX_SPLITS
+
+    months = pd.date_range("2023-04-01", periods=12, freq="MS")
+
+    def csv(areas: int) -> bytes:
+        lines = ["Month,Area,Measure,Value,Unit"]
+        lines += [f"{m:%Y-%m-%d},Area {a},Admissions,{10 + a + i},count" for i, m in enumerate(months)
+                  for a in range(areas)]
+        lines += [f"{m:%Y-%m-%d},Area {a},Share seen,{40 + a},%" for m in months for a in range(areas)]
+        return "\n".join(lines).encode()
+
+    few = [a.name for a in analyse_dataset(analytics.load(csv(MAX_SPLITS), filename="few.csv"))]
+    many = [a.name for a in analyse_dataset(analytics.load(csv(MAX_SPLITS + 1), filename="many.csv"))]
+    assert "Admissions (Area 0)" in few and "Share seen (Area 0)" in few and len(few) == 1 + 2 * MAX_SPLITS
+    assert many == ["Admissions"]  # a total; 21 areas are a benchmark, not 21 trends (a share is never summed)
+
+
 def test_dataset_targets_and_kpi_summary():
     data = analytics.load(SAMPLES / "kpi_targets.xlsx")
     analyses = analyse_dataset(data)

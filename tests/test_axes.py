@@ -114,7 +114,7 @@ def test_a_files_own_period_measure_value_unit_columns_never_clash_with_the_fram
         rows += [[month, "Contacts", 10, "count"], [month, "Assessments", 4, "count"]]
     data = _load(rows)
     assert list(data.frame.columns).count("measure") == 1 and list(data.frame.columns).count("value") == 1
-    assert set(data.measures) == {"Contacts", "Assessments"} and "unit_label" in data.dimensions
+    assert set(data.measures) == {"Contacts", "Assessments"} and not data.dimensions  # 'unit' gives the units
     assert data.series("Contacts").tolist() == [10, 10, 10]
 
 

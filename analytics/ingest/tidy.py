@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from analytics.catalogue import MeasureInfo, describe, unit_from_name
+from analytics.catalogue import MeasureInfo, describe, unit_from_name, unit_from_word
 from analytics.errors import IngestError
 from analytics.ingest.axes import (
     HeaderAxis,
@@ -54,6 +54,7 @@ TARGET_NAME = re.compile(r"\btarget\b", re.I)
 MEASURE_HEADER = re.compile(r"(?:indicator|measure|metric)[\s_]*(?:desc|description|name|group\s+description)?$|"
                             r"^(?:indicator|measure)[\s_]", re.I)
 MEASURE_CODE_HEADER = re.compile(r"(?:indicator|measure|ascof)[\s_]*(?:code|id|ref|group)$", re.I)
+UNIT_HEADER = re.compile(r"^(?:units?|unit of measure(?:ment)?|measure unit|units? of value)$", re.I)
 METRIC_HEADER = re.compile(r"\b(?:measure[\s_]*type|metric[\s_]*type|statistic|value[\s_]*type)\b", re.I)
 def _code_header(name: str) -> bool:
     """A short header naming a code or identifier column ('Geographical Code', 'CASSR_CODE', 'UUID')."""
@@ -381,6 +382,12 @@ def _by_period_column(body: Body, names, period_pos, fy_year, force_long=False) 
     if not measure_cols and force_long and text_cols:
         measure_cols = [text_cols[0]]
     dims = [p for p in text_cols if p not in measure_cols]
+    texts = _label_frame(body, measure_cols) if measure_cols else None
+    labels = pd.Series(_row_labels(texts, measure_cols, block.index.get_indexer(rows)), index=rows) \
+        if measure_cols else None
+    units = _unit_column(block.loc[rows], names, dims, labels)
+    if units is not None:
+        dims.remove(units.name)
     columns = _value_columns(body, rows, names, numeric, excluded, warnings)
     base = pd.DataFrame({"period": parsed.periods[rows]}, index=rows)
     dim_names: list[str] = []
@@ -389,9 +396,9 @@ def _by_period_column(body: Body, names, period_pos, fy_year, force_long=False) 
         base[name] = block.loc[rows, p].map(label_text).map(clean_label).astype(object)
         dim_names.append(name)
     if measure_cols:
-        texts = _label_frame(body, measure_cols)
-        labels = pd.Series(_row_labels(texts, measure_cols, block.index.get_indexer(rows)), index=rows)
         frame, measures = _long_frame(base, labels, columns, names)
+        if units is not None:
+            measures = _with_row_units(measures, labels, units)
         layout = "long"
     else:
         frame, measures = _wide_frame(base, columns, names)
@@ -442,6 +449,32 @@ def _measure_columns(block: pd.DataFrame, names, text_cols: list[int], numeric: 
         return []
     codes = [p for p in text_cols if p not in named and MEASURE_CODE_HEADER.search(names[p])]
     return sorted(set(named) | set(codes))
+
+
+def _unit_column(block: pd.DataFrame, names, dims: list[int], labels: pd.Series | None) -> pd.Series | None:
+    """A long table's 'Unit' column ('Number', '%', 'per 100,000'), as units by row, when every cell names a
+    unit and each measure has one: then it says what the values are, and is not a dimension to split by."""
+    if labels is None:
+        return None
+    for p in dims:
+        if not UNIT_HEADER.match(names[p]):
+            continue
+        words = block[p].map(label_text).astype("string").str.strip()
+        units = words.map(lambda w: unit_from_word(w) if isinstance(w, str) and w else None, na_action="ignore")
+        if units.isna().any() or pd.DataFrame({"m": labels, "u": units}).groupby("m")["u"].nunique().max() > 1:
+            return None
+        return units.rename(p)
+    return None
+
+
+def _with_row_units(measures: dict[str, MeasureInfo], labels: pd.Series, units: pd.Series) -> dict:
+    """Each measure's unit from the table's unit column (its label, cleaned as the measure names are)."""
+    by_label = dict(zip(labels.astype("string").map(clean_label, na_action="ignore"), units, strict=True))
+    out = {}
+    for name, info in measures.items():
+        unit = by_label.get(name, by_label.get(name.rsplit(": ", 1)[0], info.unit))  # "X: Target" is X's
+        out[name] = MeasureInfo(unit, info.polarity, info.known_as)
+    return out
 
 
 def _long_frame(base, measure_col, columns, names):

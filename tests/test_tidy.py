@@ -1,0 +1,34 @@
+"""Tidying: layouts into one long frame of period, measure, value, dimensions and flags."""
+
+from __future__ import annotations
+
+import analytics
+from analytics.catalogue import unit_from_word
+
+
+def _long_csv(unit_cells: dict[str, str]) -> bytes:
+    lines = ["Month,Team,Measure,Value,Unit"]
+    for month in ("2024-04-01", "2024-05-01", "2024-06-01"):
+        for team in ("North", "South"):
+            lines += [f"{month},{team},{measure},{40 + len(team)},{unit}" for measure, unit in unit_cells.items()]
+    return "\n".join(lines).encode()
+
+
+def test_a_unit_column_gives_each_measure_its_unit_and_is_not_a_dimension():
+    data = analytics.load(_long_csv({"Visitors": "Number", "Seen within 7 days": "%", "Spend": "£",
+                                     "Admissions": "\"per 100,000\""}), filename="units.csv")
+    assert {m: i.unit for m, i in data.measures.items()} == {
+        "Visitors": "count", "Seen within 7 days": "percent", "Spend": "currency", "Admissions": "rate"}
+    assert data.dimensions == ("team",) and "Unit" not in data.frame.columns
+
+
+def test_a_unit_column_that_varies_within_a_measure_stays_a_dimension():
+    body = _long_csv({"Visitors": "Number"}).decode().splitlines()
+    body[1] = body[1].replace("Number", "%")  # one measure, two units: the column is something else
+    data = analytics.load("\n".join(body).encode(), filename="mixed.csv")
+    assert len(data.dimensions) == 2
+
+
+def test_unit_words():
+    assert [unit_from_word(w) for w in ("%", "Percentage", "£000", "per 1,000 population", "Days", "No.", "Team")] \
+        == ["percent", "percent", "currency", "rate", "days", "count", None]
