@@ -65,8 +65,8 @@ def load(source: str | os.PathLike | bytes | BinaryIO, *, sheet: str | None = No
     if sheet is not None:
         opts = Options(**{**opts.__dict__, "sheet": sheet})
     if not isolated:
-        return parse(data, name, check.file_type, opts)
-    return run_isolated(parse, data, name, check.file_type, opts, on_wait=on_wait)
+        return parse(data, name, check.file_type, opts, check.sheet_text)
+    return run_isolated(parse, data, name, check.file_type, opts, check.sheet_text, on_wait=on_wait)
 
 
 def line_roles(source: str | os.PathLike | bytes | BinaryIO, *, sheet: str | None = None,
@@ -86,5 +86,5 @@ def line_roles(source: str | os.PathLike | bytes | BinaryIO, *, sheet: str | Non
     check = check_file(data, name)
     options = Options(sheet=sheet)
     if not isolated:
-        return classify_lines(data, name, check.file_type, options)
-    return run_isolated(classify_lines, data, name, check.file_type, options)
+        return classify_lines(data, name, check.file_type, options, check.sheet_text)
+    return run_isolated(classify_lines, data, name, check.file_type, options, check.sheet_text)

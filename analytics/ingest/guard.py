@@ -13,7 +13,8 @@ import io
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from analytics.errors import IngestError
 
@@ -41,9 +42,26 @@ _HTML_START = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|meta|style|
 
 @dataclass(frozen=True)
 class FileCheck:
-    """What the bytes are (not what the name says)."""
+    """What the bytes are (not what the name says), and what the check's one inflation of a workbook kept
+    for the reader: each worksheet part's start and merged-range list (``SheetText``), so a big sheet is not
+    inflated again for them."""
 
     file_type: str  # xlsx, xlsm, xls, ods, csv
+    sheet_text: Mapping[str, SheetText] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SheetText:
+    """The first ``SHEET_HEAD_BYTES`` of a worksheet part's XML and its ``<mergeCells>`` list (b"" if none)."""
+
+    head: bytes
+    merges: bytes
+
+
+SHEET_HEAD_BYTES = 2 * 1024 * 1024  # enough cells to see that a writer saved formulas without their results
+MAX_KEPT_TEXT_BYTES = 32 * 1024 * 1024  # past this, the reader inflates the remaining sheets itself
+_MERGE_START = b"<mergeCells"
+_WORKSHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.I)
 
 
 def _column_number(letters: bytes) -> int:
@@ -61,7 +79,7 @@ _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, V
                NotImplementedError, RuntimeError)
 
 
-def _check_zip(data: bytes, extension: str) -> str:
+def _check_zip(data: bytes, extension: str) -> tuple[str, dict[str, SheetText]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -91,8 +109,7 @@ def _check_zip(data: bytes, extension: str) -> str:
         file_type = "xlsm" if extension == "xlsm" or "xl/vbaproject.bin" in lowered else "xlsx"
     else:
         raise IngestError("This is a zip file, but not an Excel or OpenDocument workbook.")
-    _check_parts(archive, infos)
-    return file_type
+    return file_type, _check_parts(archive, infos)
 
 
 def _unzipped_message(size: int) -> str:
@@ -119,11 +136,24 @@ class _PartScan:
     sheets: int = 0
     head: bytes = b""  # the prolog and sheet properties, up to <sheetData> (or the first MiB)
     tail: bytes = b""  # the last bytes, whose cell references give a sheet's extent when no dimension is set
+    start: bytes = b""  # a worksheet's first SHEET_HEAD_BYTES, kept for the reader (see SheetText)
+    merges: bytes = b""  # a worksheet's <mergeCells> list onwards
 
 
-def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> _PartScan:
+def _keep_sheet_text(scan: _PartScan, window: bytes, text: bytes) -> None:
+    """Keep a worksheet's start and, from where it begins, its merged-range list (after the cells)."""
+    if len(scan.start) < SHEET_HEAD_BYTES:
+        scan.start += text[:SHEET_HEAD_BYTES - len(scan.start)]
+    if scan.merges:
+        scan.merges += text
+    elif (at := window.find(_MERGE_START)) >= 0:
+        scan.merges = window[at:]
+
+
+def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, keep: bool = False) -> _PartScan:
     """Inflate one part in chunks, counting the bytes really produced (the header's size may lie) and
-    looking for DTDs anywhere in it, in UTF-8 or UTF-16, whatever its name or folder."""
+    looking for DTDs anywhere in it, in UTF-8 or UTF-16, whatever its name or folder; with ``keep``, the
+    worksheet text the reader needs is kept on the way."""
     scan = _PartScan()
     carry = b""
     kind = None
@@ -149,6 +179,8 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> 
             if len(scan.head) < _CHUNK and not _SHEET_DATA.search(scan.head):
                 scan.head = (scan.head + text)[:_CHUNK]
             scan.tail = (scan.tail + text)[-_TAIL:]
+            if keep and not wide:
+                _keep_sheet_text(scan, window, text)
             carry = text[-_OVERLAP:]
     return scan
 
@@ -161,16 +193,23 @@ def _count_new(pattern: re.Pattern, window: bytes, carried: int) -> int:
     return sum(1 for m in pattern.finditer(window) if m.end() > carried)
 
 
-def _check_parts(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+def _check_parts(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> dict[str, SheetText]:
     """Every part is inflated once: real sizes, DTDs (entity expansion, external entities), the sheet count
-    from the workbook's own list, and sheets whose declared or actual range is absurd."""
+    from the workbook's own list, and sheets whose declared or actual range is absurd. Returns the
+    worksheet text kept for the reader, by part name."""
     total = 0
     sheets = 0
+    kept: dict[str, SheetText] = {}
+    kept_bytes = 0
     for info in infos:
+        keep = bool(_WORKSHEET_PART.match(info.filename)) and kept_bytes < MAX_KEPT_TEXT_BYTES
         try:
-            scan = _scan_part(archive, info, MAX_UNZIPPED_BYTES - total)
+            scan = _scan_part(archive, info, MAX_UNZIPPED_BYTES - total, keep)
         except _ZIP_ERRORS as exc:
             raise IngestError(_DAMAGED) from exc
+        if keep and scan.start:
+            kept[info.filename] = SheetText(scan.start, scan.merges)
+            kept_bytes += len(scan.start) + len(scan.merges)
         total += scan.size
         if scan.dtd:
             raise IngestError("This file contains XML declarations real spreadsheets never use (a DTD or "
@@ -182,6 +221,7 @@ def _check_parts(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None
         if sheets > MAX_SHEETS:
             raise IngestError(f"This workbook has {sheets} sheets, more than the {MAX_SHEETS} this tool reads.")
         _check_extent(scan)
+    return kept
 
 
 def _check_extent(scan: _PartScan) -> None:
@@ -267,7 +307,7 @@ def check_file(data: bytes, filename: str) -> FileCheck:
         raise IngestError(f"This file is {len(data) / 1_000_000:,.1f} MB; the limit is {MAX_FILE_MB} MB.")
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if data.startswith(_ZIP_MAGIC):
-        return FileCheck(_check_zip(data, extension))
+        return FileCheck(*_check_zip(data, extension))
     if data.startswith(_CFB_MAGIC):
         return FileCheck(_check_cfb(data))
     if data.startswith(b"PK"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,6 +13,7 @@ from analytics.catalogue import MeasureInfo
 from analytics.dataset import LEDGER_COLUMNS, Dataset, Ledger, Source, TableInfo
 from analytics.errors import IngestError
 from analytics.ingest.grid import read_cells
+from analytics.ingest.guard import SheetText
 from analytics.ingest.readers import Book, RawSheet, read_csv, read_workbook
 from analytics.ingest.tables import Table, find_tables, header_names, label_text
 from analytics.ingest.tidy import Tidied, tidy_table
@@ -32,10 +34,10 @@ class Options:
     measures: tuple[tuple[str, MeasureInfo], ...] = ()
 
 
-def _book(data: bytes, filename: str, file_type: str) -> Book:
+def _book(data: bytes, filename: str, file_type: str, sheet_text: Mapping[str, SheetText] | None = None) -> Book:
     if file_type == "csv":
         return Book([read_csv(data, filename)])
-    return read_workbook(data, file_type)
+    return read_workbook(data, file_type, sheet_text)
 
 
 def _all_tables(sheets: list[RawSheet]) -> list[Table]:
@@ -186,9 +188,11 @@ def _table_infos(tables: list[Table]) -> tuple[TableInfo, ...]:
                            hidden=not t.sheet.visible, title=t.title[:80]) for t in tables)
 
 
-def parse(data: bytes, filename: str, file_type: str, options: Options) -> Dataset:
-    """Read, find the table, tidy it and reconcile it. Runs in the sandboxed child."""
-    book = _book(data, filename, file_type)
+def parse(data: bytes, filename: str, file_type: str, options: Options,
+          sheet_text: Mapping[str, SheetText] | None = None) -> Dataset:
+    """Read, find the table, tidy it and reconcile it. Runs in the sandboxed child; ``sheet_text`` is what the
+    file check kept of each worksheet's XML (see guard.SheetText)."""
+    book = _book(data, filename, file_type, sheet_text)
     table, tables, tidied = _read_table(book, filename, options)
     roles = sheet_roles(table, tidied, tables)
     frame = tidied.frame.drop(columns="_row").reset_index(drop=True)
@@ -229,9 +233,10 @@ def _read_table(book: Book, filename: str, options: Options) -> tuple[Table, lis
     return table, tables, tidied
 
 
-def classify_lines(data: bytes, filename: str, file_type: str, options: Options) -> pd.DataFrame:
+def classify_lines(data: bytes, filename: str, file_type: str, options: Options,
+                   sheet_text: Mapping[str, SheetText] | None = None) -> pd.DataFrame:
     """The role of every line of the sheet `parse` reads (or ``options.sheet``): columns ``row`` and ``role``."""
-    book = _book(data, filename, file_type)
+    book = _book(data, filename, file_type, sheet_text)
     table, tables, tidied = _read_table(book, filename, options)
     roles = sheet_roles(table, tidied, tables)
     return pd.DataFrame({"row": np.arange(1, len(roles) + 1), "role": roles})

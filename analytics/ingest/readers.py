@@ -12,6 +12,7 @@ import io
 import logging
 import re
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import defusedxml.ElementTree as SafeET
@@ -19,6 +20,7 @@ import fastexcel
 import pandas as pd
 
 from analytics.errors import IngestError
+from analytics.ingest.guard import SHEET_HEAD_BYTES, SheetText
 
 # fastexcel says "Could not determine dtype for column 13, falling back to string" for every mixed column;
 # reading mixed columns as text is what this reader wants, so the notice is not passed on.
@@ -145,12 +147,13 @@ def _raw_sheet(reader: fastexcel.ExcelReader, name: str) -> RawSheet:
     return RawSheet(name=name, visible=str(sheet.visible) == "visible", grid=frame, column_offset=offset)
 
 
-def read_workbook(data: bytes, file_type: str = "xlsx") -> Book:
+def read_workbook(data: bytes, file_type: str = "xlsx", sheet_text: Mapping[str, SheetText] | None = None) -> Book:
     """Every sheet of an .xlsx/.xlsm/.xls/.ods workbook as raw grids, hidden sheets marked.
 
     A sheet that cannot be read is skipped with a warning naming it; the file is refused only when no
     sheet can be read. Number formats (percentages) and formulas without saved results come out of this
-    same read, so no later stage goes back to the bytes.
+    same read, so no later stage goes back to the bytes. ``sheet_text`` (kept by the file check's own
+    inflation) spares inflating a sheet again when it has no percent styles to look for.
     """
     try:
         reader = fastexcel.read_excel(data)
@@ -171,7 +174,7 @@ def read_workbook(data: bytes, file_type: str = "xlsx") -> Book:
             skipped.append(f"Skipped sheet '{name}': it could not be read (it looks damaged).")
             continue
         if styles is not None:
-            sheet = _with_formats(sheet, *styles)
+            sheet = _with_formats(sheet, *styles, sheet_text or {})
         sheets.append(sheet)
     if not sheets:
         raise IngestError(skipped[0].replace("Skipped", "Could not read", 1) if skipped else
@@ -187,7 +190,7 @@ def _reader_message(detail: str) -> str:
 
 
 _PERCENT_BUILTIN_FORMATS = {9, 10}
-_HEAD_BYTES = 2 * 1024 * 1024
+_HEAD_BYTES = SHEET_HEAD_BYTES
 
 
 def _column_index(letters: str) -> int:
@@ -236,23 +239,57 @@ def _ooxml_styles(data: bytes) -> tuple[zipfile.ZipFile, set[int], dict[str, str
         return None  # formats are a refinement; the fast read already succeeded
 
 
-def _with_formats(sheet: RawSheet, archive: zipfile.ZipFile, percent: set[int], paths: dict[str, str]) -> RawSheet:
+def _with_formats(sheet: RawSheet, archive: zipfile.ZipFile, percent: set[int], paths: dict[str, str],
+                  sheet_text: Mapping[str, SheetText]) -> RawSheet:
     """The sheet with its percent-formatted cells, merged ranges and formulas that have no saved result."""
-    try:
-        path = paths.get(sheet.name)
-        if path is None:
-            return sheet
-        with archive.open(path) as part:
-            xml = part.read()
-    except (KeyError, zipfile.BadZipFile, SafeET.ParseError, ValueError):
+    path = paths.get(sheet.name)
+    if path is None:
         return sheet
+    kept = sheet_text.get(path)
+    if kept is not None and not percent:
+        xml, head, merge_part = b"", kept.head, kept.merges
+    else:
+        try:
+            with archive.open(path) as part:
+                xml, head, merge_part = _sheet_xml(part, whole=bool(percent))
+        except (KeyError, zipfile.BadZipFile, SafeET.ParseError, ValueError):
+            return sheet
     cells = frozenset(_percent_cells(xml, percent, sheet.column_offset)) if percent else frozenset()
     merges = tuple((int(r1) - 1, _column_index(c1.decode()) - sheet.column_offset, int(r2) - 1,
                     _column_index(c2.decode()) - sheet.column_offset)
-                   for c1, r1, c2, r2 in _MERGE.findall(xml, xml.rfind(b"<mergeCells") if b"<mergeCells" in xml
-                                                        else len(xml)))
-    return replace(sheet, percent_cells=cells, uncached_formulas=tuple(uncached_formulas(xml[:_HEAD_BYTES])),
-                   merges=merges)
+                   for c1, r1, c2, r2 in _MERGE.findall(merge_part))
+    return replace(sheet, percent_cells=cells, uncached_formulas=tuple(uncached_formulas(head)), merges=merges)
+
+
+_MERGE_START = b"<mergeCells"
+
+
+def _sheet_xml(part, *, whole: bool) -> tuple[bytes, bytes, bytes]:
+    """(whole XML or b"", its head, its merged-ranges list). The whole sheet is kept only when percent styles
+    must be looked for; otherwise it is streamed and only the head and the merged ranges (after the cells)
+    are kept, so a 100 MB sheet is never held twice."""
+    if whole:
+        xml = part.read()
+        at = xml.rfind(_MERGE_START)
+        return xml, xml[:_HEAD_BYTES], xml[at:] if at >= 0 else b""
+    head = b""
+    merges = b""
+    carry = b""
+    while chunk := part.read(_CHUNK_BYTES):
+        if len(head) < _HEAD_BYTES:
+            head += chunk[:_HEAD_BYTES - len(head)]
+        if merges:
+            merges += chunk
+            continue
+        window = carry + chunk
+        at = window.find(_MERGE_START)
+        if at >= 0:
+            merges = window[at:]
+        carry = window[-len(_MERGE_START):]
+    return b"", head, merges
+
+
+_CHUNK_BYTES = 4 * 1024 * 1024
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')

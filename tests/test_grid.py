@@ -1,0 +1,34 @@
+"""The cells stage: each cell's kind, computed once per distinct value."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analytics.ingest import grid
+
+TYPED = st.text(alphabet=st.sampled_from(list("0123456789 -/%.,£$()'+eEkmQqFYWw:") + list("AprMayJunweekTotal")
+                                         + ["\u2212", "\u00a0", "–", "é"]), min_size=1, max_size=14)
+KNOWN = ["C0000001", "12", "1,234.5", "(12)", "£-1,234", "1.5E+03", "17%", "4.03m", "Apr-24", "2024/25",
+         "Q1 2024/25", "01/04/2024", "2024-04-01", "x", "[c]", "n/a", "–", "Total", "\u221212", "12\u00a0%"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TYPED, min_size=1, max_size=40, unique=True))
+def test_the_whole_array_path_gives_each_value_the_kind_the_one_value_path_gives(values):
+    values = [v.strip() for v in values if v.strip()]
+    kind, percent = grid._distinct_kinds(pa.array(values, type=pa.large_string()))
+    assert [(int(k), bool(p)) for k, p in zip(kind, percent, strict=True)] == [grid._text_kind(v) for v in values]
+
+
+def test_kinds_of_known_cells():
+    kind, percent = grid._text_kinds(pd.Series(KNOWN + ["", None], dtype="string"))
+    names = {grid.EMPTY: "empty", grid.NUMBER: "number", grid.DATE: "date", grid.TEXT: "text",
+             grid.MARKER: "marker"}
+    assert [names[k] for k in kind] == ["text", "number", "number", "number", "number", "number", "number",
+                                        "number", "date", "date", "date", "date", "date", "marker",
+                                        "marker", "marker", "marker", "text", "number", "number", "empty",
+                                        "empty"]
+    assert percent.tolist() == [v.endswith("%") for v in KNOWN] + [False, False]
