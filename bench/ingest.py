@@ -26,6 +26,7 @@ SEED = 20240812
 TARGET_VS_OPENPYXL = 10.0
 TARGET_VS_FASTEXCEL = 2.0
 TARGET_PEAK_MB = 1024
+REPEATS = 3
 
 
 def make_workbook(path: Path, rows: int = ROWS) -> None:
@@ -168,7 +169,14 @@ def main() -> int:
         make_workbook(DATA)
     names = ["fastexcel (bare)", "analytics.load", "analytics.load (first file after start)",
              "analytics.load (in-process)", "pandas+calamine", "pandas+openpyxl"]
-    results = {n: _run(n) for n in names}
+    # On a shared machine one run of each is noise: each reader runs REPEATS times, interleaved, and its best
+    # run counts (as timeit does); pandas+openpyxl, 50 s a run, runs once (its best could only be faster).
+    runs: dict[str, list[dict]] = {n: [] for n in names}
+    for _ in range(REPEATS):
+        for n in names:
+            if n != "pandas+openpyxl" or not runs[n]:
+                runs[n].append(_run(n))
+    results = {n: min(r, key=lambda x: x["seconds"]) for n, r in runs.items()}
     corpus = json.loads(subprocess.run([sys.executable, __file__, "--corpus"], capture_output=True, text=True,
                                        check=True).stdout.strip().splitlines()[-1])
     ours = results["analytics.load"]
@@ -178,7 +186,8 @@ def main() -> int:
     lines = [
         "## Ingest (bench/ingest.py)", "",
         f"File: {DATA.name}, {DATA.stat().st_size / 1024**2:.1f} MB, {ROWS:,} rows x 12 columns. "
-        "Each reader in a fresh process, same run, libraries imported before the clock starts. "
+        f"Each reader in a fresh process, same run, libraries imported before the clock starts; best of {REPEATS} "
+        "interleaved runs (pandas+openpyxl: one). "
         "analytics.load is timed with its sandbox already running, as in the app after its first file; the "
         "first file after a server start also starts the sandbox (its own row).", "",
         "| Reader | Seconds | Peak memory (MB) | Rows |", "|---|---:|---:|---:|",

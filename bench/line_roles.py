@@ -68,6 +68,7 @@ class Sheet:
     filename: str
     grid: pd.DataFrame
     labels: list[str]
+    raw: bytes = b""
 
 
 def read_csv_grid(raw: bytes) -> pd.DataFrame:
@@ -97,12 +98,12 @@ def load_sheets(folder: Path = DEFAULT_CORPUS, groups=GROUPS, *, per_group: int 
             names = sorted(rng.choice(names, per_group, replace=False).tolist())
         with tarfile.open(folder / f"{group}.tar.gz") as tar:
             for name in names:
-                member = tar.extractfile(f"{group}/{name}")
-                grid = read_csv_grid(member.read())
+                raw = tar.extractfile(f"{group}/{name}").read()
+                grid = read_csv_grid(raw)
                 labels = annotations[(group, name)]
                 if len(grid) != len(labels):
                     raise ValueError(f"{group}/{name}: {len(grid)} CSV lines but {len(labels)} annotations")
-                sheets.append(Sheet(group, name, grid, labels))
+                sheets.append(Sheet(group, name, grid, labels, raw))
     return sheets
 
 
@@ -228,6 +229,37 @@ def write_section(text: str, path: Path = RESULTS) -> None:
     path.write_text(new, encoding="utf-8")
 
 
+def score_pipeline(sheets: list[Sheet]) -> tuple[dict[str, dict[str, float]], int]:
+    """Per-corpus F1 of ``analytics.ingest.line_roles`` itself (the roles the table finder, the ledger and the
+    Data page use; no training), on each sheet's CSV bytes. A sheet the reader refuses ("no table") counts
+    every non-blank line as predicted ``metadata``; their number is returned too."""
+    import analytics
+    from analytics.errors import IngestError
+
+    truths, preds, groups = [], [], []
+    refused = 0
+    for sheet in sheets:
+        labels = np.array(sheet.labels, dtype=object)
+        try:
+            got = analytics.ingest.line_roles(sheet.raw, filename=sheet.filename, isolated=False)["role"]
+            pred = np.array(got.astype(str).tolist(), dtype=object)
+        except IngestError:
+            refused += 1
+            pred = np.where(labels == "empty", "empty", "metadata")
+        except Exception as exc:  # noqa: BLE001 - a reader bug: scored as a refusal, and named
+            refused += 1
+            print(f"READER FAULT {sheet.group}/{sheet.filename}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            pred = np.where(labels == "empty", "empty", "metadata")
+        if len(pred) != len(labels):  # the CSV reader and the corpus disagree on lines: pad or cut
+            pred = np.resize(np.append(pred, ["empty"] * max(0, len(labels) - len(pred))), len(labels))
+        keep = labels != "empty"
+        truths.append(labels[keep])
+        preds.append(pred[keep])
+        groups.append(np.full(int(keep.sum()), sheet.group, dtype=object))
+    truth, pred, group = np.concatenate(truths), np.concatenate(preds), np.concatenate(groups)
+    return {g: f1_scores(truth[group == g], pred[group == g]) for g in GROUPS if (group == g).any()}, refused
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of the line-roles corpus")
@@ -235,7 +267,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-group", type=int, default=None, help="score a seeded sample of N files a corpus")
     parser.add_argument("--no-stage2", action="store_true", help="score stage one alone")
     parser.add_argument("--no-write", action="store_true", help="do not touch bench/results.md")
+    parser.add_argument("--pipeline-only", action="store_true", help="score analytics.ingest.line_roles only")
     args = parser.parse_args(argv)
+    if args.pipeline_only:
+        scores, refused = score_pipeline(load_sheets(args.corpus, per_group=args.per_group))
+        print("\n".join(_table(f"analytics.ingest.line_roles ({refused} sheets refused)", scores)))
+        return 0
     from bench.train_line_roles import featurise
 
     sheets = load_sheets(args.corpus, per_group=args.per_group)
