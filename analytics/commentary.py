@@ -36,8 +36,8 @@ MODERATE_SEASONALITY = 0.3  # below this there is little seasonal pattern to spe
 SETTLED_CYCLES = 3  # with fewer full cycles STL fits the pattern to the data too closely to judge its strength
 SMALL_SLOPE = 0.5  # slopes smaller than this a day, week or month are given a year instead
 SMALL_SLOPE_PER_YEAR = ("D", "W", "M")
-MODEL_NAMES = {"ANN": "simple exponential smoothing", "AAdN": "damped trend", "ANA": "seasonal",
-               "AAdA": "damped trend with seasonality"}
+MODEL_NAMES = {"ANN": "simple exponential smoothing", "AAN": "linear trend", "AAdN": "damped trend", "ANA": "seasonal",
+               "AAA": "trend with seasonality", "AAdA": "damped trend with seasonality"}
 # The warnings that become caveat sentences: short series, small counts, missing or suppressed values,
 # gaps, trial limits, comparisons that are not like for like.
 CAVEAT_PREFIXES = ("Short series", "Small numbers", "No value yet", "Not like for like", "The first period (",

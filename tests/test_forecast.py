@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import statsmodels.api as sm
+from scipy import stats
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
 from analytics import forecast
@@ -31,10 +33,18 @@ def test_table_shape_dates_and_nested_intervals():
 
 def test_seasonal_models_only_with_two_full_cycles():
     short = forecast.ets_forecast(series(23, amplitude=30), "M", 3)
-    assert set(short.candidates["model"]) == {"ANN", "AAdN"}
+    assert set(short.candidates["model"]) == {"ANN", "AAN", "AAdN"}
     assert any("two full cycles" in w for w in short.warnings)
     full = forecast.ets_forecast(series(24, amplitude=30), "M", 3)
-    assert set(full.candidates["model"]) == {"ANN", "AAdN", "ANA", "AAdA"}
+    assert set(full.candidates["model"]) == set(forecast.MODELS)
+
+
+def test_a_model_needs_degrees_of_freedom_left_for_its_errors():
+    assert forecast.parameter_count("AAdA", 12) == 4 + 2 + 11
+    assert forecast.parameter_count("ANN", None) == 2
+    # 10 points: the damped trend (5 parameters) still leaves 5; 20 monthly points are too few for seasons
+    assert forecast._candidates(10, None) == ["ANN", "AAN", "AAdN"]
+    assert forecast._candidates(7, None) == ["ANN", "AAN"]
 
 
 def test_strong_season_picks_a_seasonal_model_by_aicc():
@@ -45,16 +55,77 @@ def test_strong_season_picks_a_seasonal_model_by_aicc():
     assert result.table["forecast"].max() - result.table["forecast"].min() > 40
 
 
+def direct_fit(data, model, cycle=12):
+    error, trend, damped, season = forecast.MODELS[model]
+    return ETSModel(pd.Series(data.to_numpy()), error=error, trend=trend, damped_trend=damped,
+                    seasonal=season, seasonal_periods=cycle if season else None,
+                    initialization_method="estimated").fit(disp=False)
+
+
 def test_agrees_with_a_direct_statsmodels_fit():
     data = series(40, slope=1.5)
     result = forecast.ets_forecast(data, "M", 5)
-    error, trend, damped, season = forecast.MODELS[result.model]
-    direct = ETSModel(pd.Series(data.to_numpy()), error=error, trend=trend, damped_trend=damped,
-                      seasonal=season, seasonal_periods=12 if season else None,
-                      initialization_method="heuristic").fit(disp=False)
+    direct = direct_fit(data, result.model)
     np.testing.assert_allclose(result.table["forecast"], direct.forecast(5).to_numpy(), rtol=1e-9)
-    frame = direct.get_prediction(start=40, end=44).summary_frame(alpha=0.05)
-    np.testing.assert_allclose(result.table["upper_95"], frame["pi_upper"].to_numpy(), rtol=1e-9)
+    assert result.aicc == pytest.approx(direct.aicc)
+
+
+@pytest.mark.parametrize("model", list(forecast.MODELS))
+def test_state_space_form_reproduces_statsmodels(model):
+    """The (w, F, g, x0) read from a fit filter the data to statsmodels' residuals and forecasts, and the
+    future-error part of the variance is statsmodels' analytic one (Hyndman et al. 2008, ch. 6)."""
+    data = series(36, period=4, amplitude=5, slope=0.5)
+    fit = direct_fit(data, model, cycle=4)
+    w, F, g, x = forecast.state_space(fit, 4)
+    resid = []
+    for value in data.to_numpy():
+        resid.append(value - w @ x)
+        x = F @ x + g * resid[-1]
+    np.testing.assert_allclose(resid, fit.resid, atol=1e-8)
+    ahead = [w @ np.linalg.matrix_power(F, h) @ x for h in range(4)]
+    np.testing.assert_allclose(ahead, fit.forecast(4).to_numpy(), rtol=1e-10)
+    future, _, _ = forecast.forecast_variance(w, F, g, 36, 4)
+    frame = fit.get_prediction(start=36, end=39).summary_frame(alpha=0.05)
+    statsmodels_variance = ((frame["pi_upper"] - frame["mean"]) / 1.959963984540054) ** 2 / fit.mse
+    np.testing.assert_allclose(future, statsmodels_variance.to_numpy(), rtol=1e-6)
+
+
+def test_initial_state_variance_is_the_regression_one_when_nothing_is_smoothed():
+    """With smoothing parameters 0 an ETS model is a regression: a mean (ANN), a line (AAN), season means
+    (ANA); the initial-state part of the variance is then x'(X'X)^-1 x (checked against statsmodels OLS)."""
+    n, horizon = 24, 5
+    _, states, identified = forecast.forecast_variance(np.ones(1), np.ones((1, 1)), np.zeros(1), n, horizon)
+    np.testing.assert_allclose(states, 1 / n)
+    assert identified == 1
+    w, F = np.ones(2), np.array([[1.0, 1.0], [0.0, 1.0]])
+    _, states, identified = forecast.forecast_variance(w, F, np.zeros(2), n, horizon)
+    t = np.arange(1, n + 1.0)
+    line = sm.OLS(np.random.default_rng(0).normal(size=n), sm.add_constant(t)).fit()
+    future = sm.add_constant(np.arange(n + 1.0, n + horizon + 1))
+    np.testing.assert_allclose(states, np.einsum("ij,jk,ik->i", future, line.normalized_cov_params, future))
+    assert identified == 2
+    m = 4
+    w = np.r_[1.0, np.zeros(m - 1), 1.0]
+    F = np.zeros((m + 1, m + 1))
+    F[0, 0] = F[1, m] = 1.0
+    F[2:, 1:m] = np.eye(m - 1)
+    _, states, identified = forecast.forecast_variance(w, F, np.zeros(m + 1), n, horizon)
+    np.testing.assert_allclose(states, m / n)  # each season's mean from n / m values
+    assert identified == m  # level and four seasons: one direction is not identified
+
+
+def test_intervals_use_the_t_distribution_on_the_residual_degrees_of_freedom():
+    data = series(30)
+    result = forecast.ets_forecast(data, "M", 3)
+    fit = direct_fit(data, result.model)
+    w, F, g, _ = forecast.state_space(fit, 12)
+    future, states, identified = forecast.forecast_variance(w, F, g, 30, 3)
+    smoothing = sum(not name.startswith("initial_") for name in fit.model.param_names)
+    df = 30 - smoothing - identified
+    sd = np.sqrt(fit.sse / df * (future + states))
+    table = result.table
+    np.testing.assert_allclose(table["upper_95"] - table["forecast"], stats.t.ppf(0.975, df) * sd, rtol=1e-9)
+    np.testing.assert_allclose(table["forecast"] - table["lower_80"], stats.t.ppf(0.9, df) * sd, rtol=1e-9)
 
 
 def test_mape_by_hand():
@@ -102,3 +173,13 @@ def test_too_short_and_bad_horizon():
 def test_long_horizon_is_warned():
     result = forecast.ets_forecast(series(12), "M", 10)
     assert any("very uncertain" in w for w in result.warnings)
+
+
+def test_counts_are_whole_numbers_never_below_zero():
+    rng = np.random.default_rng(9)
+    counts = pd.Series(rng.poisson(1.5, 30).astype(float), index=pd.date_range("2022-01-03", periods=30, freq="7D"))
+    table = forecast.ets_forecast(counts, "W", 8, whole_numbers=True).table
+    assert (table >= 0).all().all()
+    assert (table == np.round(table)).all().all()
+    assert (table["lower_95"] <= table["lower_80"]).all() and (table["upper_80"] <= table["upper_95"]).all()
+    assert (table["lower_95"] == 0).any()  # a low count's interval reaches zero and stops there

@@ -7,9 +7,8 @@ Marked slow: about 3 to 4 minutes on 2 cores. Every figure asserted here is repo
   52 and 104 points, at most 15% at phi 0.9; power at least 80% for 0.1 sd a week over 52 weeks.
 - A 3 sd step in a 60-point series found within 2 periods in at least 90% of runs; a break claimed in at
   most 5% of series with none.
-- Forecast intervals: coverage of held-out points within 3 points of nominal (not yet met for random
-  walks, trends and seasonal series: expected failures with their measured figures), and a seasonal
-  model chosen on pure noise in at most 10% of runs.
+- Forecast intervals: coverage of held-out points within 3 points of nominal on noise, random walks,
+  trends and seasonal series, and a seasonal model chosen on pure noise in at most 10% of runs.
 - Degenerate inputs (constant, all missing, one value, zeros, negative values, gaps): no exception, no
   claim of significance or special cause.
 """
@@ -131,19 +130,9 @@ def coverage(case: str, horizon: int = 6, n: int = 48) -> tuple[float, float]:
     return inside[80] / total, inside[95] / total
 
 
-def _short(measured: str):
-    return pytest.mark.xfail(strict=True, reason=f"ETS intervals under-cover here (measured {measured}); issue 13")
-
-
-@pytest.mark.parametrize("case", [
-    "noise",
-    pytest.param("random walk", marks=_short("80%: 76.1%, 95%: 92.8%")),
-    pytest.param("trend", marks=_short("80%: 74.6%, 95%: 91.9%")),
-    pytest.param("seasonal", marks=_short("80%: 65.2%, 95%: 84.9%")),
-])
+@pytest.mark.parametrize("case", list(FORECAST_CASES))
 def test_forecast_interval_coverage(case):
-    """Target: within 3 points of nominal (77-83% and 92-97%). Where the ETS intervals miss it the case is
-    an expected failure with the measured figures (strict: it is reported when it starts to pass)."""
+    """Target: within 3 points of nominal (77-83% and 92-97%) over the 6 held-out months of 200 series."""
     c80, c95 = coverage(case)
     print(f"forecast coverage ({case}): 80% interval {c80:.1%}, 95% interval {c95:.1%}")
     assert 0.77 <= c80 <= 0.83 and 0.92 <= c95 <= 0.97
