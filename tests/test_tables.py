@@ -128,3 +128,11 @@ def test_a_million_blank_rows_classify_fast_and_small():
     grid.iloc[1:3, 1] = [1.0, 2.0]
     cells = read_cells(grid)
     assert cells.counts()[:4].tolist() == [1, 2, 2, 0] and int(cells.counts().sum()) == 5
+
+
+def test_a_table_of_numbers_only_has_line_roles_though_it_cannot_be_analysed():
+    rows = [["Measurements of sample A"], [None], ["depth", "pollen", "spores"]]
+    rows += [[10 * i, 3 + i, 7 - i] for i in range(6)] + [[None], ["Source: field survey"]]
+    with pytest.raises(analytics.IngestError, match="column of labels"):
+        _load(rows)
+    assert _roles(rows) == ["metadata", "empty", "header", *["data"] * 6, "empty", "notes"]

@@ -89,7 +89,7 @@ ROLES = ("metadata", "header", "group", "data", "derived", "notes", "empty")
 ROLE_CODE = {role: np.int8(i) for i, role in enumerate(ROLES)}
 
 
-def sheet_roles(table: Table, tidied: Tidied, tables: list[Table]) -> pd.Categorical:
+def sheet_roles(table: Table, row_roles: Mapping[int, str], tables: list[Table]) -> pd.Categorical:
     """The role of every line of the chosen table's sheet (ROLES), from the table finder and the tidy stage:
     the one classification the ledger, the Data page and `line_roles` all read."""
     counts = table.cells.counts()
@@ -104,7 +104,7 @@ def sheet_roles(table: Table, tidied: Tidied, tables: list[Table]) -> pd.Categor
     code[table.first_row:table.data_rows[0]] = ROLE_CODE["metadata"]
     code[[r for r in table.header_rows if r < n]] = ROLE_CODE["header"]
     code[table.data_rows[0]:table.data_rows[1] + 1] = ROLE_CODE["data"]
-    for row, role in tidied.row_roles.items():
+    for row, role in row_roles.items():
         if 0 <= row < n:
             code[row] = ROLE_CODE[role]
     code[counts[:n] == 0] = ROLE_CODE["empty"]
@@ -194,7 +194,7 @@ def parse(data: bytes, filename: str, file_type: str, options: Options,
     file check kept of each worksheet's XML (see guard.SheetText)."""
     book = _book(data, filename, file_type, sheet_text)
     table, tables, tidied = _read_table(book, filename, options)
-    roles = sheet_roles(table, tidied, tables)
+    roles = sheet_roles(table, tidied.row_roles, tables)
     frame = tidied.frame.drop(columns="_row").reset_index(drop=True)
     frame = _column_order(frame, tidied.dimensions)
     measures = {**tidied.measures, **dict(options.measures)}
@@ -217,8 +217,9 @@ def parse(data: bytes, filename: str, file_type: str, options: Options,
                    dimensions=tidied.dimensions, records=tidied.records)
 
 
-def _read_table(book: Book, filename: str, options: Options) -> tuple[Table, list[Table], Tidied]:
-    tables = _all_tables(book.sheets)
+def _read_table(book: Book, filename: str, options: Options, tables: list[Table] | None = None
+                ) -> tuple[Table, list[Table], Tidied]:
+    tables = _all_tables(book.sheets) if tables is None else tables
     try:
         table = _choose(tables, book.sheets, options)
     except IngestError:
@@ -235,10 +236,19 @@ def _read_table(book: Book, filename: str, options: Options) -> tuple[Table, lis
 
 def classify_lines(data: bytes, filename: str, file_type: str, options: Options,
                    sheet_text: Mapping[str, SheetText] | None = None) -> pd.DataFrame:
-    """The role of every line of the sheet `parse` reads (or ``options.sheet``): columns ``row`` and ``role``."""
+    """The role of every line of the sheet `parse` reads (or ``options.sheet``): columns ``row`` and ``role``.
+
+    A table found whose columns cannot be tidied (numbers only, no labels or periods) still has its lines'
+    roles from the table finder: only a sheet with no table at all is refused."""
     book = _book(data, filename, file_type, sheet_text)
-    table, tables, tidied = _read_table(book, filename, options)
-    roles = sheet_roles(table, tidied, tables)
+    tables = _all_tables(book.sheets)
+    try:
+        table, tables, tidied = _read_table(book, filename, options, tables)
+        row_roles = tidied.row_roles
+    except IngestError:
+        table = _choose(tables, book.sheets, options)
+        row_roles = {}
+    roles = sheet_roles(table, row_roles, tables)
     return pd.DataFrame({"row": np.arange(1, len(roles) + 1), "role": roles})
 
 
