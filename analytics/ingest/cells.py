@@ -22,6 +22,10 @@ MARKERS = {
     "<5": "suppressed", "< 5": "suppressed", "<10": "suppressed", "[u]": "low reliability", "[w]": "suppressed",
     "#div/0!": "not available", "#value!": "not available", "#ref!": "not available", "null": "not available",
     "tbc": "not yet available", "n/k": "not known", "unknown": "not known",
+    # the bracketed letters of US and older UK statistical tables: (X) not applicable, (NA) not available,
+    # (D) withheld for disclosure, (S) below publication standards, (B) base too small, (Z) rounds to zero
+    "(x)": "not applicable", "(na)": "not available", "(d)": "suppressed", "(s)": "suppressed",
+    "(b)": "suppressed", "(z)": "not applicable",
 }
 
 # The forms Excel and finance systems write: 1,234.5 / (1,234.5) / -£1,234 / £-1,234 / +12 / 12. / 1.5E+03 /

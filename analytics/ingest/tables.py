@@ -19,7 +19,7 @@ import pandas as pd
 from analytics.ingest.grid import DATE, EMPTY, MARKER, NUMBER, TEXT, Cells
 from analytics.ingest.readers import RawSheet, column_letter
 
-MAX_HEADER_ROWS = 4
+MAX_HEADER_ROWS = 5
 HEADER_SCAN_ROWS = 30  # how far into a block to look for where the data starts
 TITLE_ROWS_ABOVE = 6
 MAX_JOIN_GAP = 2
@@ -330,8 +330,7 @@ def _table_from_segment(sheet: RawSheet, cells: Cells, counts: np.ndarray, start
     if (body == NUMBER).sum() < MIN_NUMBERS and not dated_column:
         return None  # a block of notes that happens to mention years is not a table
     last = start + int(np.flatnonzero(live).max())
-    header_rows = [start + p for p in range(max(0, data_pos - MAX_HEADER_ROWS), data_pos)
-                   if live[p]]
+    header_rows = _header_lines(live, start, data_pos)
     header_rows = _trim_title_rows(cells, header_rows, columns)
     header_rows, data_pos = _group_rows_out_of_header(cells, header_rows, columns, start, data_pos)
     header_rows = _group_labels_above(cells, header_rows, columns, floor) + header_rows
@@ -353,6 +352,13 @@ def _table_from_segment(sheet: RawSheet, cells: Cells, counts: np.ndarray, start
     return Table(sheet=sheet, cells=cells, first_row=int(first_row), header_rows=tuple(int(r) for r in header_rows),
                  data_rows=(int(start + data_pos), int(last)), columns=tuple(cols), names=names, title=title,
                  score=score, inner_headers=inner)
+
+
+def _header_lines(live: np.ndarray, start: int, data_pos: int) -> list[int]:
+    """The filled rows of the block above its data, up to MAX_HEADER_ROWS of them: blank rows inside a
+    header (statistical abstracts space theirs out) are skipped, not counted."""
+    filled = [start + p for p in range(data_pos) if live[p]]
+    return filled[-MAX_HEADER_ROWS:]
 
 
 def _group_rows_out_of_header(cells: Cells, header_rows: list[int], columns: np.ndarray, start: int,
