@@ -136,3 +136,11 @@ def test_a_table_of_numbers_only_has_line_roles_though_it_cannot_be_analysed():
     with pytest.raises(analytics.IngestError, match="column of labels"):
         _load(rows)
     assert _roles(rows) == ["metadata", "empty", "header", *["data"] * 6, "empty", "notes"]
+
+
+def test_a_sheet_of_words_only_is_a_table_to_read_with_header_and_data_lines():
+    rows = [["Indicator descriptions"], [None], ["Code", "Description", "Source"]]
+    rows += [[f"I{i}", f"Share of people {i}", "Survey"] for i in range(4)] + [[None], ["Notes: see the guide"]]
+    with pytest.raises(analytics.IngestError, match="No table found"):
+        _load(rows)
+    assert _roles(rows) == ["metadata", "empty", "header", *["data"] * 4, "empty", "notes"]

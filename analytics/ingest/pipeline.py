@@ -15,7 +15,7 @@ from analytics.errors import IngestError
 from analytics.ingest.grid import read_cells
 from analytics.ingest.guard import SheetText
 from analytics.ingest.readers import Book, RawSheet, read_csv, read_workbook
-from analytics.ingest.tables import Table, find_tables, header_names, label_text
+from analytics.ingest.tables import Table, find_tables, header_names, label_text, runs_of
 from analytics.ingest.tidy import Tidied, tidy_table
 
 
@@ -244,12 +244,32 @@ def classify_lines(data: bytes, filename: str, file_type: str, options: Options,
     tables = _all_tables(book.sheets)
     try:
         table, tables, tidied = _read_table(book, filename, options, tables)
-        row_roles = tidied.row_roles
+        roles = sheet_roles(table, tidied.row_roles, tables)
     except IngestError:
-        table = _choose(tables, book.sheets, options)
-        row_roles = {}
-    roles = sheet_roles(table, row_roles, tables)
+        if tables:
+            roles = sheet_roles(_choose(tables, book.sheets, options), {}, tables)
+        else:  # words only (a sheet of descriptions, a list of indicators): a table to read, none to analyse
+            sheet = next((s for s in book.sheets if s.name == options.sheet), None) or \
+                max(book.sheets, key=lambda s: s.grid.size)
+            roles = text_table_roles(read_cells(sheet.grid, sheet.percent_cells).counts())
     return pd.DataFrame({"row": np.arange(1, len(roles) + 1), "role": roles})
+
+
+def text_table_roles(counts: np.ndarray) -> pd.Categorical:
+    """Roles of a sheet with no table of numbers: its longest run of rows with two or more cells is a
+    table of words (header line, then data); lines above it are metadata; below it, lines of one cell are
+    notes and lines of several are more of its rows."""
+    n = int(np.flatnonzero(counts).max()) + 1 if counts.any() else 0
+    counts = counts[:n]
+    code = np.full(n, ROLE_CODE["metadata"], dtype=np.int8)
+    runs = runs_of(counts >= 2)
+    if runs:
+        start, end = max(runs, key=lambda r: r[1] - r[0])
+        code[start] = ROLE_CODE["header"]
+        code[start + 1:end + 1] = ROLE_CODE["data"]
+        code[end + 1:] = np.where(counts[end + 1:] >= 2, ROLE_CODE["data"], ROLE_CODE["notes"])
+    code[counts == 0] = ROLE_CODE["empty"]
+    return pd.Categorical.from_codes(code, categories=ROLES)
 
 
 def _note_lines(table: Table, roles: np.ndarray) -> tuple[str, ...]:

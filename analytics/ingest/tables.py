@@ -72,7 +72,7 @@ def label_text(value: object) -> str:
     return text[:-2] if re.fullmatch(r"-?\d+\.0", text) else text
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+def runs_of(mask: np.ndarray) -> list[tuple[int, int]]:
     """Inclusive (start, end) positions of each run of True values."""
     padded = np.concatenate([[False], mask, [False]]).astype(int)
     edges = np.flatnonzero(np.diff(padded))
@@ -226,7 +226,7 @@ def _header_start_rows(kinds: np.ndarray) -> np.ndarray:
 def _segments(cells: Cells, counts: np.ndarray) -> list[tuple[int, int]]:
     """Runs of multi-cell rows, joined across short gaps when the next run has no header of its own."""
     merged: list[tuple[int, int]] = []
-    for start, end in _runs(counts >= 2):
+    for start, end in runs_of(counts >= 2):
         if merged:
             prev_start, prev_end = merged[-1]
             # Blank rows count as the gap; single-cell rows between (a group heading, a label's second
@@ -283,7 +283,7 @@ def _column_blocks(kinds: np.ndarray, label_column=None) -> list[np.ndarray]:
     only when each part has at least two columns and numbers of its own (a blank spacer column between
     the labels and the numbers does not split a table)."""
     used = (kinds != EMPTY).any(axis=0)
-    blocks = [np.arange(s, e + 1)[used[s:e + 1]] for s, e in _runs(used)]
+    blocks = [np.arange(s, e + 1)[used[s:e + 1]] for s, e in runs_of(used)]
     if len(blocks) <= 1:
         return [np.flatnonzero(used)]
     numbers = [(kinds[:, b] == NUMBER).sum() >= 2 for b in blocks]
