@@ -466,8 +466,10 @@ class ChartView:
                 "target": self.target}
 
 
-def chart_controls(frequency: str, series: pd.Series, key: str, *, spc: bool = False) -> ChartView:
-    """Toggles for each layer and the model settings; defaults as officers expect (6 weeks, 3 months...)."""
+def chart_controls(frequency: str, series: pd.Series, key: str, *, spc: bool = False,
+                   rebase_default: tuple[pd.Timestamp, ...] = ()) -> ChartView:
+    """Toggles for each layer and the model settings; defaults as officers expect (6 weeks, 3 months...).
+    ``rebase_default``: periods the SPC rebase starts at until the user changes it (a step change found)."""
     periods = list(series.index)
     span = f"{periods[0]:%Y%m%d}-{len(periods)}"  # period pickers restart when the periods on offer change
     toggles = st.columns(6)
@@ -485,9 +487,12 @@ def chart_controls(frequency: str, series: pd.Series, key: str, *, spc: bool = F
                                        FORECAST_HORIZONS.get(frequency, 6), key=f"{key}:horizon")
         fixed = cols[3].number_input("SPC baseline: first n points (12 or more)", value=None, min_value=12,
                                      key=f"{key}:baseline_points", placeholder="all points")
+        suggested = [p for p in rebase_default if p in periods[1:]]
         rebase = st.multiselect("Rebase SPC limits at (a known change: new service model, new definition)",
-                                periods[1:], key=f"{key}:rebase:{span}",
-                                format_func=lambda p: format_period(p, frequency))
+                                periods[1:], default=suggested, key=f"{key}:rebase:{span}",
+                                format_func=lambda p: format_period(p, frequency),
+                                help="Preselected at the step change the analysis found; change or clear it."
+                                if suggested else None)
         use_baseline = st.toggle("Compare the moving average with a baseline period", key=f"{key}:use_baseline")
         baseline = None
         if use_baseline and len(periods) >= 3:
@@ -505,6 +510,15 @@ def analyse(series: pd.Series, **options):
     return analysis.analyse_series(series, **options)
 
 
+def suggested_rebase(series: pd.Series, *, name: str, frequency: str, unit: str) -> tuple[pd.Timestamp, ...]:
+    """The step changes the analysis of the series finds (``suggested_rebase``); none when it cannot be analysed
+    (the panel then says why)."""
+    try:
+        return analyse(series, name=name, frequency=frequency, unit=unit).suggested_rebase
+    except analytics.AnalysisError:
+        return ()
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
 def trend_spec(series: pd.Series, *, name: str, frequency: str, unit: str, polarity: str, view: ChartView,
                axis_title: str | None = None) -> dict:
@@ -517,9 +531,10 @@ def trend_spec(series: pd.Series, *, name: str, frequency: str, unit: str, polar
 
 def trend_panel(data: Dataset, measure: str, key: str, *, series: pd.Series | None = None, unit: str | None = None,
                 polarity: str | None = None, spc: bool = False, filters: dict[str, str] | None = None,
-                frequency: str | None = None, axis_title: str | None = None) -> None:
+                frequency: str | None = None, axis_title: str | None = None, suggest_rebase: bool = False) -> None:
     """Controls, chart, commentary and warnings for one series: the building block of every topic page.
-    ``axis_title`` names the y-axis when the unit's own title would mislead (contacts per 100 calls)."""
+    ``axis_title`` names the y-axis when the unit's own title would mislead (contacts per 100 calls);
+    ``suggest_rebase`` preselects the SPC rebase at the step changes the analysis finds."""
     frequency = frequency or data.frequency
     info = data.measures.get(measure)
     unit = unit or (info.unit if info else "count")
@@ -528,7 +543,8 @@ def trend_panel(data: Dataset, measure: str, key: str, *, series: pd.Series | No
         series = measure_series(data, measure, filters or {})
         if series is None:
             return
-    view = chart_controls(frequency, series, key=key, spc=spc)
+    suggested = suggested_rebase(series, name=measure, frequency=frequency, unit=unit) if suggest_rebase else ()
+    view = chart_controls(frequency, series, key=key, spc=spc, rebase_default=suggested)
     try:
         result = analyse(series, name=measure, frequency=frequency, unit=unit, polarity=polarity,
                          **view.analysis_options())

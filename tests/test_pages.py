@@ -6,6 +6,8 @@ import json
 import time
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -266,3 +268,29 @@ def test_kpi_page_with_a_measure_that_has_no_values():
     assert "Referrals" in set(at.dataframe[0].value["measure"])
     open_page(at, "report").button(key="report:build").click().run()
     assert not at.exception, [e.value for e in at.exception]
+
+
+def _statistic(at: AppTest, name: str) -> str | None:
+    for frame in at.dataframe:
+        table = frame.value
+        if "Statistic" in table.columns and (table["Statistic"] == name).any():
+            return str(table.loc[table["Statistic"] == name, "Value"].iloc[0])
+    return None
+
+
+def test_explore_preselects_the_spc_rebase_at_the_step_change_found_and_the_user_can_clear_it():
+    """Issue 13: the SPC rebase is offered at the break the analysis finds; the user confirms, moves or clears it."""
+    rng = np.random.default_rng(6)
+    values = np.r_[rng.normal(200, 6, 30), rng.normal(120, 6, 18)]
+    months = pd.date_range("2020-01-01", periods=48, freq="MS")
+    rows = "".join(f"{m:%b %Y},{v:.0f}\n" for m, v in zip(months, values, strict=True))
+    at = open_page(only({"step.csv": f"Month,Referrals\n{rows}".encode()}), "explore")
+    rebase = next(m for m in at.multiselect if m.label.startswith("Rebase SPC limits"))
+    assert [pd.Timestamp(p) for p in rebase.value] == [pd.Timestamp("2022-07-01")]
+    assert _statistic(at, "SPC groups (rebased)") == "2"
+    rebase.set_value([]).run()
+    assert not at.exception
+    rebase = next(m for m in at.multiselect if m.label.startswith("Rebase SPC limits"))
+    assert rebase.value == []  # cleared stays cleared
+    assert _statistic(at, "SPC groups (rebased)") == "1"
+    assert "suggests recalculating the limits from there" in said(at)
