@@ -270,8 +270,8 @@ def find_breaks(series: pd.Series, frequency: str | None = None) -> BreakResult:
     :math:`\\phi` (AR(1) 0.6 over 60 points: 0.41 on average), which claimed breaks in 8% of such series.
     So :math:`\\phi` is then re-estimated from the lines between the breaks found, and the search rerun, until
     the breaks stop changing (at most twice more): the breaks claimed are those that hold with the
-    autocorrelation their own fit leaves (iterated estimation of the nuisance parameter under the fitted
-    model, as in feasible GLS). Detection rate, location and false alarms are measured in
+    autocorrelation their own fit leaves (the autocorrelation re-estimated from the fitted model and the fit
+    repeated, as in Cochrane and Orcutt 1949). Detection rate, location and false alarms are measured in
     tests/test_simulation.py.
     """
     check_frequency(frequency, required=False)

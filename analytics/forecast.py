@@ -57,17 +57,84 @@ class ForecastResult:
     warnings: tuple[str, ...]
 
 
-def _fit(values: np.ndarray, model: str, cycle: int | None):
+@dataclass(frozen=True)
+class Fit:
+    """One ETS model fitted to a series: smoothing parameters by statsmodels (maximum likelihood from its
+    heuristic initial states), initial states by least squares given them (:func:`initial_states`)."""
+
+    model: str
+    w: np.ndarray
+    F: np.ndarray
+    g: np.ndarray
+    initial_state: np.ndarray  # x0, by least squares
+    last_state: np.ndarray  # x_n, the states after the last value
+    resid: np.ndarray  # one-step errors
+    parameters: int  # k: smoothing parameters plus the initial states the data identify
+    converged: bool
+
+    @property
+    def sse(self) -> float:
+        return float(self.resid @ self.resid)
+
+    @property
+    def aicc(self) -> float:
+        """AICc of the Gaussian likelihood, counting k and the error variance (FPP3 section 8.6)."""
+        n, k = len(self.resid), self.parameters + 1
+        if n - k - 1 <= 0 or self.sse <= 0:
+            return math.inf if n - k - 1 <= 0 else -math.inf
+        log_likelihood = -n / 2 * (math.log(2 * math.pi * self.sse / n) + 1)
+        return -2 * log_likelihood + 2 * k + 2 * k * (k + 1) / (n - k - 1)
+
+    def forecast(self, horizon: int) -> np.ndarray:
+        """Point forecasts w'F^(h-1) x_n, h = 1..horizon."""
+        out, state = np.empty(horizon), self.last_state
+        for h in range(horizon):
+            out[h] = self.w @ state
+            state = self.F @ state
+        return out
+
+
+def _fit(values: np.ndarray, model: str, cycle: int | None) -> Fit:
     error, trend, damped, season = MODELS[model]
     endog = pd.Series(values, index=pd.RangeIndex(len(values)))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = ETSModel(
             endog, error=error, trend=trend, damped_trend=damped, seasonal=season,
-            seasonal_periods=cycle if season else None, initialization_method="estimated",
+            seasonal_periods=cycle if season else None, initialization_method="heuristic",
         ).fit(disp=False)
     converged = not any(issubclass(w.category, ConvergenceWarning) for w in caught)
-    return result, converged
+    w, F, g, _ = state_space(result, cycle)
+    initial, resid, last_state, identified = initial_states(values, w, F, g)
+    smoothing = sum(not name.startswith("initial_") for name in result.model.param_names)
+    return Fit(model, w, F, g, initial, last_state, resid, smoothing + identified, converged)
+
+
+def initial_states(y: np.ndarray, w: np.ndarray, F: np.ndarray, g: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Least-squares initial states for fixed smoothing parameters: (x0, one-step errors, x_n, rank).
+
+    The errors are affine in x0, :math:`e = a - Mx_0`, :math:`M_t = w'D^{t-1}`, :math:`D = F - gw'`
+    (Hyndman et al. 2008, ch. 2 and 5), so the x0 that minimises the squared errors is a regression of a on M
+    (the level and the seasons overlap: the minimum-norm solution).
+    """
+    rows, reach = _initial_state_design(w, F, g, len(y))
+    state, a = np.zeros(len(w)), np.empty(len(y))
+    for t, value in enumerate(y):
+        a[t] = value - w @ state
+        state = F @ state + g * a[t]
+    x0, _, rank, _ = np.linalg.lstsq(rows, a, rcond=None)
+    return x0, a - rows @ x0, state + reach @ x0, int(rank)
+
+
+def _initial_state_design(w: np.ndarray, F: np.ndarray, g: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """M (rows w'D^(t-1), t = 1..n) and D^n, with D = F - gw': how x0 reaches each error and the last state."""
+    D = F - np.outer(g, w)
+    reach, rows = np.eye(len(w)), np.empty((n, len(w)))
+    for t in range(n):
+        rows[t] = w @ reach
+        reach = D @ reach
+    return rows, reach
 
 
 def parameter_count(model: str, cycle: int | None) -> int:
@@ -89,7 +156,7 @@ def _seasonal_found(y: np.ndarray, cycle: int | None, filled: np.ndarray) -> boo
     """Whether the seasonal test (analytics.seasonal.seasonality_p_value) rejects "no seasonal pattern".
 
     With heuristic initial states the AICc did not count the seasonal states fitted from the data, and seasonal
-    models won on pure noise in 175 of 200 runs. The states are now estimated and counted, and a seasonal model
+    models won on pure noise in 175 of 200 runs. The states are now fitted and counted, and a seasonal model
     is still only a candidate when the test finds a pattern, so the commentary never says "no clear seasonal
     pattern" beside "forecast from a seasonal model".
     """
@@ -100,9 +167,10 @@ def _seasonal_found(y: np.ndarray, cycle: int | None, filled: np.ndarray) -> boo
 
 
 def state_space(result, cycle: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(w, F, g, x0) of a fitted additive ETS model in innovations form (Hyndman et al. 2008, ch. 2):
+    """(w, F, g, x0) of a statsmodels additive ETS fit in innovations form (Hyndman et al. 2008, ch. 2):
     y_t = w'x_{t-1} + e_t, x_t = F x_{t-1} + g e_t, with x = (level, trend, seasons newest first) and x0
-    the estimated initial states (statsmodels lists the seasons oldest first, which is this order)."""
+    its estimated initial states (statsmodels lists the seasons oldest first, which is this order; zeros
+    when the fit did not estimate them)."""
     p = dict(zip(result.model.param_names, np.asarray(result.params, dtype=float), strict=True))
     trend, seasonal = "smoothing_trend" in p, "smoothing_seasonal" in p
     m = cycle if seasonal else 0
@@ -110,18 +178,18 @@ def state_space(result, cycle: int | None) -> tuple[np.ndarray, np.ndarray, np.n
     w, F, g = np.zeros(size), np.zeros((size, size)), np.zeros(size)
     w[0] = F[0, 0] = 1.0
     g[0] = p["smoothing_level"]
-    x0 = [p["initial_level"]]
+    x0 = [p.get("initial_level", 0.0)]
     if trend:
         phi = p.get("damping_trend", 1.0)
         w[1] = F[0, 1] = F[1, 1] = phi
         g[1] = p["smoothing_trend"]
-        x0.append(p["initial_trend"])
+        x0.append(p.get("initial_trend", 0.0))
     if seasonal:
         first = 1 + trend
         w[first + m - 1] = F[first, first + m - 1] = 1.0  # the season a cycle ago comes round again
         F[first + 1: first + m, first: first + m - 1] = np.eye(m - 1)
         g[first] = p["smoothing_seasonal"]
-        x0.extend(p[f"initial_seasonal.{j}"] for j in range(m))
+        x0.extend(p.get(f"initial_seasonal.{j}", 0.0) for j in range(m))
     return w, F, g, np.asarray(x0)
 
 
@@ -136,13 +204,8 @@ def forecast_variance(w: np.ndarray, F: np.ndarray, g: np.ndarray, n: int, horiz
     :math:`w'F^{h-1}x_n` carries its error through :math:`q_h' = w'F^{h-1}D^n`: the variance adds
     :math:`q_h'(M'M)^{+}q_h`, as a regression's prediction interval adds :math:`x'(X'X)^{-1}x`.
     """
-    size = len(w)
-    D = F - np.outer(g, w)
-    reach, rows = np.eye(size), np.empty((n, size))
-    for t in range(n):
-        rows[t] = w @ reach
-        reach = D @ reach
-    powers = [np.eye(size)]  # F^0 .. F^(horizon - 1)
+    rows, reach = _initial_state_design(w, F, g, n)
+    powers = [np.eye(len(w))]  # F^0 .. F^(horizon - 1)
     for _ in range(horizon - 1):
         powers.append(F @ powers[-1])
     q = np.array([w @ power @ reach for power in powers])
@@ -153,15 +216,12 @@ def forecast_variance(w: np.ndarray, F: np.ndarray, g: np.ndarray, n: int, horiz
     return np.cumsum(psi**2), states, int(kept.sum())
 
 
-def _intervals(result, y: np.ndarray, cycle: int | None, horizon: int) -> pd.DataFrame:
-    n = len(y)
-    w, F, g, _ = state_space(result, cycle)
-    future, states, identified = forecast_variance(w, F, g, n, horizon)
-    smoothing = sum(not name.startswith("initial_") for name in result.model.param_names)
-    df = n - smoothing - identified
-    scale = math.sqrt(float(np.sum(np.asarray(result.resid, dtype=float) ** 2)) / df)
-    mean = np.asarray(result.forecast(horizon), dtype=float)
-    spread = scale * np.sqrt(future + states)
+def _intervals(fit: Fit, horizon: int) -> pd.DataFrame:
+    n = len(fit.resid)
+    future, states, _ = forecast_variance(fit.w, fit.F, fit.g, n, horizon)
+    df = n - fit.parameters
+    spread = math.sqrt(fit.sse / df) * np.sqrt(future + states)
+    mean = fit.forecast(horizon)
     columns = {"forecast": mean}
     for level in INTERVAL_LEVELS:
         half = t_distribution.ppf(0.5 + level / 2, df) * spread
@@ -197,8 +257,7 @@ def _backtest(values: np.ndarray, model: str, cycle: int | None, warns: list[str
             f"The back-test used {test_model} (no seasonal term): the {train} periods before the test period "
             "are fewer than two full cycles."
         )
-    result, _ = _fit(values[:train], test_model, cycle)
-    error = mape(values[train:], result.forecast(hold).to_numpy())
+    error = mape(values[train:], _fit(values[:train], test_model, cycle).forecast(hold))
     if error is None:
         warns.append("The back-test error (MAPE) cannot be given: the actual values held out are all zero.")
     elif (values[train:] == 0).any():
@@ -238,9 +297,12 @@ def ets_forecast(series: pd.Series, frequency: str, horizon: int, *, whole_numbe
     Candidates (additive errors; Hyndman and Athanasopoulos, FPP3 ch. 8): ANN (simple exponential
     smoothing), AAN (linear trend), AAdN (damped trend) and, only with at least two full cycles and when the
     seasonal test rejects "no seasonal pattern" at the 5% level (:func:`analytics.seasonal.seasonality_p_value`),
-    ANA, AAA and AAdA (additive seasonality); a model must leave at least 3 degrees of freedom. Each is fitted
-    by maximum likelihood with its initial states estimated (statsmodels ``initialization_method="estimated"``),
-    so the AICc, :math:`AIC + 2k(k+1)/(n-k-1)`, counts every state fitted from the data; the lowest wins.
+    ANA, AAA and AAdA (additive seasonality); a model must leave at least 3 degrees of freedom. The smoothing
+    parameters are statsmodels' maximum-likelihood fit from its heuristic initial states; the initial states are
+    then re-estimated by least squares given them (:func:`initial_states`; exact for fixed parameters, and much
+    faster than optimising the states with the parameters: 156 weeks 4.5 s -> 0.11 s). The AICc,
+    :math:`AIC + 2k(k+1)/(n-k-1)` with k the parameters, the identified initial states and the error variance,
+    so counts every state fitted from the data; the lowest wins.
 
     Intervals: the analytic ETS variance (Hyndman et al. 2008, ch. 6) assumes the initial states and the error
     variance known, and covered 65-76% (80% intervals) in the simulation suite. Here the variance adds the
@@ -272,12 +334,12 @@ def ets_forecast(series: pd.Series, frequency: str, horizon: int, *, whole_numbe
     if cycle is not None and n >= MIN_FULL_CYCLES * cycle and not seasonal_found:
         warns.append("No seasonal term: the seasonal test finds no clear pattern.")
     fits = {m: _fit(y, m, cycle) for m in _candidates(n, cycle, seasonal_found)}
-    best = min(fits, key=lambda m: fits[m][0].aicc)
-    result, converged = fits[best]
-    if not converged:
+    best = min(fits, key=lambda m: fits[m].aicc)
+    fit = fits[best]
+    if not fit.converged:
         warns.append("The fitting routine did not fully settle for the chosen model; treat the intervals "
                      "with extra caution.")
-    table = _intervals(result, y, cycle, horizon).set_index(future_periods(values.index[-1], frequency, horizon))
+    table = _intervals(fit, horizon).set_index(future_periods(values.index[-1], frequency, horizon))
     if whole_numbers:
         # counts: whole numbers, never below zero (the intervals' ends rounded outwards)
         table = table.clip(lower=0.0)
@@ -288,9 +350,9 @@ def ets_forecast(series: pd.Series, frequency: str, horizon: int, *, whole_numbe
     return ForecastResult(
         table=table,
         model=best,
-        aicc=float(result.aicc),
-        candidates=pd.DataFrame({"model": list(fits), "aicc": [float(f[0].aicc) for f in fits.values()]}),
-        fitted=pd.Series(result.fittedvalues.to_numpy(), index=values.index, name="fitted"),
+        aicc=fit.aicc,
+        candidates=pd.DataFrame({"model": list(fits), "aicc": [f.aicc for f in fits.values()]}),
+        fitted=pd.Series(y - fit.resid, index=values.index, name="fitted"),
         mape=mape_value,
         backtest_model=test_model,
         backtest_points=hold,
