@@ -1,7 +1,7 @@
 """Simulation suite for the models' probabilistic claims (issue 13 targets), with fixed seeds.
 
-Marked slow: about 3 to 4 minutes on 2 cores. Every figure asserted here is reported in bench/results.md
-(models section); ``pytest -s -m slow tests/test_simulation.py`` prints them.
+Marked slow: 2 min 29 s on the 2 shared cores (load average about 5.7). Every figure asserted here is
+reported in bench/results.md (models section); ``pytest -s -m slow tests/test_simulation.py`` prints them.
 
 - Trend test size at the 5% level within 3.5-6.5% for white noise and AR(1) phi 0.3 and 0.6 at 24, 36,
   52 and 104 points, at most 15% at phi 0.9; power at least 80% for 0.1 sd a week over 52 weeks.
