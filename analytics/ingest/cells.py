@@ -84,6 +84,13 @@ def parse_numbers(column: pd.Series) -> ParsedNumbers:
         nan = pd.Series(np.nan, index=index)
         return ParsedNumbers(nan, pd.Series(pd.NA, index=index, dtype="string"), ~blank,
                              pd.Series(False, index=index))
+    if len(column) > DISTINCT_FROM and pd.api.types.infer_dtype(column, skipna=True) == "string":
+        return _parse_distinct(column)
+    return _parse_cells(column)
+
+
+def _parse_cells(column: pd.Series) -> ParsedNumbers:
+    index = column.index
     obj = column.astype(object)
     numeric_cells = obj.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool))
     text = obj.where(~numeric_cells).astype("string").str.strip()
@@ -100,6 +107,23 @@ def parse_numbers(column: pd.Series) -> ParsedNumbers:
     blank = text.isna() | (text == "")
     unreadable = ~numeric_cells & ~blank & marker.isna() & number.isna()
     return ParsedNumbers(values, marker, unreadable.astype(bool), parts["pct"].notna())
+
+
+DISTINCT_FROM = 1000  # longer columns are parsed once per distinct value
+
+
+def _parse_distinct(column: pd.Series) -> ParsedNumbers:
+    """`parse_numbers` of a long column, computed on its distinct values and spread back (an extract's
+    count column holds a few hundred distinct values however many rows it has)."""
+    codes, uniques = pd.factorize(column.astype(object), use_na_sentinel=True)
+    parsed = _parse_cells(pd.Series([*uniques, None], dtype=object))
+    at = np.where(codes < 0, len(uniques), codes)
+
+    def spread(part: pd.Series) -> pd.Series:
+        return pd.Series(part.to_numpy()[at], index=column.index, dtype=part.dtype)
+
+    return ParsedNumbers(spread(parsed.values), spread(parsed.marker), spread(parsed.unreadable),
+                         spread(parsed.percent_sign))
 
 
 def numeric_share(column: pd.Series) -> float:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
 
 FOOTNOTE_DIGITS = re.compile(r"(?<=[A-Za-z)])(?:\s+\d{1,2}(?:,\s?\d{1,2})*|\s*\[\w{1,3}\])\s*$"
                              r"|(?<=[a-z]{3})\d(?:,\d)*\s*$")  # 'years1', 'cause2,3,4': ONS glues them on
@@ -23,3 +27,11 @@ def clean_label(text: str) -> str:
 def snake(text: str) -> str:
     """A column name for a dimension: 'Age band' -> 'age_band'."""
     return re.sub(r"[^0-9a-z]+", "_", text.lower()).strip("_") or "dimension"
+
+
+def map_distinct(values: pd.Series, func: Callable[[object], object]) -> pd.Series:
+    """``values.map(func)`` with ``func`` called once per distinct value (a column of five team names in a
+    200,000-row extract costs five calls, not 200,000); missing values are passed to ``func`` once too."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapped = np.array([func(v) for v in uniques] + [func(None)], dtype=object)
+    return pd.Series(mapped[codes], index=values.index, dtype=object)

@@ -28,7 +28,7 @@ from analytics.ingest.axes import (
 )
 from analytics.ingest.cells import MARKERS, blank_mask, parse_numbers
 from analytics.ingest.grid import DATE, EMPTY, MARKER, NUMBER
-from analytics.ingest.labels import clean_label, snake
+from analytics.ingest.labels import clean_label, map_distinct, snake
 from analytics.ingest.records import count_records, default_record_frequency, record_measure_name
 from analytics.ingest.tables import Table, label_text
 from analytics.periods import gaps_and_duplicates, parse_periods
@@ -87,6 +87,16 @@ class Tidied:
     records: pd.DataFrame | None = None
     row_roles: dict[int, str] = field(default_factory=dict)  # grid row -> line role, for rows not plain data
     axes: tuple[tuple[str, str], ...] = ()  # what was found on each axis, for the Data page
+
+
+def _clean_cell(value: object) -> str:
+    return clean_label(label_text(value))
+
+
+def _clean_text(value: object):
+    """A measure label cleaned, missing kept missing (as ``Series.map(..., na_action='ignore')``)."""
+    return pd.NA if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) \
+        else clean_label(value)
 
 
 def _row_text(block: pd.DataFrame, row: int) -> str:
@@ -330,8 +340,10 @@ def _classify_rows(body: Body, label_pos: int | None) -> dict[int, str]:
     label = block[label_pos].map(label_text).where(lambda t: t != "", first_text) if label_pos is not None \
         else first_text
     reasons = pd.Series(pd.NA, index=block.index, dtype="string")
-    reasons[label.str.contains(TOTAL_LABEL)] = "total / average row"
-    reasons[(counts == 1) & first_text.str.contains(NOTE_LABEL)] = "note"
+    reasons[map_distinct(label, lambda t: bool(TOTAL_LABEL.search(t or ""))).to_numpy(dtype=bool)] = \
+        "total / average row"
+    notes = map_distinct(first_text, lambda t: bool(NOTE_LABEL.search(t or ""))).to_numpy(dtype=bool)
+    reasons[(counts == 1) & notes] = "note"
     reasons[counts == 0] = "blank"
     return reasons.dropna().to_dict()
 
@@ -352,8 +364,9 @@ def _row_exclusions(block: pd.DataFrame, rows: pd.Index, reason: str | pd.Series
         return []
     reasons = reason.reindex(rows).to_numpy(dtype=object) if isinstance(reason, pd.Series) else reason
     details = np.full(len(rows), "", dtype=object)
-    for i, r in enumerate(rows[:MAX_DETAILED_ROWS]):
-        details[i] = _row_text(block, r)[:120]
+    cells = block.loc[rows[:MAX_DETAILED_ROWS]].to_numpy(dtype=object)  # one lookup, not one per row
+    for i, values in enumerate(cells):
+        details[i] = " ".join(str(v).strip() for v in values if not _blank(v))[:120]
     return [pd.DataFrame({"row": np.asarray(rows, dtype=np.int64) + 1, "column": "", "reason": reasons,
                           "detail": details})]
 
@@ -393,7 +406,7 @@ def _by_period_column(body: Body, names, period_pos, fy_year, force_long=False) 
     dim_names: list[str] = []
     for p in dims:
         name = _dimension_name(names[p], p, dim_names)
-        base[name] = block.loc[rows, p].map(label_text).map(clean_label).astype(object)
+        base[name] = map_distinct(block.loc[rows, p], _clean_cell)
         dim_names.append(name)
     if measure_cols:
         frame, measures = _long_frame(base, labels, columns, names)
@@ -482,7 +495,7 @@ def _long_frame(base, measure_col, columns, names):
     values = [p for p in columns if p not in targets]
     value_pos = next((p for p in values if VALUE_NAME.match(names[p])), values[0] if values else None)
     frame = base.copy()
-    frame["measure"] = measure_col.astype("string").map(clean_label, na_action="ignore")
+    frame["measure"] = map_distinct(measure_col, _clean_text).astype("string")
     if value_pos is None:
         frame["value"] = np.nan
         frame["flag"] = ""
@@ -541,7 +554,7 @@ def _label_frame(body: Body, positions: list[int]) -> pd.DataFrame:
     """Label texts of the given positions (other positions empty), one row per body row."""
     texts = pd.DataFrame("", index=range(len(body.block)), columns=range(body.kinds.shape[1]), dtype=object)
     for p in positions:
-        texts[p] = body.block[p].map(label_text).to_numpy(dtype=object)
+        texts[p] = map_distinct(body.block[p], label_text).to_numpy(dtype=object)
     return texts
 
 

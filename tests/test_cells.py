@@ -1,0 +1,30 @@
+"""Reading cells as numbers: every form Excel and finance systems write, markers named, the rest reported."""
+
+from __future__ import annotations
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analytics.ingest import cells
+
+FORMS = ["1,234.5", "(12)", "-£1,234", "£-1,234", "+12", "12.", "1.5E+03", "17%", "4.03m", "[c]", "..", "x",
+         "n/a", "", "  7 ", "abc", "\u221212", "1e999", "0", "(X)"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(FORMS + [None]), min_size=cells.DISTINCT_FROM + 1, max_size=cells.DISTINCT_FROM + 40))
+def test_a_long_column_reads_as_each_cell_read_alone(values):
+    column = pd.Series(values, dtype=object)
+    fast, slow = cells.parse_numbers(column), cells._parse_cells(column)
+    pd.testing.assert_series_equal(fast.values, slow.values, check_names=False)
+    assert fast.marker.fillna("").tolist() == slow.marker.fillna("").tolist()
+    assert fast.unreadable.tolist() == slow.unreadable.astype(bool).tolist()
+    assert fast.percent_sign.tolist() == slow.percent_sign.astype(bool).tolist()
+
+
+def test_number_forms():
+    parsed = cells.parse_numbers(pd.Series(FORMS, dtype=object))
+    assert parsed.values.tolist()[:9] == [1234.5, -12.0, -1234.0, -1234.0, 12.0, 12.0, 1500.0, 17.0, 4.03]
+    assert parsed.marker.iloc[9] == "[c]" and parsed.percent_sign.iloc[7]
+    assert parsed.unreadable.iloc[15] and not parsed.unreadable.iloc[13]
