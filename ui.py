@@ -25,6 +25,7 @@ from analytics.errors import AnalyticsError
 from analytics.ingest import Options
 from analytics.ingest.records import split_candidates
 from analytics.ingest.sandbox import ReaderCrash, crash_code
+from analytics.notes import is_caveat
 from analytics.periods import format_period
 from analytics.seasonal import CYCLE_LENGTH, weekly_totals
 from analytics.seasonal import min_points as seasonal_points
@@ -588,7 +589,7 @@ def not_drawn(view: ChartView, result) -> list[str]:
 
 def why_not_drawn(missing: list[str], result) -> list[str]:
     """The analysis' own reasons (its non-caveat warnings), and the ones it leaves unsaid."""
-    reasons = [w for w in result.warnings if not commentary.is_caveat(w)]
+    reasons = [w for w in result.warnings if not is_caveat(w)]
     n = int(result.series.notna().sum())
     if "Seasonal adj." in missing and result.frequency not in CYCLE_LENGTH:
         reasons.append("Seasonal adjustment needs daily, weekly, monthly or quarterly data.")

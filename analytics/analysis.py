@@ -22,6 +22,7 @@ from analytics.compare import Change, TargetResult
 from analytics.dataset import Dataset, sum_by_period
 from analytics.errors import AnalysisError
 from analytics.forecast import ForecastResult
+from analytics.notes import Note, caveat
 from analytics.periods import expected_range, financial_year_label, format_period, parse_label
 from analytics.seasonal import SeasonalResult
 from analytics.spc import ASSURANCE_WORDS, VARIATION_WORDS, SpcResult
@@ -213,21 +214,22 @@ def _baseline_change(series: pd.Series, average: pd.Series, baseline, baseline_p
 def _caveats(observed: pd.Series, series: pd.Series, unit: str, frequency: str) -> list[str]:
     n = int(observed.notna().sum())
     if n == 0:
-        return ["No values: every period is missing or suppressed, so there is nothing to describe."]
+        return [Note("No values: every period is missing or suppressed, so there is nothing to describe.",
+                     "no_values")]
     warns = []
     if n < SHORT_SERIES_POINTS:
-        warns.append(f"Short series: only {n} value{'s' if n != 1 else ''} (fewer than {SHORT_SERIES_POINTS}), so "
-                     "read any trend or signal with care.")
+        warns.append(caveat(f"Short series: only {n} value{'s' if n != 1 else ''} (fewer than {SHORT_SERIES_POINTS}), "
+                            "so read any trend or signal with care.", "short_series"))
     if unit == "count" and n and 0 <= float(observed.dropna().median()) < SMALL_COUNT:
-        warns.append(f"Small numbers: the typical value is under {SMALL_COUNT}, so changes between periods are "
-                     "often down to chance.")
+        warns.append(caveat(f"Small numbers: the typical value is under {SMALL_COUNT}, so changes between periods "
+                            "are often down to chance.", "small_counts"))
     missing = int(observed.isna().sum())
     if missing:
-        warns.append(f"{missing} period(s) have no value (missing or suppressed); they are shown as gaps, "
-                     "never as 0.")
+        warns.append(caveat(f"{missing} period(s) have no value (missing or suppressed); they are shown as gaps, "
+                            "never as 0.", "missing_values"))
     if len(series) > len(observed):
-        warns.append(f"No value yet for {format_period(series.index[-1], frequency)}: the latest figures are "
-                     f"for {format_period(observed.index[-1], frequency)}.")
+        warns.append(caveat(f"No value yet for {format_period(series.index[-1], frequency)}: the latest figures "
+                            f"are for {format_period(observed.index[-1], frequency)}.", "no_latest_value"))
     return warns
 
 
@@ -393,13 +395,13 @@ def _drop_partial_periods(data: Dataset, frame: pd.DataFrame) -> tuple[pd.DataFr
     warns, drop = [], []
     if dates.min() > first:
         drop.append(first)
-        warns.append(f"The first period ({format_period(first, data.frequency)}) is left out: the records start "
-                     f"part-way through it, on {dates.min().day} {dates.min():%B %Y}.")
+        warns.append(caveat(f"The first period ({format_period(first, data.frequency)}) is left out: the records "
+                            f"start part-way through it, on {dates.min().day} {dates.min():%B %Y}.", "partial_period"))
     last_end = last + _PERIOD_LENGTH[data.frequency] - pd.Timedelta(days=1)
     if dates.max() < last_end:
         drop.append(last)
-        warns.append(f"The last period ({format_period(last, data.frequency)}) is left out: the records end "
-                     f"part-way through it, on {dates.max().day} {dates.max():%B %Y}.")
+        warns.append(caveat(f"The last period ({format_period(last, data.frequency)}) is left out: the records "
+                            f"end part-way through it, on {dates.max().day} {dates.max():%B %Y}.", "partial_period"))
     return frame[~frame["period"].isin(drop)], warns
 
 

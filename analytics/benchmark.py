@@ -20,6 +20,7 @@ from analytics import ascof, councils
 from analytics.compare import POLARITIES, format_number
 from analytics.dataset import SUMMARY_FLAGS, Dataset
 from analytics.errors import AnalysisError
+from analytics.notes import Note
 from analytics.periods import financial_year_in_text, format_period
 
 PER_POPULATION = 100_000
@@ -154,7 +155,8 @@ def benchmark(values: pd.Series, council: str | None = None, polarity: str = "hi
     if n < 2:
         raise AnalysisError(f"Benchmarking needs values for at least two councils; this table has {n}.")
     if polarity == "neutral":
-        warns.append("This measure has no better direction, so rank 1 is simply the highest value.")
+        warns.append(Note("This measure has no better direction, so rank 1 is simply the highest value.",
+                          "no_polarity"))
     median, mean = float(ranked.median()), float(ranked.mean())
     table["rank"] = _ranks(table["value"], polarity)
     table["quartile"] = _quartiles(table["rank"], n)

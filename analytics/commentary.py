@@ -27,6 +27,7 @@ from analytics.compare import SUMMED_UNITS, Change, format_number, round_half_aw
 from analytics.dataset import Dataset
 from analytics.errors import AnalysisError
 from analytics.finance import FinanceResult
+from analytics.notes import code_of, is_caveat
 from analytics.periods import format_period
 from analytics.trend import PERSISTENT_AUTOCORRELATION, SIGNIFICANCE_LEVEL, SMALLEST_P_VALUE
 
@@ -38,12 +39,6 @@ SMALL_SLOPE = 0.5  # slopes smaller than this a day, week or month are given a y
 SMALL_SLOPE_PER_YEAR = ("D", "W", "M")
 MODEL_NAMES = {"ANN": "simple exponential smoothing", "AAN": "linear trend", "AAdN": "damped trend", "ANA": "seasonal",
                "AAA": "trend with seasonality", "AAdA": "damped trend with seasonality"}
-# The warnings that become caveat sentences: short series, small counts, missing or suppressed values,
-# gaps, trial limits, comparisons that are not like for like.
-CAVEAT_PREFIXES = ("Short series", "Small numbers", "No value yet", "Not like for like", "The first period (",
-                   "The last period (")
-CAVEAT_PATTERNS = re.compile(r"have no value \(missing or suppressed\)|absent from the series|trial limits|"
-                             r"is missing; compared with", re.I)
 _MONTH_NUMBER = re.compile(r"\bmonth\s+(\d{1,2})\b", re.I)
 
 
@@ -165,11 +160,6 @@ def _first_lower(text: str) -> str:
 
 # --- time series --------------------------------------------------------------------------------------------
 
-def is_caveat(warning: str) -> bool:
-    """Whether a warning becomes a caveat sentence of the commentary (the rest are data-quality notes)."""
-    return warning.startswith(CAVEAT_PREFIXES) or bool(CAVEAT_PATTERNS.search(warning))
-
-
 def describe_series(a: SeriesAnalysis) -> list[Sentence]:
     """Sentences for one analysed series, in a fixed order: latest value, changes, baseline, trend, SPC,
     target, seasonality, forecast, caveats."""
@@ -214,7 +204,7 @@ def describe_series(a: SeriesAnalysis) -> list[Sentence]:
 
 def _period_change_sentence(a: SeriesAnalysis, noun: str) -> Sentence:
     c = a.period_change
-    gap = any("is missing; compared with" in w for w in c.warnings)
+    gap = any(code_of(w) == "previous_period_missing" for w in c.warnings)
     against = f"{c.before_label} (the {noun} before has no value)" if gap else f"the previous {noun}"
     return Sentence(f"{a.name}: {_change_words(c)} on {against}, from {format_value(c.before, a.unit)} to "
                     f"{format_value(c.after, a.unit)}{_polarity_word(c, a.polarity)}",
@@ -591,7 +581,7 @@ def describe_benchmark(result: BenchmarkResult, measure: str, unit: str, peer_gr
         out.append(Sentence(f"{measure}: {place}: {value} against a peer median of {median}", "benchmark",
                             measure, numbers))
     out.extend(Sentence(f"{measure}: caveat: {_first_lower(w)}", "caveat", measure, {})
-               for w in result.warnings if "no better direction" not in w)
+               for w in result.warnings if code_of(w) != "no_polarity")
     return out
 
 
@@ -632,7 +622,7 @@ def describe_comparison(c: BenchmarkComparison) -> list[Sentence]:
     if len(c.years) > 1 and c.shown_as is not None:
         out.append(_over_time_sentence(c, shown))
     out.extend(Sentence(f"{c.item}: caveat: {_first_lower(w)}", "caveat", c.item, {})
-               for w in c.notes if "no better direction" not in w)
+               for w in c.notes if code_of(w) != "no_polarity")
     return out
 
 

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from analytics.errors import AnalysisError
+from analytics.notes import Note, caveat
 from analytics.periods import PERIOD_STEPS, a_year_back, financial_year_start
 from analytics.periods import format_period as period_label  # re-exported: UK period words
 from analytics.trend import as_float_series, check_frequency
@@ -178,8 +179,8 @@ def period_on_period(series: pd.Series, frequency: str, unit: str = "count") -> 
     warns = []
     expected_previous = after_at - PERIOD_STEPS[frequency]
     if before_at != expected_previous:
-        warns.append(f"The period before {period_label(after_at, frequency)} is missing; compared with "
-                     f"{period_label(before_at, frequency)} instead.")
+        warns.append(caveat(f"The period before {period_label(after_at, frequency)} is missing; compared with "
+                            f"{period_label(before_at, frequency)} instead.", "previous_period_missing"))
     return _labelled(values.iloc[-2], values.iloc[-1], unit,
                      (period_label(before_at, frequency), period_label(after_at, frequency)), warns)
 
@@ -233,8 +234,9 @@ def _window_warnings(current: pd.Series, previous: pd.Series, unit: str) -> list
         warns.append(f"Missing values left out: {int(current.isna().sum())} this time, "
                      f"{int(previous.isna().sum())} last time.")
     if current.notna().sum() != previous.notna().sum():
-        warns.append(f"Not like for like: {int(current.notna().sum())} period(s) with values this time against "
-                     f"{int(previous.notna().sum())} in the same part of last year.")
+        warns.append(caveat(f"Not like for like: {int(current.notna().sum())} period(s) with values this time "
+                            f"against {int(previous.notna().sum())} in the same part of last year.",
+                            "not_like_for_like"))
     if unit not in SUMMED_UNITS:
         warns.append("Values are averaged over the periods (a simple mean, not weighted by activity).")
     return warns
@@ -398,7 +400,7 @@ def against_target(value: float, target: float, polarity: str = "higher_is_bette
     if polarity == "neutral":
         return TargetResult(v, t, gap, math.nan, None, f"{format_number(v)} against a target of "
                             f"{format_number(t)}", polarity, tolerance,
-                            ("No RAG rating: the measure has no better direction.",))
+                            (Note("No RAG rating: the measure has no better direction.", "no_polarity"),))
     warns = ("The target is zero, so there is no Amber band.",) if t == 0 else ()
     rag = "Green" if shortfall <= 0 else "Amber" if shortfall <= tolerance * abs(t) else "Red"
     words = (f"{rag}: {format_number(v)} against a target of {format_number(t)}"

@@ -16,6 +16,7 @@ from analytics import analysis, benchmark, charts, commentary, councils, export,
 from analytics.analysis import SeriesAnalysis
 from analytics.dataset import Dataset
 from analytics.errors import AnalysisError
+from analytics.notes import is_caveat
 from analytics.periods import format_period
 from analytics.spc import LIMIT_FACTOR, RUN_LENGTH, SCREEN_FACTOR, TREND_LENGTH, TRIAL_LIMITS_BELOW
 from analytics.trend import MIN_POINTS_FOR_VERDICT
@@ -87,7 +88,7 @@ def _sentences(a: SeriesAnalysis, threshold: int | None) -> tuple[str, ...]:
 def _section(item: Analysed, threshold: int | None) -> export.ChartSection:
     a = item.result
     title = commentary.headline(a)
-    notes = [f"Source: {item.dataset}."] + [w for w in a.warnings if not commentary.is_caveat(w)]
+    notes = [f"Source: {item.dataset}."] + [w for w in a.warnings if not is_caveat(w)]
     chart = None
     if _has_small_counts(a, threshold):
         notes.insert(0, f"Chart left out: it would show counts under {threshold}.")

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.errors import AnalysisError
+from analytics.notes import Note, caveat
 from analytics.trend import as_float_series, missing_periods
 
 # --- Making Data Count constants (NHSRplotthedots v0.2.2) -------------------------------------------------
@@ -283,10 +284,9 @@ def _data_warnings(values: pd.Series, frequency: str | None, denominators) -> li
     if frequency is not None and isinstance(values.index, pd.DatetimeIndex):
         gaps = missing_periods(values.index, frequency)
         if len(gaps):
-            warns.append(
+            warns.append(caveat(
                 f"{len(gaps)} period(s) are absent from the series (first {gaps[0]:%d %b %Y}); the chart "
-                "joins the points either side, which hides the gap."
-            )
+                "joins the points either side, which hides the gap.", "absent_periods"))
     if denominators is not None:
         d = np.asarray(denominators, dtype=float)
         d = d[np.isfinite(d) & (d > 0)]
@@ -303,14 +303,16 @@ def _points(n: int) -> str:
     return f"{n} point" if n == 1 else f"{n} points"
 
 
+def _trial_limits(label: str, n: int) -> Note:
+    return caveat(f"{label} has {_points(n)}: these are trial limits (fewer than {TRIAL_LIMITS_BELOW} points), "
+                  "so no signal or icon is settled yet.", "trial_limits")
+
+
 def _group_warnings(k: int, n: int, lim: _Limits, baseline_points: int | None) -> list[str]:
     label = f"Group {k + 1}" if k else "The series"
     warns = []
     if n < TRIAL_LIMITS_BELOW:
-        warns.append(
-            f"{label} has {_points(n)}: these are trial limits (fewer than {TRIAL_LIMITS_BELOW} points), "
-            "so no signal or icon is settled yet."
-        )
+        warns.append(_trial_limits(label, n))
     if baseline_points is not None and n < baseline_points:  # n: values present
         warns.append(
             f"{label} has only {_points(n)}, fewer than the baseline of {baseline_points}; all are used."
@@ -597,8 +599,7 @@ def p_chart(numerators, denominators, *, improvement: str = "neutral", laney: bo
                             "lpl": float(last["lpl"]), "upl": float(last["upl"]),
                             "trial_limits": n_values < TRIAL_LIMITS_BELOW, "sigma_z": sigma_z}])
     if n_values < TRIAL_LIMITS_BELOW:
-        warns.append(f"The series has {_points(n_values)}: these are trial limits (fewer than {TRIAL_LIMITS_BELOW} "
-                     "points), so no signal or icon is settled yet.")
+        warns.append(_trial_limits("The series", n_values))
     variation = _variation(table, improvement, warns)
     assurance = _assurance(groups, improvement, None if target is None else float(target), warns)
     basis = ("Laney p' chart (limits widened by sigma_z = "
