@@ -20,7 +20,7 @@ import streamlit as st
 import analytics
 from analytics import analysis, benchmark, charts, commentary, derive, report, topics
 from analytics.analysis import DEFAULT_WINDOWS
-from analytics.dataset import ADDITIVE_UNITS, Dataset
+from analytics.dataset import Dataset
 from analytics.errors import AnalyticsError
 from analytics.ingest import Options
 from analytics.ingest.records import split_candidates
@@ -29,7 +29,9 @@ from analytics.notes import is_caveat
 from analytics.periods import format_period
 from analytics.seasonal import CYCLE_LENGTH, weekly_totals
 from analytics.seasonal import min_points as seasonal_points
+from analytics.spc import MIN_BASELINE_POINTS
 from analytics.topics import Topic
+from analytics.vocabulary import SUMMED_UNITS, by_frequency
 
 LOG = logging.getLogger("asc.ui")
 
@@ -38,7 +40,7 @@ SAMPLE_SUFFIXES = (".xlsx", ".csv")
 REGISTRY_KEY = "datasets"
 HISTORY_KEY = "reading_history"  # file name -> the reading options it had before each override, latest last
 GENERATION_KEY = "reading_generation"  # part of every override widget's key: a new value restarts the widgets
-FORECAST_HORIZONS = {"D": 28, "W": 13, "M": 6, "Q": 4, "FY": 2}  # about a quarter or two ahead
+FORECAST_HORIZONS = by_frequency("forecast_horizon")  # about a quarter or two ahead
 MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~$]")
 # GFM turns bare URLs and e-mail addresses into links after escapes are resolved, so backslashes cannot stop
 # it: a zero-width space after the scheme, 'www' or '@' does (the text looks the same).
@@ -402,7 +404,7 @@ def dimension_filters(data: Dataset, measure: str, container, key: str) -> dict[
         values = sorted(v for v in rows[dim].dropna().unique() if v)
         if len(values) < 2:
             continue
-        options = (["All"] if info.unit in ADDITIVE_UNITS else []) + values
+        options = (["All"] if info.unit in SUMMED_UNITS else []) + values
         pick = container.selectbox(dim.replace("_", " ").capitalize(), options, key=f"{key}:{dim}")
         if pick != "All":
             chosen[dim] = pick
@@ -486,7 +488,8 @@ def chart_controls(frequency: str, series: pd.Series, key: str, *, spc: bool = F
                                       placeholder="none")
         horizon = cols[2].number_input("Forecast horizon (periods)", 1, 104,
                                        FORECAST_HORIZONS.get(frequency, 6), key=f"{key}:horizon")
-        fixed = cols[3].number_input("SPC baseline: first n points (12 or more)", value=None, min_value=12,
+        fixed = cols[3].number_input(f"SPC baseline: first n points ({MIN_BASELINE_POINTS} or more)", value=None,
+                                     min_value=MIN_BASELINE_POINTS,
                                      key=f"{key}:baseline_points", placeholder="all points")
         suggested = [p for p in rebase_default if p in periods[1:]]
         rebase = st.multiselect("Rebase SPC limits at (a known change: new service model, new definition)",
@@ -685,7 +688,7 @@ KPI_COLUMNS = {
     "trend": st.column_config.TextColumn("Trend (5% level)"),
     "variation": st.column_config.TextColumn("SPC variation", width="medium"),
     "assurance": st.column_config.TextColumn("SPC assurance"),
-    "sparkline": st.column_config.LineChartColumn("Last 26 periods", width="small"),
+    "sparkline": st.column_config.LineChartColumn(f"Last {analysis.SPARKLINE_POINTS} periods", width="small"),
     "latest": st.column_config.TextColumn("Latest", width="small"),
     "target_text": st.column_config.TextColumn("Target", width="small"),
     "rag": st.column_config.TextColumn("RAG", width="small"),

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import breaks as breaks_module
-from analytics import compare, forecast, spc, trend
+from analytics import compare, forecast, spc, trend, vocabulary
 from analytics import seasonal as seasonal_module
 from analytics.breaks import BreakResult
 from analytics.catalogue import describe
@@ -27,8 +27,9 @@ from analytics.periods import expected_range, financial_year_label, format_perio
 from analytics.seasonal import SeasonalResult
 from analytics.spc import ASSURANCE_WORDS, VARIATION_WORDS, SpcResult
 from analytics.trend import TrendResult
+from analytics.vocabulary import SUMMARY_FLAGS, SUMMED_UNITS, by_frequency
 
-DEFAULT_WINDOWS = {"D": 7, "W": 6, "M": 3, "Q": 4, "FY": 3}
+DEFAULT_WINDOWS = by_frequency("window")
 SHORT_SERIES_POINTS = 12  # fewer values than this: say the series is short (DESIGN section 5)
 SMALL_COUNT = 10
 MIN_TREND_POINTS = 3  # counts below this vary a lot by chance
@@ -38,12 +39,9 @@ TRIAL_LIMITS_WORDS = f"trial limits: fewer than {spc.TRIAL_LIMITS_BELOW} values"
 # Catalogue entries whose values are levels or averages, not flows: adding them up over a year means nothing.
 NOT_CUMULATIVE = ("dols_waiting", "people_in_care", "weekly_cost", "length_of_stay", "waiting_days")
 NOT_CUMULATIVE_NAME = re.compile(r"\b(average|mean|people in|waiting list|population|caseload|open cases)\b", re.I)
-EXCLUDED_FLAGS = ("total", "aggregate")  # rows that add up other rows: never summed again
 IMPROVEMENT = {"higher_is_better": "increase", "lower_is_better": "decrease", "neutral": "neutral"}
 _BASELINE_TEXT = re.compile(r"baseline[^:|]*:?\s*(?:weeks?\s+(?:ending|commencing|starting)\s+)?"
                             r"(\S+)\s+to\s+(\S+)", re.I)
-_PERIOD_LENGTH = {"D": pd.DateOffset(days=1), "W": pd.DateOffset(days=7), "M": pd.DateOffset(months=1),
-                  "Q": pd.DateOffset(months=3), "FY": pd.DateOffset(years=1)}
 
 
 @dataclass(frozen=True)
@@ -182,7 +180,7 @@ def _baseline_mask(index: pd.DatetimeIndex, baseline: tuple[pd.Timestamp, pd.Tim
                    ) -> np.ndarray:
     """Periods that overlap the baseline dates."""
     start, end = pd.Timestamp(baseline[0]), pd.Timestamp(baseline[1])
-    ends = index + _PERIOD_LENGTH[frequency] - pd.Timedelta(days=1)
+    ends = index + vocabulary.frequency(frequency).step - pd.Timedelta(days=1)
     return np.asarray((index <= end) & (ends >= start))
 
 
@@ -370,7 +368,7 @@ def analyse_series(series: pd.Series, *, name: str, frequency: str, unit: str = 
 
 def _kept_rows(frame: pd.DataFrame) -> pd.DataFrame:
     if "flag" in frame.columns:
-        frame = frame[~frame["flag"].fillna("").astype(str).str.lower().isin(EXCLUDED_FLAGS)]
+        frame = frame[~frame["flag"].fillna("").astype(str).str.lower().isin(SUMMARY_FLAGS)]
     return frame
 
 
@@ -397,7 +395,7 @@ def _drop_partial_periods(data: Dataset, frame: pd.DataFrame) -> tuple[pd.DataFr
         drop.append(first)
         warns.append(caveat(f"The first period ({format_period(first, data.frequency)}) is left out: the records "
                             f"start part-way through it, on {dates.min().day} {dates.min():%B %Y}.", "partial_period"))
-    last_end = last + _PERIOD_LENGTH[data.frequency] - pd.Timedelta(days=1)
+    last_end = last + vocabulary.frequency(data.frequency).step - pd.Timedelta(days=1)
     if dates.max() < last_end:
         drop.append(last)
         warns.append(caveat(f"The last period ({format_period(last, data.frequency)}) is left out: the records "
@@ -416,7 +414,7 @@ def is_cumulative(name: str, unit: str, known_as: str | None = None) -> bool:
     """Whether a year-to-date total means something: counts and money, but not levels (a waiting list, people
     in care) or averages (average weekly cost), whose sum over a year is meaningless."""
     key = known_as if known_as is not None else describe(name).known_as
-    return unit in compare.SUMMED_UNITS and key not in NOT_CUMULATIVE and not NOT_CUMULATIVE_NAME.search(name)
+    return unit in SUMMED_UNITS and key not in NOT_CUMULATIVE and not NOT_CUMULATIVE_NAME.search(name)
 
 
 def _with_warnings(analysis: SeriesAnalysis, warns: list[str]) -> SeriesAnalysis:
@@ -467,7 +465,7 @@ def analyse_dataset(data: Dataset, *, targets: dict[str, float] | None = None, h
         options = {"frequency": data.frequency, "unit": info.unit, "polarity": info.polarity,
                    "horizon": horizon, "baseline": baseline, "cumulative": additive}
         dimensions = [d for d in data.dimensions if d in rows.columns]
-        if info.unit not in compare.SUMMED_UNITS and rows.groupby("period").size().max() > 1:
+        if info.unit not in SUMMED_UNITS and rows.groupby("period").size().max() > 1:
             # averages and percentages cannot be added across groups: one series per combination
             groups = rows.groupby(dimensions, sort=True)
             if groups.ngroups > MAX_SPLITS:
@@ -479,7 +477,7 @@ def analyse_dataset(data: Dataset, *, targets: dict[str, float] | None = None, h
             continue
         results.append(_with_warnings(analyse_series(sum_by_period(rows), name=measure, target=target, **options),
                                       partial))
-        if info.unit not in compare.SUMMED_UNITS:
+        if info.unit not in SUMMED_UNITS:
             continue
         for dimension in dimensions:
             values = sorted(rows[dimension].dropna().astype(str).unique())
@@ -559,7 +557,7 @@ def statistics_table(a: SeriesAnalysis) -> pd.DataFrame:
                  ("Special-cause points", f"{special}"),
                  ("SPC variation", VARIATION_WORDS.get(s.variation, "no icon")),
                  ("SPC assurance", ASSURANCE_WORDS.get(s.assurance, "no icon (no target)")),
-                 ("SPC limits", "trial (fewer than 13 points)" if s.provisional else "settled")]
+                 ("SPC limits", f"trial (fewer than {spc.TRIAL_LIMITS_BELOW} points)" if s.provisional else "settled")]
     if a.seasonal is not None:
         # a strength alone overstates: STL finds a pattern in pure noise, so it is shown with its test
         rows += [("Strength of seasonality (0 to 1)", _fmt(a.seasonal.strength)),

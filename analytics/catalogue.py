@@ -15,8 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-UNITS = ("count", "percent", "currency", "days", "rate")
-POLARITIES = ("higher_is_better", "lower_is_better", "neutral")
+from analytics.vocabulary import POLARITIES, UNITS  # noqa: F401 - re-exported (pages/data.py)
 
 
 @dataclass(frozen=True)

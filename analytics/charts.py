@@ -20,8 +20,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from analytics import periods, spc
-from analytics.compare import SUMMED_UNITS
+from analytics import periods, spc, vocabulary
 from analytics.errors import AnalysisError
 from analytics.forecast import ForecastResult
 from analytics.seasonal import SeasonalResult
@@ -34,6 +33,7 @@ from analytics.trend import (
 from analytics.trend import (
     moving_average as _moving_average,
 )
+from analytics.vocabulary import SUMMED_UNITS, by_frequency
 
 # --- limits and sizes ------------------------------------------------------------------------------------------
 MAX_ROWS = 5_000  # Altair's default limit per dataset; we stay under it rather than lifting it
@@ -152,9 +152,8 @@ RULE_WORDS = {
 
 # --- units and axes --------------------------------------------------------------------------------------------
 UNIT_TITLES = {"count": "Count", "percent": "%", "currency": "£", "days": "Days", "rate": "Rate per 100,000"}
-DATE_FORMATS = {"D": "%d %b %Y", "W": "%d %b %Y", "M": "%b %Y", "Q": "%b %Y", "FY": "%Y"}
-PERIOD_TITLES = {"D": "Date", "W": "Week commencing", "M": "Month", "Q": "Quarter starting",
-                 "FY": "Financial year starting"}
+DATE_FORMATS = by_frequency("date_format")
+PERIOD_TITLES = by_frequency("axis_title")
 FY_MONTHS = ("Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar")
 FY_QUARTERS = ("Q1", "Q2", "Q3", "Q4")
 
@@ -478,7 +477,7 @@ def trend_chart(
     layers = _Layers(_x(frequency), y, frequency)
     layers.line(ACTUAL, values)
     if moving_average is not None:
-        label = (f"{MOVING_AVERAGE} ({window} {_PERIOD_NOUNS[frequency]}{'s' if window != 1 else ''})"
+        label = (f"{MOVING_AVERAGE} ({window} {vocabulary.frequency(frequency).noun}{'s' if window != 1 else ''})"
                  if window else MOVING_AVERAGE)
         layers.line(MOVING_AVERAGE, prepare(moving_average), label)
     if seasonal is not None:
@@ -520,9 +519,6 @@ def trend_chart(
     return _finish(chart, title=title, subtitle=notes, description=description)
 
 
-_PERIOD_NOUNS = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "FY": "year"}
-
-
 def _trend_description(title: str, values: pd.Series, frequency: str, unit: str, layers: list[str],
                        window: int | None) -> str:
     observed = values.dropna()
@@ -550,7 +546,7 @@ def _short_labels(values: pd.Series, frequency: str | None) -> list[str]:
         return values.astype(str).tolist()
     if frequency in ("Q", "FY"):
         return [periods.format_period(ts, frequency) for ts in values]
-    fmt = {"M": "%b %Y"}.get(frequency, "%d %b %Y")
+    fmt = DATE_FORMATS.get(frequency, "%d %b %Y")
     return [ts.strftime(fmt) for ts in values]
 
 

@@ -18,20 +18,20 @@ import numpy as np
 import pandas as pd
 
 from analytics import benchmark as benchmark_module
-from analytics import catalogue, compare, finance
+from analytics import catalogue, compare, finance, spc, vocabulary
 from analytics import councils as councils_module
 from analytics.analysis import SeriesAnalysis, analyse_dataset
 from analytics.benchmark import QUARTILE_NAMES, BenchmarkResult, ordinal
 from analytics.benchmark import Comparison as BenchmarkComparison
-from analytics.compare import SUMMED_UNITS, Change, format_number, round_half_away
+from analytics.compare import Change, format_number, round_half_away
 from analytics.dataset import Dataset
 from analytics.errors import AnalysisError
 from analytics.finance import FinanceResult
 from analytics.notes import code_of, is_caveat
 from analytics.periods import format_period
 from analytics.trend import PERSISTENT_AUTOCORRELATION, SIGNIFICANCE_LEVEL, SMALLEST_P_VALUE
+from analytics.vocabulary import SUMMED_UNITS
 
-NOUNS = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "FY": "year"}
 STRONG_SEASONALITY = 0.6  # strength of seasonality (0 to 1) from which the pattern is called strong
 MODERATE_SEASONALITY = 0.3  # below this there is little seasonal pattern to speak of
 SETTLED_CYCLES = 3  # with fewer full cycles STL fits the pattern to the data too closely to judge its strength
@@ -168,7 +168,7 @@ def describe_series(a: SeriesAnalysis) -> list[Sentence]:
     if observed.empty:
         return [Sentence(f"{a.name}: no values to describe", "caveat", a.name, {})]
     latest, when = float(observed.iloc[-1]), observed.index[-1]
-    noun = NOUNS[a.frequency]
+    noun = vocabulary.frequency(a.frequency).noun
     out.append(Sentence(f"{a.name}: {format_value(latest, a.unit)} {_when(when, a.frequency)}", "latest", a.name,
                         {"value": latest, "period": format_period(when, a.frequency)}))
     if a.period_change is not None:
@@ -213,7 +213,7 @@ def _period_change_sentence(a: SeriesAnalysis, noun: str) -> Sentence:
 
 def _ytd_sentence(a: SeriesAnalysis, when: pd.Timestamp) -> Sentence:
     c = a.ytd
-    summed = a.unit in compare.SUMMED_UNITS
+    summed = a.unit in SUMMED_UNITS
     what = "" if summed else "an average of "
     return Sentence(
         f"{a.name}: {what}{format_value(c.after, a.unit)} so far in {c.after_label} (to "
@@ -312,7 +312,8 @@ def _signal_words(a: SeriesAnalysis, noun: str) -> str:
         return f"{_plural(k, noun)} in a row each {'higher' if rising else 'lower'} than the one before"
     if rule == "two_of_three":
         above = last["value"] > mean
-        return f"2 of the last 3 {noun}s close to the {'upper' if above else 'lower'} process limit"
+        return (f"{spc.TWO_OF_THREE_NEEDED} of the last {spc.TWO_OF_THREE_WINDOW} {noun}s close to the "
+                f"{'upper' if above else 'lower'} process limit")
     above = last["value"] > mean
     k = _run_length(y, lambda i: (y[i] > mean) if above else (y[i] < mean))
     return f"{_plural(k, noun)} {'above' if above else 'below'} the average of {format_value(mean, a.unit)}"
@@ -754,7 +755,7 @@ def headline(a: SeriesAnalysis) -> str:
     "Calls answered: down 12% on the same week last year; statistically significant downward trend".
     """
     parts = []
-    noun = NOUNS[a.frequency]
+    noun = vocabulary.frequency(a.frequency).noun
     if a.year_change is not None and a.year_change.words != compare.NOT_AVAILABLE:
         parts.append(f"{_change_words(a.year_change)} on the same {noun} last year")
     elif a.period_change is not None and a.period_change.words != compare.NOT_AVAILABLE:

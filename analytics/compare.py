@@ -13,12 +13,10 @@ from analytics.notes import Note, caveat
 from analytics.periods import PERIOD_STEPS, a_year_back, financial_year_start
 from analytics.periods import format_period as period_label  # re-exported: UK period words
 from analytics.trend import as_float_series, check_frequency
+from analytics.vocabulary import POLARITIES, SUMMED_UNITS, UNITS, by_frequency  # re-exported
 
-UNITS = ("count", "percent", "currency", "days", "rate")
-SUMMED_UNITS = ("count", "currency")  # other units are averaged over a period
-POLARITIES = ("higher_is_better", "lower_is_better", "neutral")
 DEFAULT_AMBER_TOLERANCE = 0.10  # Amber: worse than target by at most 10% of the target
-PERIODS_IN_12_MONTHS = {"D": 365, "W": 52, "M": 12, "Q": 4, "FY": 1}
+PERIODS_IN_12_MONTHS = by_frequency("in_12_months")
 NOT_AVAILABLE = "not available"
 NOT_COMPARABLE = "not comparable"
 

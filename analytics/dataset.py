@@ -8,12 +8,12 @@ import pandas as pd
 
 from analytics.catalogue import MeasureInfo
 from analytics.errors import AnalysisError
+from analytics.vocabulary import FREQUENCIES_TABLE, SUMMARY_FLAGS, SUMMED_UNITS  # noqa: F401 - re-exported
 
 LAYOUTS = ("long", "wide", "periods_across", "places_across", "ages_across", "records", "table")
 KINDS = ("timeseries", "records", "table")
 LEDGER_COLUMNS = ["row", "column", "reason", "detail"]
-SUMMARY_FLAGS = ("total", "aggregate")  # rows that restate other rows: never added in again
-ADDITIVE_UNITS = ("count", "currency")
+ADDITIVE_UNITS = SUMMED_UNITS  # the older name, kept for callers
 
 
 def sum_by_period(rows: pd.DataFrame) -> pd.Series:
@@ -126,8 +126,7 @@ class Dataset:
         return replace(self, measures={**self.measures, measure: info})
 
 
-FREQUENCY_NAMES = {"D": "daily", "W": "weekly", "M": "monthly", "Q": "quarterly (UK financial quarters)",
-                   "FY": "financial years", None: "none (not a time series)"}
+FREQUENCY_NAMES = {**{c: f.description for c, f in FREQUENCIES_TABLE.items()}, None: "none (not a time series)"}
 
 
 def detection_summary(data: Dataset) -> pd.DataFrame:

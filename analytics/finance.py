@@ -12,6 +12,7 @@ import pandas as pd
 
 from analytics.dataset import Dataset
 from analytics.errors import AnalysisError
+from analytics.vocabulary import SUMMARY_FLAGS
 
 ROLES = ("line", "parent", "budget", "forecast", "variance", "last_forecast", "last_variance", "is_total", "indent")
 REQUIRED_ROLES = ("line", "budget", "forecast")
@@ -573,7 +574,7 @@ def scorecard_frame(data: Dataset) -> pd.DataFrame:
     if "movement" in roles:
         out["last_forecast"] = out["forecast"] - wide[roles["movement"]].to_numpy()
     flags = first["flag"].fillna("").astype(str).str.lower().to_numpy()
-    out["is_total"] = np.isin(flags, ("total", "aggregate")) | out["line"].str.match(r"(?i)^\s*total\b").to_numpy()
+    out["is_total"] = np.isin(flags, SUMMARY_FLAGS) | out["line"].str.match(r"(?i)^\s*total\b").to_numpy()
     area = next((d for d in data.dimensions if "area" in d or "service" in d), None)
     if area is not None:
         out["parent"] = _area_parents(out, first[area].astype(str).to_numpy())

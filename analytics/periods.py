@@ -15,15 +15,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analytics.vocabulary import FREQUENCIES, by_frequency  # noqa: F401 - FREQUENCIES re-exported
+
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 # Serial numbers that plausibly are dates (1954 to 2064): outside this a number is a number.
 EXCEL_SERIAL_RANGE = (20_000, 60_000)
 FY_START_MONTH = 4
-FREQUENCIES = ("D", "W", "M", "Q", "FY")
-PERIODS_PER_YEAR = {"D": 365.25, "W": 365.25 / 7, "M": 12.0, "Q": 4.0, "FY": 1.0}
-FREQUENCY_WORDS = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "FY": "year"}  # "3.1 calls a week"
-FREQUENCY_ADJECTIVES = {"D": "daily", "W": "weekly", "M": "monthly", "Q": "quarterly", "FY": "financial year"}
-_MONTHS_PER_PERIOD = {"M": 1, "Q": 3, "FY": 12}
+PERIODS_PER_YEAR = by_frequency("per_year")
+FREQUENCY_WORDS = by_frequency("noun")  # "3.1 calls a week"
+FREQUENCY_ADJECTIVES = by_frequency("adjective")
+_MONTHS_PER_PERIOD = by_frequency("months")
 
 _MONTHS = {
     m.lower(): i
@@ -229,7 +230,7 @@ def infer_frequency(periods: pd.Series) -> str | None:
         return None
     gaps = unique.diff().dt.days.dropna()
     gap = float(gaps.mode().min())  # the usual step: robust to a few missing periods
-    for freq, (low, high) in {"D": (1, 1), "W": (7, 7), "M": (28, 31), "Q": (89, 92), "FY": (365, 366)}.items():
+    for freq, (low, high) in by_frequency("days").items():
         if low <= gap <= high:
             return freq
     return None
@@ -247,8 +248,7 @@ def period_starts(periods: pd.Series, frequency: str) -> pd.Series:
     return ts
 
 
-PERIOD_STEPS = {"D": pd.DateOffset(days=1), "W": pd.DateOffset(weeks=1), "M": pd.DateOffset(months=1),
-                "Q": pd.DateOffset(months=3), "FY": pd.DateOffset(years=1)}
+PERIOD_STEPS = by_frequency("step")
 
 
 def expected_range(start: pd.Timestamp, end: pd.Timestamp, frequency: str) -> pd.DatetimeIndex:
@@ -297,8 +297,7 @@ def iso_year_week(index: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(thursday.year), (np.asarray(thursday.day_of_year) - 1) // 7 + 1
 
 
-YEAR_BACK = {"D": pd.Timedelta(days=364), "M": pd.DateOffset(years=1), "Q": pd.DateOffset(years=1),
-             "FY": pd.DateOffset(years=1)}  # days: 52 weeks, so weekdays line up
+YEAR_BACK = by_frequency("year_back")  # weeks: by ISO week number instead
 
 
 def a_year_back(index: pd.DatetimeIndex, frequency: str) -> pd.DatetimeIndex:

@@ -18,7 +18,15 @@ from analytics.dataset import Dataset
 from analytics.errors import AnalysisError
 from analytics.notes import is_caveat
 from analytics.periods import format_period
-from analytics.spc import LIMIT_FACTOR, RUN_LENGTH, SCREEN_FACTOR, TREND_LENGTH, TRIAL_LIMITS_BELOW
+from analytics.spc import (
+    LIMIT_FACTOR,
+    RUN_LENGTH,
+    SCREEN_FACTOR,
+    TREND_LENGTH,
+    TRIAL_LIMITS_BELOW,
+    TWO_OF_THREE_NEEDED,
+    TWO_OF_THREE_WINDOW,
+)
 from analytics.trend import MIN_POINTS_FOR_VERDICT
 
 KPI_SHEET_HEADINGS = {"measure": "Measure", "period": "Latest period", "value": "Latest value", "unit": "Unit",
@@ -253,9 +261,9 @@ def _series_methods(items: list[Analysed]) -> tuple[tuple[str, tuple[str, ...]],
             f"XmR charts as in NHS England's Making Data Count: limits at the mean ± {LIMIT_FACTOR} × the mean "
             f"moving range, moving ranges of {SCREEN_FACTOR} × the mean or more screened out first. Special cause: "
             f"a point outside the limits, {RUN_LENGTH} or more points on one side of the mean, a run of "
-            f"{TREND_LENGTH} points each higher or lower than the one before, or two of three points near a "
-            f"limit. Groups of fewer than {TRIAL_LIMITS_BELOW} points have trial limits. No limits were rebased "
-            "in this pack.",)),
+            f"{TREND_LENGTH} points each higher or lower than the one before, or {TWO_OF_THREE_NEEDED} of "
+            f"{TWO_OF_THREE_WINDOW} points near a limit. Groups of fewer than {TRIAL_LIMITS_BELOW} points have trial "
+            "limits. No limits were rebased in this pack.",)),
         ("Comparisons", ("Changes are whole percentages, half away from zero; changes of percentages are in "
                          "percentage points. Same period last year matches weeks by ISO week number and months by "
                          "month. Year to date runs from 1 April (the UK financial year).",)),

@@ -13,15 +13,14 @@ from statsmodels.tsa.seasonal import STL
 from analytics.errors import AnalysisError
 from analytics.periods import iso_year_week
 from analytics.trend import as_float_series, check_frequency, missing_periods
+from analytics.vocabulary import FREQUENCIES_TABLE, by_frequency
 
-CYCLE_LENGTH = {"D": 7, "W": 52, "M": 12, "Q": 4}  # daily: day of the week
+CYCLE_LENGTH = by_frequency("seasonal_period")  # daily: day of the week (analytics.vocabulary)
 MIN_FULL_CYCLES = 2
 STL_SEASONAL_SMOOTHER = 7  # statsmodels' default seasonal window (odd, >= 3)
 MAX_FILLED_SHARE = 0.2  # refuse when more than this share of the span had to be filled in
 DAILY_MODES = ("weekday", "weeks")
-_CYCLE_WORDS = {
-    "D": "weeks of daily", "W": "years of weekly", "M": "years of monthly", "Q": "years of quarterly",
-}
+_CYCLE_WORDS = {c: f"{f.cycle_noun}s of {f.adjective}" for c, f in FREQUENCIES_TABLE.items() if f.cycle_noun}
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,10 @@ from analytics.catalogue import CATALOGUE_KEYS, POLARITIES, UNITS, MeasureInfo, 
 from analytics.dataset import LAYOUTS, detection_summary, measure_table
 from analytics.ingest import Options
 from analytics.ingest.records import RECORD_FREQUENCIES
+from analytics.vocabulary import by_frequency
 
 REFUSED_KEY = "reading_refused"  # file name -> (generation, what was asked, the reader's reason)
-PER = {"D": "day", "W": "week", "M": "month"}
+PER = by_frequency("noun", codes=RECORD_FREQUENCIES)
 
 
 def apply(name: str, options, asked: str) -> None:
