@@ -619,8 +619,8 @@ def record_split(name: str, data: Dataset, key: str) -> None:
         return
     dim = split.dimensions[0]
     frame = split.frame[split.frame["flag"] == ""]
-    draw(charts.stacked_percent_chart(frame, period_col="period", category_col=dim, value_col="value",
-                                                 title=f"{next(iter(split.measures))} by {column.lower()}"))
+    shares = derive.mix_of(frame, period_col="period", category_col=dim, value_col="value")
+    draw(charts.stacked_percent_chart(shares, title=f"{next(iter(split.measures))} by {column.lower()}"))
 
 
 def other_sheets(name: str, data: Dataset):

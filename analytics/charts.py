@@ -20,7 +20,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from analytics import periods, spc, vocabulary
+from analytics import compare, periods, spc, vocabulary
+from analytics.derive import Mix
 from analytics.errors import AnalysisError
 from analytics.forecast import ForecastResult
 from analytics.seasonal import SeasonalResult
@@ -33,7 +34,7 @@ from analytics.trend import (
 from analytics.trend import (
     moving_average as _moving_average,
 )
-from analytics.vocabulary import SUMMED_UNITS, by_frequency
+from analytics.vocabulary import by_frequency
 
 # --- limits and sizes ------------------------------------------------------------------------------------------
 MAX_ROWS = 5_000  # Altair's default limit per dataset; we stay under it rather than lifting it
@@ -550,23 +551,22 @@ def _short_labels(values: pd.Series, frequency: str | None) -> list[str]:
     return [ts.strftime(fmt) for ts in values]
 
 
-def stacked_percent_chart(frame: pd.DataFrame, *, period_col: str, category_col: str, value_col: str, title: str,
-                          frequency: str | None = None, categories: Sequence[str] | None = None,
+def stacked_percent_chart(mix: Mix, *, title: str, frequency: str | None = None,
+                          categories: Sequence[str] | None = None,
                           subtitle: str | Sequence[str] | None = None) -> alt.LayerChart:
-    """The mix of outcomes in each period as 100% stacked bars.
+    """The mix of outcomes in each period as 100% stacked bars, drawing exactly the shares ``mix`` holds.
 
     Parameters
     ----------
-    frame : pd.DataFrame
-        Long table: one row per period and category with a count in ``value_col``.
-    period_col, category_col, value_col : str
-        Column names.
+    mix : analytics.derive.Mix
+        From :func:`analytics.derive.mix` or :func:`analytics.derive.mix_of`: one row per period and category
+        with its count (``value``) and ``share``. The chart computes no share of its own.
     title : str
         The finding.
     frequency : {"D", "W", "M", "Q", "FY"}, optional
         For period labels; inferred from dates when not given.
     categories : sequence of str, optional
-        Stacking and legend order, top first (default: order of first appearance).
+        Stacking and legend order, top first (default: ``mix.categories``, else order of first appearance).
     subtitle : str or list of str, optional
 
     Returns
@@ -574,27 +574,15 @@ def stacked_percent_chart(frame: pd.DataFrame, *, period_col: str, category_col:
     alt.LayerChart
         Layers "Bars" and, with at most 24 periods, "Labels" (the % on segments of 8% or more). Segments
         are separated by white lines and stacked in a fixed order, so colour is not the only signal.
-
-    Notes
-    -----
-    Share :math:`= 100 \\times value / \\sum_{period} value`; a period whose total is zero or missing
-    has no bar.
+        A period the mix gives no shares (a missing part, a zero total) has no bar.
     """
-    for col in (period_col, category_col, value_col):
-        if col not in frame.columns:
-            found = ", ".join(map(str, frame.columns))
-            raise AnalysisError(f"The outcome table has no '{col}' column; it has {found}.")
-    data = frame[[period_col, category_col, value_col]].copy()
-    data.columns = ["period", "category", "value"]
-    data["value"] = pd.to_numeric(data["value"], errors="coerce").astype(float)
+    data = mix.table[["period", "category", "value", "share"]].rename(columns={"share": "pct"})
     data["category"] = data["category"].astype(str)
-    order = list(categories) if categories is not None else list(dict.fromkeys(data["category"]))
+    order = list(categories or mix.categories or dict.fromkeys(data["category"]))
     dated = pd.api.types.is_datetime64_any_dtype(data["period"])
     if dated and frequency is None:
         frequency = periods.infer_frequency(data["period"])
     data = data.sort_values("period", kind="stable")
-    totals = data.groupby("period")["value"].transform(lambda v: v.sum(min_count=1))
-    data["pct"] = data["value"] / totals.where(totals > 0) * 100
     data["rank"] = data["category"].map({c: i for i, c in enumerate(order)})
     data = data.dropna(subset=["pct", "rank"]).sort_values(["period", "rank"], kind="stable")
     # stack from the bottom in reverse order so the first category sits on top, as in the legend
@@ -636,55 +624,19 @@ def cumulative_ytd_chart(series: pd.Series, *, title: str, unit: str, frequency:
                          subtitle: str | Sequence[str] | None = None) -> alt.LayerChart:
     """Cumulative financial year to date, this year against last year (earlier years faint).
 
-    Parameters
-    ----------
-    series : pd.Series
-        Values indexed by period start (daily, weekly, monthly or quarterly), in time order.
-    title : str
-        The finding.
-    unit : {"count", "currency"}
-        Only totals can be accumulated.
-    frequency : {"D", "W", "M", "Q"}, optional
-        Inferred from the dates when not given. Daily and weekly values are summed into months by the
-        date each period starts.
-    subtitle : str or list of str, optional
+    Draws :func:`analytics.compare.financial_year_running_totals` (the arguments and errors are its own).
 
     Returns
     -------
     alt.LayerChart
         Layers "Years" (a line per financial year) and "This year and last year points".
-
-    Raises
-    ------
-    AnalysisError
-        A unit that cannot be summed (percentages, days, rates), yearly data, or no values.
-
-    Notes
-    -----
-    For financial year :math:`y` and month :math:`m` (April = 1): :math:`C_{y,m} = \\sum_{k \\le m} x_{y,k}`.
-    A missing month adds nothing to the running total and is named in the subtitle.
     """
-    if unit not in SUMMED_UNITS:
-        raise AnalysisError(f"A cumulative year-to-date chart adds values up, so it needs a count or money "
-                            f"measure; this one is {unit}.")
-    values = _dated_series(series).dropna()
-    if values.empty:
-        raise AnalysisError("There are no values to add up.")
-    frequency = frequency or periods.infer_frequency(pd.Series(values.index))
-    if frequency == "FY":
-        raise AnalysisError("Year to date needs data more often than once a year.")
-    quarterly = frequency == "Q"
-    step = values.index.to_period("Q-MAR" if quarterly else "M").start_time
-    totals = values.groupby(step).sum()
-    full = pd.date_range(totals.index[0], totals.index[-1], freq="3MS" if quarterly else "MS")
-    missing = full.difference(totals.index)
-    totals = totals.reindex(full)
-    fy = [periods.financial_year_label(ts) for ts in full]
-    position = [((ts.month - periods.FY_START_MONTH) % 12) // (3 if quarterly else 1) for ts in full]
+    totals = compare.financial_year_running_totals(_dated_series(series), unit, frequency)
+    quarterly = totals.frequency == "Q"
     names = FY_QUARTERS if quarterly else FY_MONTHS
-    data = pd.DataFrame({"fy": fy, "position": position, "x": [names[p] for p in position],
-                         "value": totals.to_numpy(), "label": _period_labels(full, "Q" if quarterly else "M")})
-    data["cumulative"] = data.groupby("fy")["value"].cumsum()
+    data = totals.table.drop(columns="period").assign(
+        x=[names[p] for p in totals.table["position"]], label=_period_labels(totals.table["period"], totals.frequency))
+    fy = list(data["fy"])
     years = list(dict.fromkeys(fy))[::-1]  # latest first
     colours = [THIS_YEAR_COLOUR, LAST_FY_COLOUR] + [EARLIER_FY_COLOUR] * max(0, len(years) - 2)
     dashes = [SOLID, LAST_FY_DASH] + [EARLIER_FY_DASH] * max(0, len(years) - 2)
@@ -710,12 +662,13 @@ def cumulative_ytd_chart(series: pd.Series, *, title: str, unit: str, frequency:
               .encode(x=x, y=y, color=color, shape=alt.Shape("fy:N", sort=years, legend=None), tooltip=tooltip)
               .properties(name="This year and last year points"))
     notes = [subtitle] if isinstance(subtitle, str) else list(subtitle or [])
-    if frequency in ("D", "W"):
-        notes.append(f"{periods.FREQUENCY_ADJECTIVES[frequency].capitalize()} values summed into months by the date "
-                     "each period starts.")
+    if totals.summed_from is not None:
+        notes.append(f"{periods.FREQUENCY_ADJECTIVES[totals.summed_from].capitalize()} values summed into months by "
+                     "the date each period starts.")
+    missing = totals.missing
     if len(missing):
         notes.append(f"{len(missing)} {'quarter' if quarterly else 'month'}(s) with no data add nothing to the "
-                     f"running total (first {periods.format_period(missing[0], 'Q' if quarterly else 'M')}).")
+                     f"running total (first {periods.format_period(missing[0], totals.frequency)}).")
     latest = data.dropna(subset=["cumulative"]).iloc[-1]
     description = (f"{title}. Cumulative financial year to date line chart ({unit_title(unit)}), one line per "
                    f"financial year ({', '.join(years)}); {latest['fy']} reached {latest['cumulative']:,.0f} "

@@ -10,7 +10,14 @@ import pandas as pd
 
 from analytics.errors import AnalysisError
 from analytics.notes import Note, caveat
-from analytics.periods import PERIOD_STEPS, a_year_back, financial_year_start
+from analytics.periods import (
+    FY_START_MONTH,
+    PERIOD_STEPS,
+    a_year_back,
+    financial_year_label,
+    financial_year_start,
+    infer_frequency,
+)
 from analytics.periods import format_period as period_label  # re-exported: UK period words
 from analytics.trend import as_float_series, check_frequency
 from analytics.vocabulary import POLARITIES, SUMMED_UNITS, UNITS, by_frequency  # re-exported
@@ -346,6 +353,64 @@ def direction_of_travel(before: float, after: float, polarity: str, tolerance: f
         return "up" if diff > 0 else "down"
     improved = diff > 0 if polarity == "higher_is_better" else diff < 0
     return "better" if improved else "worse"
+
+
+@dataclass(frozen=True)
+class RunningTotals:
+    """Financial-year running totals: ``table`` has ``period`` (each month or quarter start), ``fy`` ("2023/24"),
+    ``position`` (0 for April or Q1), ``value`` (NaN for a period with no data) and ``cumulative``."""
+
+    table: pd.DataFrame
+    frequency: str  # "M" or "Q": what the values were summed into
+    summed_from: str | None  # "D" or "W" when daily or weekly values were summed into months
+    missing: pd.DatetimeIndex  # periods with no data, which add nothing to the running total
+
+
+def financial_year_running_totals(series: pd.Series, unit: str, frequency: str | None = None) -> RunningTotals:
+    """Cumulative financial year to date for every year in ``series`` (April start).
+
+    Parameters
+    ----------
+    series : pd.Series
+        Values indexed by period start (daily, weekly, monthly or quarterly), in time order.
+    unit : {"count", "currency"}
+        Only totals can be accumulated.
+    frequency : {"D", "W", "M", "Q"}, optional
+        Inferred from the dates when not given. Daily and weekly values are summed into months by the
+        date each period starts.
+
+    Raises
+    ------
+    AnalysisError
+        A unit that cannot be summed (percentages, days, rates), yearly data, or no values.
+
+    Notes
+    -----
+    For financial year :math:`y` and month :math:`m` (April = 1): :math:`C_{y,m} = \\sum_{k \\le m} x_{y,k}`.
+    A missing month adds nothing to the running total.
+    """
+    if unit not in SUMMED_UNITS:
+        raise AnalysisError(f"A cumulative year-to-date chart adds values up, so it needs a count or money "
+                            f"measure; this one is {unit}.")
+    values = as_float_series(series, "series").dropna()
+    if values.empty:
+        raise AnalysisError("There are no values to add up.")
+    frequency = frequency or infer_frequency(pd.Series(values.index))
+    if frequency == "FY":
+        raise AnalysisError("Year to date needs data more often than once a year.")
+    summed_to = "Q" if frequency == "Q" else "M"
+    step = values.index.to_period("Q-MAR" if summed_to == "Q" else "M").start_time
+    totals = values.groupby(step).sum()
+    full = pd.date_range(totals.index[0], totals.index[-1], freq=PERIOD_STEPS[summed_to])
+    missing = full.difference(totals.index)
+    totals = totals.reindex(full)
+    months = 3 if summed_to == "Q" else 1
+    table = pd.DataFrame({"period": full, "fy": [financial_year_label(ts) for ts in full],
+                          "position": [((ts.month - FY_START_MONTH) % 12) // months for ts in full],
+                          "value": totals.to_numpy()})
+    table["cumulative"] = table.groupby("fy")["value"].cumsum()
+    return RunningTotals(table=table, frequency=summed_to, summed_from=frequency if frequency in ("D", "W") else None,
+                         missing=missing)
 
 
 @dataclass(frozen=True)

@@ -35,10 +35,12 @@ def per_population(series: pd.Series, population: float) -> pd.Series:
 
 @dataclass(frozen=True)
 class Mix:
-    """Shares of a whole per period: ``table`` has period, category, value and share (% of the period total)."""
+    """Shares of a whole per period: ``table`` has period, category, value and share (% of the period total;
+    NaN for a period with a missing part or a zero total). ``categories`` is the stacking and legend order."""
 
     table: pd.DataFrame
     warnings: tuple[str, ...]
+    categories: tuple[str, ...] = ()
 
 
 def mix(data: Dataset, measures: list[str], labels: dict[str, str] | None = None) -> Mix:
@@ -48,21 +50,47 @@ def mix(data: Dataset, measures: list[str], labels: dict[str, str] | None = None
     """
     if len(measures) < 2:
         raise AnalysisError("A mix needs at least two measures that add up to a whole.")
-    wide = pd.DataFrame({m: data.series(m) for m in measures})
-    incomplete = wide.isna().any(axis=1)
-    total = wide.sum(axis=1, min_count=len(measures)).where(~incomplete)
-    shares = wide.div(total.where(total > 0), axis=0) * 100
     names = labels or {}
+    return _mix(pd.DataFrame({names.get(m, m): data.series(m) for m in measures}))
+
+
+def mix_of(frame: pd.DataFrame, *, period_col: str, category_col: str, value_col: str) -> Mix:
+    """The mix of a long table of counts (one row per period and category, e.g. records split by source).
+
+    Categories keep their order of first appearance; a category absent from a period is a missing part.
+    """
+    for col in (period_col, category_col, value_col):
+        if col not in frame.columns:
+            found = ", ".join(map(str, frame.columns))
+            raise AnalysisError(f"The table has no '{col}' column; it has {found}.")
+    values = pd.to_numeric(frame[value_col], errors="coerce").astype(float)
+    long = pd.DataFrame({"period": frame[period_col].to_numpy(), "category": frame[category_col].astype(str),
+                         "value": values.to_numpy()})
+    order = list(dict.fromkeys(long["category"]))
+    wide = long.pivot_table(index="period", columns="category", values="value", aggfunc=_sum_or_nan,
+                            dropna=False, sort=True)
+    return _mix(wide.reindex(columns=order))
+
+
+def _sum_or_nan(values: pd.Series) -> float:
+    return float(values.sum(min_count=1))
+
+
+def _mix(wide: pd.DataFrame) -> Mix:
+    """Shares of each column of the total per row (period); a row with a missing part has none."""
+    incomplete = wide.isna().any(axis=1)
+    total = wide.sum(axis=1, min_count=wide.shape[1]).where(~incomplete)
+    shares = wide.div(total.where(total > 0), axis=0) * 100
     table = pd.concat(
-        [pd.DataFrame({"period": wide.index, "category": names.get(m, m), "value": wide[m].to_numpy(),
-                       "share": shares[m].to_numpy()}) for m in measures],
+        [pd.DataFrame({"period": wide.index, "category": str(c), "value": wide[c].to_numpy(dtype=float),
+                       "share": shares[c].to_numpy(dtype=float)}) for c in wide.columns],
         ignore_index=True,
     )
     warns = []
     if incomplete.any():
         warns.append(f"{int(incomplete.sum())} period(s) have a missing or suppressed part, so no shares are "
                      "shown for them.")
-    return Mix(table=table, warnings=tuple(warns))
+    return Mix(table=table, warnings=tuple(warns), categories=tuple(map(str, wide.columns)))
 
 
 def share_series(result: Mix, category: str) -> pd.Series:

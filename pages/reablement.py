@@ -24,8 +24,7 @@ if len(outcomes) >= 2:
     st.subheader("Outcomes at completion")
     labels = derive.short_labels(outcomes)
     mix = derive.mix(data, outcomes, labels)
-    ui.draw(charts.stacked_percent_chart(mix.table, period_col="period", category_col="category",
-                                                 value_col="value", title="Outcome mix at completion"))
+    ui.draw(charts.stacked_percent_chart(mix, title="Outcome mix at completion"))
     for warning in mix.warnings:
         st.caption(ui.markdown_text(warning))
     best = labels[topics.measures_with_key(data, "no_ongoing_care")[0]] \

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import analytics
-from analytics import benchmark, charts, finance, forecast, seasonal, spc, trend
+from analytics import benchmark, charts, derive, finance, forecast, seasonal, spc, trend
 from analytics.errors import AnalysisError
 from tests.conftest import SAMPLES
 
@@ -298,8 +298,8 @@ def outcomes_by_month() -> pd.DataFrame:
 
 def test_stacked_percent_shares_add_to_100_with_labels():
     frame = outcomes_by_month()
-    chart = charts.stacked_percent_chart(frame, period_col="month", category_col="outcome", value_col="value",
-                                         title="Most people need no ongoing care")
+    chart = charts.stacked_percent_chart(derive.mix_of(frame, period_col="month", category_col="outcome",
+                                                       value_col="value"), title="Most people need no ongoing care")
     spec = chart.to_dict()
     assert charts.layer_names(chart) == ["Bars", "Labels"]
     data = pd.DataFrame(rows(spec, layer(spec, "Bars")))
@@ -317,7 +317,7 @@ def test_stacked_percent_many_periods_drop_the_labels_and_zero_totals_have_no_ba
     weeks = pd.date_range("2023-01-02", periods=30, freq="7D")
     frame = pd.DataFrame({"week": np.repeat(weeks, 2), "kind": ["a", "b"] * 30, "n": [1.0, 3.0] * 30})
     frame.loc[frame["week"] == weeks[3], "n"] = 0.0
-    spec = charts.stacked_percent_chart(frame, period_col="week", category_col="kind", value_col="n",
+    spec = charts.stacked_percent_chart(derive.mix_of(frame, period_col="week", category_col="kind", value_col="n"),
                                         title="t").to_dict()
     assert charts.layer_names(spec) == ["Bars"]
     data = pd.DataFrame(rows(spec, layer(spec, "Bars")))

@@ -1,0 +1,119 @@
+"""Views read results, never recompute them: what a chart draws is the number the result holds and the words say.
+
+Property tests (hypothesis): the trend band a chart draws is the interval the commentary states, the shares a
+stacked chart draws are exactly :func:`analytics.derive.mix`'s, the running totals are
+:func:`analytics.compare.financial_year_running_totals`'.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analytics import analysis, charts, commentary, compare, derive
+
+PROPERTY = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _layer_rows(spec: dict, name: str) -> pd.DataFrame:
+    def walk(node):
+        yield node
+        for child in node.get("layer", []):
+            yield from walk(child)
+
+    [child] = [c for c in walk(spec) if c.get("name") == name]
+    return pd.DataFrame(spec["datasets"][(child.get("data") or spec["data"])["name"]])
+
+
+@st.composite
+def trending_series(draw) -> pd.Series:
+    n = draw(st.integers(8, 30))
+    slope = draw(st.floats(-3, 3))
+    noise = draw(st.floats(0.2, 6))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    values = 100 + slope * np.arange(n) + rng.normal(0, noise, n)
+    return pd.Series(np.round(values, 1), index=pd.date_range("2023-04-03", periods=n, freq="7D"))
+
+
+@PROPERTY
+@given(trending_series())
+def test_the_trend_band_drawn_is_the_interval_the_commentary_states(series):
+    a = analysis.analyse_series(series, name="Calls", frequency="W", detect_breaks=False, seasonal=False)
+    t = a.trend
+    spec = charts.trend_chart(a.series, title="t", unit="count", frequency="W", trend=t).to_dict()
+    band = _layer_rows(spec, charts.TREND_BAND)
+    lower, upper = band["lower"].to_numpy(), band["upper"].to_numpy()
+    if t.log:
+        lower, upper = np.log(lower), np.log(upper)
+    # the band of a + b x has half-width q * se(a + b x): its square is quadratic in x with leading term (q se_b)^2,
+    # and q se_b is the half-width of the slope interval the words quote
+    x = t.table["position"].to_numpy()
+    h2 = ((upper - lower) / 2) ** 2
+    curvature = ((h2[2] - h2[1]) / (x[2] - x[1]) - (h2[1] - h2[0]) / (x[1] - x[0])) / (x[2] - x[0])
+    mid = (upper + lower) / 2
+    midline_slope = (mid[-1] - mid[-2]) / (x[-1] - x[-2])
+    drawn = (midline_slope - math.sqrt(max(curvature, 0)), midline_slope + math.sqrt(max(curvature, 0)))
+    assert np.allclose(drawn, t.slope_ci, rtol=1e-6, atol=1e-9)
+    sentence = next(s for s in commentary.describe_series(a) if s.topic == "trend")
+    if "ci_low" in sentence.numbers:  # a significant trend quotes the interval, scaled to its unit of time
+        per = next(k for k in sentence.numbers if k.startswith("slope_per_"))
+        scale = sentence.numbers[per] / t.slope
+        stated = sorted(abs(v * scale) for v in t.slope_ci)
+        assert (sentence.numbers["ci_low"], sentence.numbers["ci_high"]) == tuple(stated)
+    shown = analysis.statistics_table(a).set_index("Statistic")["Value"]["Trend slope per period (95% CI)"]
+    assert shown.endswith(f"({t.slope_ci[0]:,.2f} to {t.slope_ci[1]:,.2f})")
+
+
+@st.composite
+def count_tables(draw) -> pd.DataFrame:
+    n_periods = draw(st.integers(1, 10))
+    categories = draw(st.lists(st.sampled_from(["Phone", "Web", "Walk-in", "Referral"]), min_size=2, max_size=4,
+                               unique=True))
+    cells = st.one_of(st.none(), st.integers(0, 40).map(float))
+    rows = []
+    for period in pd.date_range("2024-04-01", periods=n_periods, freq="MS"):
+        for category in categories:
+            rows.append({"period": period, "source": category, "n": draw(cells)})
+    frame = pd.DataFrame(rows)
+    drop = draw(st.lists(st.integers(0, len(frame) - 1), max_size=2, unique=True))  # absent parts too
+    return frame.drop(index=drop)
+
+
+@PROPERTY
+@given(count_tables())
+def test_the_shares_drawn_are_exactly_derive_mix_s(frame):
+    mix = derive.mix_of(frame, period_col="period", category_col="source", value_col="n")
+    spec = charts.stacked_percent_chart(mix, title="t", frequency="M").to_dict()
+    bars = _layer_rows(spec, "Bars")
+    expected = mix.table.dropna(subset=["share"])
+    drawn = sorted(zip(bars["label"], bars["category"], bars["pct"], strict=True)) if len(bars) else []
+    wanted = sorted(zip([charts.periods.format_period(p, "M") for p in expected["period"]], expected["category"],
+                        expected["share"], strict=True))
+    assert drawn == wanted  # exactly: the chart draws the result's floats, it computes none
+    for _, rows in mix.table.groupby("period"):
+        if rows["value"].isna().any() or len(rows) < len(mix.categories):
+            assert rows["share"].isna().all()  # a period with a missing part has no shares, and no bar
+
+
+def test_a_period_with_a_missing_part_has_no_bar_where_the_caption_says_so():
+    frame = pd.DataFrame({"period": pd.to_datetime(["2024-04-01"] * 2 + ["2024-05-01"] * 2),
+                          "source": ["a", "b"] * 2, "n": [1.0, 3.0, 1.0, np.nan]})
+    mix = derive.mix_of(frame, period_col="period", category_col="source", value_col="n")
+    bars = _layer_rows(charts.stacked_percent_chart(mix, title="t").to_dict(), "Bars")
+    assert set(bars["label"]) == {"April 2024"} and mix.warnings  # May: no 25%/75% recomputed from one part
+    assert sorted(bars["pct"]) == [25.0, 75.0]
+
+
+def test_the_running_totals_drawn_are_compare_s():
+    values = pd.Series([5.0, 6, 7, 8, 9, 10, 11, 12, 4, 3, 2, 1, 6, 7],
+                       index=pd.date_range("2023-02-01", periods=14, freq="MS"))
+    totals = compare.financial_year_running_totals(values, "count")
+    assert totals.table["cumulative"].tolist() == [5, 11, 7, 15, 24, 34, 45, 57, 61, 64, 66, 67, 73, 80]
+    assert totals.table["fy"].iloc[[0, 2, -1]].tolist() == ["2022/23", "2023/24", "2023/24"]
+    spec = charts.cumulative_ytd_chart(values, title="t", unit="count").to_dict()
+    drawn = _layer_rows(spec, "Years")
+    assert drawn["cumulative"].tolist() == totals.table["cumulative"].tolist()
