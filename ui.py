@@ -18,9 +18,10 @@ import pandas as pd
 import streamlit as st
 
 import analytics
-from analytics import analysis, benchmark, charts, commentary, derive, report, topics
+from analytics import analysis, benchmark, charts, commentary, dataset_analysis, derive, report, topics
 from analytics.analysis import DEFAULT_WINDOWS
 from analytics.dataset import Dataset
+from analytics.dataset_analysis import DatasetAnalysis
 from analytics.errors import AnalyticsError
 from analytics.ingest import Options
 from analytics.ingest.records import split_candidates
@@ -664,18 +665,25 @@ def expected_from_baseline(data: Dataset, measure_actual: str, measure_activity:
     st.write(markdown_text(f"{measure_actual}: {result.words}."))
 
 
-def analyse_upload(upload: Upload) -> list:
-    """Every measure of one upload analysed (no forecasts), cached with its reads (bounded by bytes, released
-    by Remove all data); a fault in one file's analysis leaves that file out, never the page."""
-    def analyse_all() -> list:
+def analyse_upload(upload: Upload) -> DatasetAnalysis | None:
+    """One upload analysed once (:func:`analytics.dataset_analysis.analyse`, no forecasts), cached with its reads
+    (bounded by bytes, released by Remove all data): the KPI summary, the pack and the commentary all render
+    this one result. A file that cannot be read is left out, with a warning, never the page."""
+    def analyse_once() -> DatasetAnalysis:
         with st.spinner("Analysing every measure..."):
-            return analysis.analyse_dataset(read(upload))
+            return dataset_analysis.analyse(read(upload))
 
     try:
-        return _cached(upload, upload.options, "analysed", analyse_all)
+        return _cached(upload, upload.options, "analysed", analyse_once)
     except analytics.IngestError as exc:
         st.warning(markdown_text(f"{upload.name} is left out of this page: {exc.user_message}"))
-        return []
+        return None
+
+
+def analyses(datasets: dict[str, Dataset]) -> dict[str, DatasetAnalysis]:
+    """The cached analysis of each loaded dataset that could be analysed."""
+    out = {name: analyse_upload(registry()[name]) for name in datasets}
+    return {name: result for name, result in out.items() if result is not None}
 
 
 FINANCE_COLUMNS = {column: st.column_config.NumberColumn(column, format="%.2f")
@@ -729,10 +737,7 @@ def population_choice(name: str, data: Dataset, container, key: str) -> dict:
 
 def analysed(datasets: dict[str, Dataset], *, totals_only: bool = True) -> list:
     """Every measure of every time series, analysed once per upload (cached), for the KPI summary and pack."""
-    def cached(name: str, data: Dataset) -> list:
-        return analyse_upload(registry()[name])
-
-    return report.analyse_all(datasets, totals_only=totals_only, analyse=cached)
+    return report.analyse_all(datasets, totals_only=totals_only, analyses=analyses(datasets))
 
 
 def draw(chart, *, container=None, alt: str | None = None) -> None:

@@ -59,26 +59,33 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _sentences(args):
+def _analysed(args):
+    """The file read and analysed once; the summary and the report both render this one analysis."""
     from analytics import load
-    from analytics.commentary import describe_dataset
+    from analytics.dataset_analysis import analyse, only_measure
 
     path = Path(args.file)
     if not path.is_file():
         raise AnalyticsError(f"There is no file at {args.file}.")
     data = load(path, sheet=args.sheet)
-    return data, describe_dataset(data, measure=args.measure, council=args.council)
+    if args.measure is not None:
+        only_measure(data, args.measure)  # an unknown measure is refused before anything is written
+    # the summary describes only --measure; the pack has a section for it among the whole file's KPIs
+    return analyse(data, measure=args.measure if args.command == "summary" else None, council=args.council)
 
 
 def write_report(data, out: str, *, xlsx: str | None = None, suppress: int | None = None,
-                 measure: str | None = None, council: str | None = None) -> str:
-    """Write the scrutiny pack (Word, and Excel with ``xlsx``) for one dataset; returns what was done, in words."""
+                 measure: str | None = None, council: str | None = None, analysed=None) -> str:
+    """Write the scrutiny pack (Word, and Excel with ``xlsx``) for one dataset; returns what was done, in words.
+
+    ``analysed`` is the dataset's :class:`~analytics.dataset_analysis.DatasetAnalysis` when the caller has it."""
     from analytics import export, report
 
     options = report.PackOptions(title=f"Performance report: {data.source.filename}", suppress=suppress,
                                  measures=(measure,) if measure else None, council=council or "",
                                  benchmark_measure=measure)
-    pack = report.build_pack({data.source.filename: data}, options)
+    name = data.source.filename
+    pack = report.build_pack({name: data}, options, analyses={name: analysed} if analysed is not None else None)
     Path(out).write_bytes(export.word_pack(pack))
     if xlsx:
         Path(xlsx).write_bytes(export.excel_workbook(pack.data_sheets))
@@ -88,15 +95,17 @@ def write_report(data, out: str, *, xlsx: str | None = None, suppress: int | Non
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        data, sentences = _sentences(args)
+        analysed = _analysed(args)
         if args.command == "summary":
-            for sentence in sentences:
+            from analytics.commentary import describe
+
+            for sentence in describe(analysed):
                 print(sentence.text)
         else:
             if args.suppress not in (None, *SUPPRESSION_THRESHOLDS):
                 raise AnalyticsError(f"--suppress must be one of {', '.join(map(str, SUPPRESSION_THRESHOLDS))}.")
-            print(write_report(data, args.out, xlsx=args.xlsx, suppress=args.suppress, measure=args.measure,
-                               council=args.council))
+            print(write_report(analysed.data, args.out, xlsx=args.xlsx, suppress=args.suppress,
+                               measure=args.measure, council=args.council, analysed=analysed))
     except AnalyticsError as error:
         print(error.user_message, file=sys.stderr)
         return EXIT_BAD_INPUT

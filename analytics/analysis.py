@@ -421,6 +421,11 @@ def _with_warnings(analysis: SeriesAnalysis, warns: list[str]) -> SeriesAnalysis
     return replace(analysis, warnings=tuple(dict.fromkeys([*warns, *analysis.warnings]))) if warns else analysis
 
 
+def is_time_series(data: Dataset) -> bool:
+    """Periods with a frequency: a time series, or a record-level extract counted per period."""
+    return data.kind in ("timeseries", "records") and data.frequency is not None and "period" in data.frame.columns
+
+
 def analyse_dataset(data: Dataset, *, targets: dict[str, float] | None = None, horizon: int = 0
                     ) -> list[SeriesAnalysis]:
     """Analyse every measure of a time series (or counted records) dataset.
@@ -448,7 +453,7 @@ def analyse_dataset(data: Dataset, *, targets: dict[str, float] | None = None, h
     AnalysisError
         The dataset is not a time series.
     """
-    if data.kind not in ("timeseries", "records") or data.frequency is None or "period" not in data.frame.columns:
+    if not is_time_series(data):
         raise AnalysisError("This table has no periods, so it cannot be analysed as a time series; "
                             "use the comparison or benchmarking views instead.")
     frame = _kept_rows(data.frame)

@@ -11,21 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from analytics import benchmark as benchmark_module
 from analytics import catalogue, compare, finance, spc, vocabulary
-from analytics import councils as councils_module
-from analytics.analysis import SeriesAnalysis, analyse_dataset
+from analytics.analysis import SeriesAnalysis
 from analytics.benchmark import QUARTILE_NAMES, BenchmarkResult, ordinal
 from analytics.benchmark import Comparison as BenchmarkComparison
 from analytics.compare import Change, format_number, round_half_away
 from analytics.dataset import Dataset
-from analytics.errors import AnalysisError
+from analytics.dataset_analysis import DatasetAnalysis, analyse
 from analytics.finance import FinanceResult
 from analytics.notes import code_of, is_caveat
 from analytics.periods import format_period
@@ -39,7 +36,6 @@ SMALL_SLOPE = 0.5  # slopes smaller than this a day, week or month are given a y
 SMALL_SLOPE_PER_YEAR = ("D", "W", "M")
 MODEL_NAMES = {"ANN": "simple exponential smoothing", "AAN": "linear trend", "AAdN": "damped trend", "ANA": "seasonal",
                "AAA": "trend with seasonality", "AAdA": "damped trend with seasonality"}
-_MONTH_NUMBER = re.compile(r"\bmonth\s+(\d{1,2})\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -668,24 +664,15 @@ def _over_time_sentence(c: BenchmarkComparison, shown) -> Sentence:
                     {"first_rank": first.result.rank or "", "last_rank": last.result.rank or ""})
 
 
-def _benchmark_sentences(data: Dataset, council: str | None) -> list[Sentence]:
-    """Every item of a table of places, described for ``council`` (or the group when none is named)."""
-    table = benchmark_module.place_table(data)
-    try:
-        chosen = councils_module.named(council) if council else benchmark_module.suggested_council(data)
-    except KeyError:
-        raise AnalysisError(f"'{council}' is not an English council with adult social care duties; give its "
-                            "name as ONS publishes it (e.g. 'Trafford') or its ONS code.") from None
+def _benchmark_sentences(result: DatasetAnalysis) -> list[Sentence]:
+    """Every item of a table of places, described for the analysis' council (or the group when none)."""
     out = []
-    for item in table.items:
-        info = benchmark_module.measure_info(data, table, item)
-        try:
-            comparison = benchmark_module.compare(table, item, chosen, unit=info.unit, polarity=info.polarity)
-        except AnalysisError as error:
-            out.append(Sentence(f"{item}: {_first_lower(error.user_message)}", "caveat", item, {}))
-            continue
-        out.extend(describe_comparison(comparison))
-    out.extend(Sentence(f"Places: caveat: {_first_lower(w)}", "caveat", "Places", {}) for w in table.warnings)
+    for b in result.benchmarks:
+        if b.comparison is None:
+            out.append(Sentence(f"{b.item}: {_first_lower(b.problem or '')}", "caveat", b.item, {}))
+        else:
+            out.extend(describe_comparison(b.comparison))
+    out.extend(Sentence(f"Places: caveat: {_first_lower(w)}", "caveat", "Places", {}) for w in result.places_warnings)
     return out
 
 
@@ -704,8 +691,24 @@ def _row_sentences(data: Dataset) -> list[Sentence]:
     return out
 
 
+def describe(result: DatasetAnalysis) -> list[Sentence]:
+    """Commentary for one analysed dataset, whatever its kind: a table of places item by item, then (for a
+    time series) :func:`describe_series` for each analysis; a budget table's scorecard; any other table one
+    sentence per row. The command line, the pack and the pages all say these sentences."""
+    out = _benchmark_sentences(result) if result.kind == "benchmark" else []
+    out += [s for a in result.series for s in describe_series(a)]
+    if result.kind == "finance_scorecard":
+        if result.scorecard is None:
+            return [Sentence(f"Budget table: {_first_lower(result.scorecard_problem or '')}", "caveat",
+                             "Budget table", {})]
+        return describe_scorecard(result.scorecard, previous=result.previous)
+    if result.kind == "table":
+        return _row_sentences(result.data)
+    return out
+
+
 def describe_dataset(data: Dataset, **options) -> list[Sentence]:
-    """Commentary for a whole dataset, whatever its shape.
+    """Commentary for a whole dataset: :func:`describe` of :func:`analytics.dataset_analysis.analyse`.
 
     Parameters
     ----------
@@ -715,36 +718,12 @@ def describe_dataset(data: Dataset, **options) -> list[Sentence]:
         ``council`` (benchmarking a table of places: a council's name or code; read from a "Your council:"
         title when not given), ``previous`` (what the finance movement is against, e.g. "month 2").
 
-    Returns
-    -------
-    list of Sentence
-        Time series and counted records: :func:`describe_series` for each analysis; budget tables:
-        :func:`describe_scorecard`; tables of places: :func:`describe_comparison` per item; any other
-        table: one sentence per row. Never raises for a table that loaded.
+    Raises
+    ------
+    AnalysisError
+        No such measure, or a council that is not an English council with adult social care duties.
     """
-    measure = options.get("measure")
-    if measure is not None:
-        if measure not in data.measures:
-            raise AnalysisError(f"There is no measure '{measure}' in this table; it has "
-                                f"{', '.join(data.measures)}.")
-        data = Dataset(data.frame[data.frame["measure"] == measure], data.kind, data.frequency,
-                       {measure: data.measures[measure]}, data.ledger, data.warnings, data.source,
-                       data.dimensions, data.records)
-    if benchmark_module.is_place_table(data) and not finance.is_finance(data):
-        return _benchmark_sentences(data, options.get("council"))
-    if data.kind in ("timeseries", "records") and data.frequency is not None and "period" in data.frame.columns:
-        analyses = analyse_dataset(data, targets=options.get("targets"), horizon=int(options.get("horizon", 0)))
-        return [s for a in analyses for s in describe_series(a)]
-    if finance.is_finance(data):
-        previous = options.get("previous")
-        if previous is None:
-            month = _MONTH_NUMBER.search(data.source.title)
-            previous = f"month {int(month.group(1)) - 1}" if month and int(month.group(1)) > 1 else "last month"
-        try:
-            return describe_scorecard(finance.scorecard(finance.scorecard_frame(data)), previous=previous)
-        except AnalysisError as error:
-            return [Sentence(f"Budget table: {_first_lower(error.user_message)}", "caveat", "Budget table", {})]
-    return _row_sentences(data)
+    return describe(analyse(data, **options))
 
 
 # --- headlines (chart titles that state the finding) ---------------------------------------------------------

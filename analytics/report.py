@@ -12,9 +12,10 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from analytics import analysis, benchmark, charts, commentary, councils, export, finance, topics
+from analytics import analysis, charts, commentary, dataset_analysis, export, finance, topics
 from analytics.analysis import SeriesAnalysis
 from analytics.dataset import Dataset
+from analytics.dataset_analysis import DatasetAnalysis
 from analytics.errors import AnalysisError
 from analytics.notes import is_caveat
 from analytics.periods import format_period
@@ -60,18 +61,22 @@ class Analysed:
     data: Dataset = field(repr=False)
 
 
+def analyse_each(datasets: Mapping[str, Dataset], *,
+                 analyse: Callable[[str, Dataset], DatasetAnalysis] | None = None) -> dict[str, DatasetAnalysis]:
+    """Each dataset analysed once (:func:`analytics.dataset_analysis.analyse`); ``analyse(name, data)`` replaces
+    it, so the app can pass its cached version."""
+    fit = analyse or (lambda _, data: dataset_analysis.analyse(data))
+    return {name: fit(name, data) for name, data in datasets.items()}
+
+
 def analyse_all(datasets: Mapping[str, Dataset], *, totals_only: bool = True,
-                analyse: Callable[[str, Dataset], list[SeriesAnalysis]] | None = None) -> list[Analysed]:
+                analyse: Callable[[str, Dataset], DatasetAnalysis] | None = None,
+                analyses: Mapping[str, DatasetAnalysis] | None = None) -> list[Analysed]:
     """Every measure of every time-series dataset, in load order: totals over dimensions only, unless
-    ``totals_only`` is False (then the splits by age band, setting... too). ``analyse(name, data)`` replaces
-    :func:`analysis.analyse_dataset`, so the app can pass its cached version."""
-    out = []
-    for name, data in datasets.items():
-        if not topics.is_time_series(data):
-            continue
-        results = analyse(name, data) if analyse is not None else analysis.analyse_dataset(data)
-        out += [Analysed(name, a, data) for a in results if a.name in data.measures or not totals_only]
-    return out
+    ``totals_only`` is False (then the splits by age band, setting... too)."""
+    analyses = analyses if analyses is not None else analyse_each(datasets, analyse=analyse)
+    return [Analysed(name, a, result.data) for name, result in analyses.items() for a in result.series
+            if a.name in result.data.measures or not totals_only]
 
 
 def _small(value, threshold: int | None) -> bool:
@@ -123,39 +128,34 @@ def _kpi(items: list[Analysed], threshold: int | None) -> tuple[pd.DataFrame, in
     return pd.concat([part, kpi[~counts]]).sort_index(), n
 
 
-def _finance(datasets: Mapping[str, Dataset]) -> tuple[pd.DataFrame | None, tuple[str, ...], list[str]]:
-    for name, data in datasets.items():
-        if topics.is_finance_table(data):
-            try:
-                result = finance.scorecard(finance.scorecard_frame(data))
-            except AnalysisError as exc:
-                return None, (), [f"{name}: {exc.user_message}"]
-            texts = (commentary.finance_headline(result),
-                     *(s.text for s in commentary.describe_scorecard(result)))
-            return result.table.assign(line=finance.indented_names(result.table)), texts, []
+def _finance(analyses: Mapping[str, DatasetAnalysis]) -> tuple[pd.DataFrame | None, tuple[str, ...], list[str]]:
+    for name, analysed in analyses.items():
+        if analysed.kind != "finance_scorecard":
+            continue
+        result = analysed.scorecard
+        if result is None:
+            return None, (), [f"{name}: {analysed.scorecard_problem}"]
+        texts = (commentary.finance_headline(result),
+                 *(s.text for s in commentary.describe_scorecard(result, previous=analysed.previous)))
+        return result.table.assign(line=finance.indented_names(result.table)), texts, []
     return None, (), []
 
 
-def _benchmark(datasets: Mapping[str, Dataset], options: PackOptions) -> export.ChartSection | None:
+def _benchmark(analyses: Mapping[str, DatasetAnalysis], options: PackOptions) -> export.ChartSection | None:
     """The first table of places, benchmarked for the pack's council on the chosen (or first) item."""
-    for data in datasets.values():
-        if not topics.is_benchmark_table(data):
+    for analysed in analyses.values():
+        if analysed.kind != "benchmark":
             continue
-        table = benchmark.place_table(data)
-        item = next((i for i in table.items if options.benchmark_measure in (i, table.item_measure[i])),
-                    table.items[0])
-        try:
-            council = councils.named(options.council) if options.council else benchmark.suggested_council(data)
-        except KeyError:
-            council = None
-        info = benchmark.measure_info(data, table, item)
+        chosen = analysed.item(options.benchmark_measure)
+        if chosen is None or chosen.comparison is None:
+            return None
+        comparison = chosen.comparison
+        said = commentary.describe_comparison(comparison)
+        title = said[0].text if said else chosen.item
+        latest = comparison.latest
+        lines = {"England": latest.england, **({comparison.region_name: latest.region}
+                                               if comparison.region_name else {})}
         try:  # a table the chart cannot draw leaves the section out, never breaks the pack (issue 17)
-            comparison = benchmark.compare(table, item, council, unit=info.unit, polarity=info.polarity)
-            said = commentary.describe_comparison(comparison)
-            title = said[0].text if said else item
-            latest = comparison.latest
-            lines = {"England": latest.england, **({comparison.region_name: latest.region}
-                                                   if comparison.region_name else {})}
             chart = charts.ranked_dot_chart(comparison.table, council=latest.result.council, title=title,
                                             unit=comparison.unit, lines=lines, neutral=comparison.polarity == "neutral")
         except AnalysisError:
@@ -271,14 +271,21 @@ def _series_methods(items: list[Analysed]) -> tuple[tuple[str, tuple[str, ...]],
 
 
 def build_pack(datasets: Mapping[str, Dataset], options: PackOptions = PackOptions(),
-               analysed: list[Analysed] | None = None) -> export.Pack:
-    """Everything the Word pack and the Excel workbook hold, from the loaded datasets and the user's choices."""
+               analysed: list[Analysed] | None = None, *,
+               analyses: Mapping[str, DatasetAnalysis] | None = None) -> export.Pack:
+    """Everything the Word pack and the Excel workbook hold, from the loaded datasets and the user's choices.
+
+    ``analyses`` are the datasets' analyses when the caller has them (the command line, the app's cache);
+    otherwise each dataset is analysed here, once. ``analysed`` picks the series (default: every total)."""
     threshold = options.suppress
-    items = analysed if analysed is not None else analyse_all(datasets)
+    analyses = analyses if analyses is not None else analyse_each(datasets)
+    # a council the pack names but England does not have is ignored: the group is described as a whole
+    analyses = {name: dataset_analysis.for_council(a, options.council or None) for name, a in analyses.items()}
+    items = analysed if analysed is not None else analyse_all(datasets, analyses=analyses)
     wanted = options.measures if options.measures is not None else default_measures(items)
     chosen = [i for i in items if i.result.name in wanted][:MAX_SECTIONS]
     kpi, kpi_suppressed = _kpi(items, threshold)
-    finance_table, finance_texts, finance_problems = _finance(datasets)
+    finance_table, finance_texts, finance_problems = _finance(analyses)
     tidy, tidy_suppressed, dropped = _tidy(datasets, threshold, options.keep_identifiers)
     commentary_rows = pd.DataFrame(
         [{"dataset": i.dataset, "measure": i.result.name, "sentence": text}
@@ -295,7 +302,7 @@ def build_pack(datasets: Mapping[str, Dataset], options: PackOptions = PackOptio
         produced=options.produced or dt.date.today(), kpi=kpi[list(KPI_PACK_COLUMNS)].rename(columns=KPI_PACK_COLUMNS),
         sections=tuple(_section(i, threshold) for i in chosen),
         finance=finance_table, finance_sentences=finance_texts + tuple(finance_problems),
-        benchmark=_benchmark(datasets, options), methods=methods(datasets, items),
+        benchmark=_benchmark(analyses, options), methods=methods(datasets, items),
         sources=sources(datasets), data_sheets=sheets, suppression=threshold,
         suppressed_cells=kpi_suppressed + tidy_suppressed, identifiers_dropped=tuple(dict.fromkeys(dropped)),
     )

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analytics import finance
-from analytics.benchmark import MIN_PEERS, is_place_table
+from analytics.benchmark import MIN_PEERS
 from analytics.dataset import Dataset
+from analytics.dataset_analysis import is_benchmark_table, is_finance_table, is_time_series  # noqa: F401 - decided there
 
 
 @dataclass(frozen=True)
@@ -53,10 +53,6 @@ TOPICS: dict[str, Topic] = {
 OUTCOME_KEYS = ("no_ongoing_care", "reduced_care", "same_or_more_care")
 
 
-def is_time_series(data: Dataset) -> bool:
-    return data.kind in ("timeseries", "records") and data.frequency is not None
-
-
 def measures_for(data: Dataset, topic: Topic) -> list[str]:
     """Measures of a time-series dataset that belong to the topic, in the dataset's order."""
     if not is_time_series(data):
@@ -67,16 +63,6 @@ def measures_for(data: Dataset, topic: Topic) -> list[str]:
 def measures_with_key(data: Dataset, *keys: str) -> list[str]:
     """Measures whose catalogue key is one of ``keys``."""
     return [m for m, info in data.measures.items() if info.known_as in keys]
-
-
-def is_finance_table(data: Dataset) -> bool:
-    """A table (not a time series) with both a budget and a forecast outturn column."""
-    return data.kind == "table" and finance.is_finance(data)
-
-
-def is_benchmark_table(data: Dataset) -> bool:
-    """A table of places (councils by name or code in a row label or a dimension) that is not a budget table."""
-    return not is_finance_table(data) and is_place_table(data)
 
 
 def datasets_for(datasets: dict[str, Dataset], topic: Topic) -> list[str]:

@@ -38,7 +38,7 @@ options = report.PackOptions(title=title, council=council, measures=tuple(chosen
 if st.button("Build the pack", type="primary", key="report:build"):
     with st.status("Building the pack...", expanded=True) as status:
         st.write("Writing the commentary and drawing the charts")
-        pack = report.with_pngs(report.build_pack(datasets, options, items))
+        pack = report.with_pngs(report.build_pack(datasets, options, items, analyses=ui.analyses(datasets)))
         st.write("Laying out the Word document and the Excel workbook")
         st.session_state["report:files"] = (options, export.word_pack(pack), export.excel_workbook(pack.data_sheets),
                                             [(s.title, s.png) for s in (*pack.sections, pack.benchmark)

@@ -1,0 +1,105 @@
+"""One analysis per dataset: what the dataset is is decided once, and the CLI, the pack and the pages say the same."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import analytics
+import ui
+from analytics import dataset_analysis, report, topics
+from analytics.__main__ import main
+from analytics.errors import AnalysisError
+from tests.conftest import SAMPLES
+from tests.test_pages import APP, TIMEOUT, said
+
+KINDS = {"dols_weekly.csv": "time_series", "contacts_records.csv": "time_series",
+         "finance_scorecard.xlsx": "finance_scorecard", "benchmarking_south_east.xlsx": "benchmark"}
+
+
+@pytest.fixture(scope="module")
+def loaded() -> dict[str, analytics.Dataset]:
+    return {name: analytics.load(SAMPLES / name) for name in KINDS}
+
+
+def _summary(path) -> list[str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["summary", str(path)]) == 0
+    return out.getvalue().splitlines()
+
+
+def test_what_a_dataset_is_is_decided_once(loaded):
+    for name, data in loaded.items():
+        result = dataset_analysis.analyse(data)
+        assert result.kind == KINDS[name] == dataset_analysis.kind_of(data), name
+        assert topics.is_time_series(data) == (result.kind == "time_series") == bool(result.series), name
+        assert topics.is_benchmark_table(data) == (result.kind == "benchmark"), name
+        assert topics.is_finance_table(data) == (result.scorecard is not None), name
+
+
+def test_the_cli_and_the_pack_give_the_same_sentences(loaded):
+    data = loaded["dols_weekly.csv"]
+    lines = _summary(SAMPLES / "dols_weekly.csv")
+    pack = report.build_pack({"dols_weekly.csv": data})
+    assert pack.sections
+    for section, analysed in zip(pack.sections, report.analyse_all({"dols_weekly.csv": data}), strict=False):
+        name = analysed.result.name
+        cli = [line[len(name) + 2:] for line in lines if line.startswith(f"{name}: ")]
+        assert [s[:1].lower() + s[1:] for s in section.sentences] == [c[:1].lower() + c[1:] for c in cli], name
+
+
+def test_the_cli_and_the_pack_benchmark_the_same_council(loaded):
+    data = loaded["benchmarking_south_east.xlsx"]
+    lines = _summary(SAMPLES / "benchmarking_south_east.xlsx")
+    section = report.build_pack({"b.xlsx": data}).benchmark
+    assert section is not None and section.title in lines
+    assert all(s in lines for s in section.sentences)
+
+
+def test_the_cli_and_the_pack_state_the_same_finance_words(loaded):
+    data = loaded["finance_scorecard.xlsx"]
+    lines = _summary(SAMPLES / "finance_scorecard.xlsx")
+    pack = report.build_pack({"f.xlsx": data})
+    assert pack.finance_sentences[1:] == tuple(lines)  # the pack leads with the headline
+
+
+def test_report_analyses_the_file_once(tmp_path, monkeypatch):
+    calls = []
+    real = dataset_analysis.analyse
+    monkeypatch.setattr(dataset_analysis, "analyse", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real_series = dataset_analysis.analysis.analyse_dataset
+    series_calls = []
+    monkeypatch.setattr(dataset_analysis.analysis, "analyse_dataset",
+                        lambda *a, **k: series_calls.append(1) or real_series(*a, **k))
+    out = tmp_path / "pack.docx"
+    assert main(["report", str(SAMPLES / "dols_weekly.csv"), "--out", str(out)]) == 0
+    assert out.stat().st_size > 10_000
+    assert len(calls) == 1 and len(series_calls) == 1
+
+
+def test_an_unknown_measure_or_council_is_refused(loaded):
+    with pytest.raises(AnalysisError, match="There is no measure 'Nope'"):
+        dataset_analysis.analyse(loaded["dols_weekly.csv"], measure="Nope")
+    with pytest.raises(AnalysisError, match="not an English council"):
+        dataset_analysis.analyse(loaded["benchmarking_south_east.xlsx"], council="Atlantis")
+    group = dataset_analysis.analyse(loaded["benchmarking_south_east.xlsx"], council="Atlantis", strict_council=False)
+    assert group.council is None and group.benchmarks
+
+
+def test_the_explore_page_says_what_the_cli_says():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    path = SAMPLES / "dols_weekly.csv"
+    at.session_state[ui.REGISTRY_KEY] = {path.name: ui.Upload(path.name, path.read_bytes())}
+    at.run()
+    at.switch_page("pages/explore.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    measure = at.selectbox(key="explore:measure:dols_weekly.csv").value
+    page = said(at)
+    cli = [line[len(measure) + 2:] for line in _summary(path) if line.startswith(f"{measure}: ")]
+    assert cli
+    for sentence in cli:
+        assert sentence[:1].upper() + sentence[1:] in page, sentence
