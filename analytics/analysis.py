@@ -22,6 +22,7 @@ from analytics.compare import Change, TargetResult
 from analytics.dataset import Dataset, sum_by_period
 from analytics.errors import AnalysisError
 from analytics.forecast import ForecastResult
+from analytics.formatting import fixed
 from analytics.notes import Note, caveat
 from analytics.periods import expected_range, financial_year_label, format_period, parse_label
 from analytics.seasonal import SeasonalResult
@@ -531,10 +532,6 @@ def kpi_summary(analyses: list[SeriesAnalysis]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def _fmt(x: float | None, digits: int = 2) -> str:
-    return "" if x is None or not math.isfinite(x) else f"{x:,.{digits}f}"
-
-
 def statistics_table(a: SeriesAnalysis) -> pd.DataFrame:
     """The numbers behind the commentary, as 'Statistic' / 'Value' rows (text, ready to show)."""
     rows = [("Points", f"{int(a.observed.notna().sum())}"), ("Moving average window", f"{a.window} periods")]
@@ -544,20 +541,21 @@ def statistics_table(a: SeriesAnalysis) -> pd.DataFrame:
     t = a.trend
     if t is not None:
         rows += [("Trend slope per period (95% CI)",
-                  f"{_fmt(t.slope)} ({_fmt(t.slope_ci[0])} to {_fmt(t.slope_ci[1])})"),
-                 ("Trend slope per year", _fmt(t.slope_per_year)),
+                  f"{fixed(t.slope)} ({fixed(t.slope_ci[0])} to {fixed(t.slope_ci[1])})"),
+                 ("Trend slope per year", fixed(t.slope_per_year)),
                  ("Trend test", t.method),
-                 ("Lag-1 autocorrelation allowed for (bias-corrected)", _fmt(t.autocorrelation, 2)),
-                 ("p-value of the trend test", _fmt(t.p_value, 4)), ("R²", _fmt(t.r2, 3)),
-                 ("Change over the span of the fitted line", f"{_fmt(t.pct_change, 1)}%" if t.pct_change is not None
+                 ("Lag-1 autocorrelation allowed for (bias-corrected)", fixed(t.autocorrelation, 2)),
+                 ("p-value of the trend test", fixed(t.p_value, 4)), ("R²", fixed(t.r2, 3)),
+                 ("Change over the span of the fitted line", f"{fixed(t.pct_change, 1)}%" if t.pct_change is not None
                   else ""),
                  ("Trend direction (5% level)", t.direction or "no verdict")]
     s = a.spc
     if s is not None and len(s.groups):
         latest = s.groups.iloc[-1]
         special = int(s.table["special_cause"].sum())
-        rows += [("SPC mean (latest group)", _fmt(float(latest["mean"]))),
-                 ("SPC process limits (latest group)", f"{_fmt(float(latest['lpl']))} to {_fmt(float(latest['upl']))}"),
+        rows += [("SPC mean (latest group)", fixed(float(latest["mean"]))),
+                 ("SPC process limits (latest group)",
+                  f"{fixed(float(latest['lpl']))} to {fixed(float(latest['upl']))}"),
                  ("SPC groups (rebased)", f"{len(s.groups)}"),
                  ("Special-cause points", f"{special}"),
                  ("SPC variation", VARIATION_WORDS.get(s.variation, "no icon")),
@@ -565,11 +563,11 @@ def statistics_table(a: SeriesAnalysis) -> pd.DataFrame:
                  ("SPC limits", f"trial (fewer than {spc.TRIAL_LIMITS_BELOW} points)" if s.provisional else "settled")]
     if a.seasonal is not None:
         # a strength alone overstates: STL finds a pattern in pure noise, so it is shown with its test
-        rows += [("Strength of seasonality (0 to 1)", _fmt(a.seasonal.strength)),
-                 ("p-value of no seasonal pattern (ANOVA by position in the cycle)", _fmt(a.seasonal.p_value, 4))]
+        rows += [("Strength of seasonality (0 to 1)", fixed(a.seasonal.strength)),
+                 ("p-value of no seasonal pattern (ANOVA by position in the cycle)", fixed(a.seasonal.p_value, 4))]
     if a.forecast is not None:
         rows += [("Forecast model (ETS, chosen by AICc)", a.forecast.model),
-                 ("Back-test error (MAPE)", f"{_fmt(a.forecast.mape, 1)}%" if a.forecast.mape is not None else "")]
+                 ("Back-test error (MAPE)", f"{fixed(a.forecast.mape, 1)}%" if a.forecast.mape is not None else "")]
     return pd.DataFrame(rows, columns=["Statistic", "Value"])
 
 

@@ -20,10 +20,18 @@ from analytics import catalogue, compare, finance, spc, vocabulary
 from analytics.analysis import SeriesAnalysis
 from analytics.benchmark import QUARTILE_NAMES, BenchmarkResult, ordinal
 from analytics.benchmark import Comparison as BenchmarkComparison
-from analytics.compare import Change, format_number, round_half_away
+from analytics.compare import Change
 from analytics.dataset import Dataset
 from analytics.dataset_analysis import DatasetAnalysis, analyse
 from analytics.finance import FinanceResult
+from analytics.formatting import (  # noqa: F401 - format_value and format_millions re-exported
+    format_millions,
+    format_number,
+    format_value,
+    p_text,
+    round_half_away,
+    slope_text,
+)
 from analytics.notes import code_of, is_caveat
 from analytics.periods import format_period
 from analytics.trend import PERSISTENT_AUTOCORRELATION, SIGNIFICANCE_LEVEL, SMALLEST_P_VALUE
@@ -49,59 +57,6 @@ class Sentence:
 
 
 # --- formatting ---------------------------------------------------------------------------------------------
-
-def format_value(x: float, unit: str = "count") -> str:
-    """A value in its unit: '1,234', '31.5%', '£1,047.52', '20.3 days', '12.5'."""
-    if x is None or not math.isfinite(float(x)):
-        return "no value"
-    x = float(x)
-    if unit == "percent":
-        return f"{round_half_away(x, 1):.1f}%"
-    if unit == "currency":
-        sign = "-" if x < 0 else ""
-        if abs(x) >= 1000 or float(x).is_integer():
-            return f"{sign}£{int(round_half_away(abs(x))):,}"
-        return f"{sign}£{round_half_away(abs(x), 2):,.2f}"
-    if unit == "days":
-        return f"{round_half_away(x, 1):,.1f} days"
-    if unit == "rate":
-        return f"{round_half_away(x, 1):,.1f}"
-    return format_number(x)
-
-
-def format_millions(x: float) -> str:
-    """£m to 2 decimal places, with a minus sign when negative: '£31.89m', '-£0.92m'."""
-    sign = "-" if x < 0 and round_half_away(abs(x), 2) != 0 else ""
-    return f"{sign}£{round_half_away(abs(x), 2):,.2f}m"
-
-
-def _slope_text(x: float, unit: str, *, with_unit: bool = True) -> str:
-    x = abs(x)
-    if x >= 10:
-        text = format_number(round_half_away(x))
-    elif x >= 0.1:
-        text = f"{round_half_away(x, 1):.1f}"
-    else:
-        text = f"{x:.2g}"
-    if unit == "currency":
-        return f"£{text}"
-    if not with_unit:
-        return text
-    if unit == "currency":
-        return f"£{text}"
-    if unit == "percent":
-        return f"{text} percentage points"
-    if unit == "days":
-        return f"{text} days"
-    return text
-
-
-def _p_text(p: float, smallest: float = 0.0) -> str:
-    """'p = 0.042'; 'p < 0.001'; at a bootstrap's smallest possible p, 'p = 0.002 or less'."""
-    if p <= smallest:
-        return f"p = {smallest:.3f} or less"
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
-
 
 def _when(ts: pd.Timestamp, frequency: str) -> str:
     label = format_period(ts, frequency)
@@ -236,13 +191,13 @@ def _trend_sentence(a: SeriesAnalysis, noun: str) -> Sentence:
     if t.direction is None:
         return Sentence(f"{a.name}: {t.no_verdict or 'no trend verdict'}", "trend", a.name, numbers)
     significant = t.direction in ("up", "down") and t.p_value < SIGNIFICANCE_LEVEL
-    p_text = _p_text(t.p_value, SMALLEST_P_VALUE)
+    p_words = p_text(t.p_value, SMALLEST_P_VALUE)
     runs = "; usual seasonal pattern taken out" if t.basis != "values" else ""
     if t.autocorrelation >= PERSISTENT_AUTOCORRELATION:
         numbers["autocorrelation"] = t.autocorrelation
         runs += f"; values move in long runs (lag-1 autocorrelation {t.autocorrelation:.2f}), which the test allows for"
     if not significant:
-        return Sentence(f"{a.name}: no clear trend over the {_plural(t.n, noun)} ({p_text}{runs})",
+        return Sentence(f"{a.name}: no clear trend over the {_plural(t.n, noun)} ({p_words}{runs})",
                         "trend", a.name, numbers)
     scale, per = (7.0, "week") if a.frequency == "D" else (1.0, noun)
     if a.frequency in SMALL_SLOPE_PER_YEAR and abs(t.slope * scale) < SMALL_SLOPE and t.slope_per_year is not None:
@@ -256,9 +211,9 @@ def _trend_sentence(a: SeriesAnalysis, noun: str) -> Sentence:
         good = (t.direction == "up") == (a.polarity == "higher_is_better")
         verdict = ", improving" if good else ", worsening"
     return Sentence(
-        f"{a.name}: a statistically significant {word} trend of {_slope_text(slope, a.unit)} a {per} (95% "
-        f"confidence interval {_slope_text(low, a.unit, with_unit=False)} to {_slope_text(high, a.unit)}; "
-        f"{p_text}{runs}){verdict}", "trend", a.name, numbers)
+        f"{a.name}: a statistically significant {word} trend of {slope_text(slope, a.unit)} a {per} (95% "
+        f"confidence interval {slope_text(low, a.unit, with_unit=False)} to {slope_text(high, a.unit)}; "
+        f"{p_words}{runs}){verdict}", "trend", a.name, numbers)
 
 
 def _break_sentence(a: SeriesAnalysis) -> Sentence:
@@ -422,7 +377,7 @@ def _seasonal_sentence(a: SeriesAnalysis) -> Sentence | None:
     if math.isfinite(s.p_value):
         numbers["p_value"] = s.p_value
     if s.strength < MODERATE_SEASONALITY or not s.p_value < SIGNIFICANCE_LEVEL:
-        why = (f"{_p_text(s.p_value)}" if math.isfinite(s.p_value) and s.p_value >= SIGNIFICANCE_LEVEL
+        why = (f"{p_text(s.p_value)}" if math.isfinite(s.p_value) and s.p_value >= SIGNIFICANCE_LEVEL
                else f"strength {s.strength:.2f} on a scale of 0 to 1")
         return Sentence(f"{a.name}: no clear seasonal pattern ({why})", "seasonal", a.name, numbers)
     strength = "strong" if s.strength >= STRONG_SEASONALITY else "moderate"

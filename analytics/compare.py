@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
 from analytics.errors import AnalysisError
+from analytics.formatting import format_number, round_half_away  # re-exported: benchmark, tests
 from analytics.notes import Note, caveat
 from analytics.periods import (
     FY_START_MONTH,
@@ -26,26 +26,6 @@ DEFAULT_AMBER_TOLERANCE = 0.10  # Amber: worse than target by at most 10% of the
 PERIODS_IN_12_MONTHS = by_frequency("in_12_months")
 NOT_AVAILABLE = "not available"
 NOT_COMPARABLE = "not comparable"
-
-
-def round_half_away(x: float, ndigits: int = 0) -> float:
-    """Round half away from zero (2.5 -> 3, -2.5 -> -3), not Python's round-half-to-even.
-
-    The value is first taken to 9 decimal places so that float noise (16.4999999999) does not decide.
-    From 1e15 up a float has no decimal places to round (and Decimal's 28 digits overflow on 1e200).
-    """
-    if not math.isfinite(x) or abs(x) >= 1e15:
-        return x
-    quantum = Decimal(1).scaleb(-ndigits)
-    return float(Decimal(repr(round(x, 9))).quantize(quantum, rounding=ROUND_HALF_UP))
-
-
-def format_number(x: float) -> str:
-    """Digits with thousands separators: whole numbers as such, others to 1 decimal place."""
-    rounded = round_half_away(x, 1)
-    if rounded == int(rounded):
-        return f"{int(rounded):,}"
-    return f"{rounded:,.1f}"
 
 
 def _check_unit(unit: str) -> None:

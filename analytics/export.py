@@ -45,7 +45,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 
-from analytics.compare import format_number
+from analytics.formatting import cell_text, is_missing
 from analytics.spc import ASSURANCE_WORDS, COLOURS, VARIATION_WORDS
 
 APP_NAME = "ASC Performance Explorer"
@@ -232,29 +232,6 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _is_missing(value) -> bool:
-    if value is None or value is pd.NaT or value is pd.NA:
-        return True
-    return isinstance(value, float) and math.isnan(value)
-
-
-def _text(value, decimals: int | None = None) -> str:
-    """A table cell's text: digits with separators, dates day-first, missing as empty."""
-    if _is_missing(value):
-        return ""
-    if isinstance(value, bool | np.bool_):
-        return "Yes" if value else "No"
-    if isinstance(value, int | np.integer):
-        return f"{int(value):,}"
-    if isinstance(value, float | np.floating):
-        return f"{float(value):,.{decimals}f}" if decimals is not None else format_number(float(value))
-    if isinstance(value, pd.Timestamp | dt.datetime | dt.date):
-        return f"{value:%d/%m/%Y}"
-    if isinstance(value, list | tuple | np.ndarray):
-        return ", ".join(_text(v) for v in value)
-    return str(value)
-
-
 def _clean(text) -> str:
     """Text python-docx can store: XML-illegal control characters (e.g. Excel's \\x0b line breaks) removed."""
     return ILLEGAL_CHARACTERS_RE.sub("", str(text))
@@ -311,16 +288,16 @@ def _add_table(doc, headings: Sequence[str], rows: Iterable[Sequence[str]], *,
 def _kpi_cell(column: str, value) -> tuple[str, str | None]:
     """Text and fill for one KPI cell: RAG and SPC icons as words with their colour."""
     if column == "rag":
-        word = "" if _is_missing(value) else str(value).strip().capitalize()
+        word = "" if is_missing(value) else str(value).strip().capitalize()
         return word, RAG_FILLS.get(word)
     if column in ("variation", "assurance"):
-        if _is_missing(value) or value == "":
+        if is_missing(value) or value == "":
             return NO_ICON, None
         words = VARIATION_WORDS if column == "variation" else ASSURANCE_WORDS
         return words.get(str(value), str(value)), ICON_FILLS.get(str(value))
     if column == "direction":
-        return ("" if _is_missing(value) else str(value).capitalize()), None
-    return _text(value), None
+        return ("" if is_missing(value) else str(value).capitalize()), None
+    return cell_text(value), None
 
 
 def _kpi_table(doc, kpi: pd.DataFrame) -> None:
@@ -342,11 +319,11 @@ def _finance_table(doc, finance: pd.DataFrame) -> None:
         for column in columns:
             value = record[column]
             if column in FINANCE_MONEY_COLUMNS:
-                row.append(_text(value, FINANCE_DECIMALS))
+                row.append(cell_text(value, FINANCE_DECIMALS))
             elif column == "variance_pct":
-                row.append("" if _is_missing(value) else f"{_text(value, 1)}%")
+                row.append("" if is_missing(value) else f"{cell_text(value, 1)}%")
             else:
-                row.append(_text(value))
+                row.append(cell_text(value))
             fill = FA_FILLS.get(row[-1]) if column == "fa" else RAG_FILLS.get(row[-1]) if column == "rag" else None
             row_fills.append(fill)
         rows.append(row)
@@ -356,7 +333,7 @@ def _finance_table(doc, finance: pd.DataFrame) -> None:
 
 
 def _frame_table(doc, frame: pd.DataFrame) -> None:
-    rows = [[_text(v) for v in record] for record in frame.itertuples(index=False, name=None)]
+    rows = [[cell_text(v) for v in record] for record in frame.itertuples(index=False, name=None)]
     _add_table(doc, [str(c) for c in frame.columns], rows)
 
 
@@ -566,7 +543,7 @@ def sheet_names(names: Iterable[str]) -> list[str]:
 
 def _excel_value(value):
     """A Python value openpyxl writes with the right type: numbers, dates, text; None for missing."""
-    if _is_missing(value):
+    if is_missing(value):
         return None
     if isinstance(value, np.datetime64):
         value = pd.Timestamp(value)
@@ -582,7 +559,7 @@ def _excel_value(value):
     if isinstance(value, dt.date):
         return value
     if isinstance(value, list | tuple | np.ndarray | pd.Series):
-        return ", ".join(_text(v) for v in value)
+        return ", ".join(cell_text(v) for v in value)
     return str(value)
 
 
@@ -647,7 +624,7 @@ def _fill_sheet(ws, frame: pd.DataFrame) -> None:
                 elif formats[j]:
                     cell.number_format = formats[j]
             if i < WIDTH_SAMPLE_ROWS:
-                shown = 10 if isinstance(value, dt.date) else len(_text(value))
+                shown = 10 if isinstance(value, dt.date) else len(cell_text(value))
                 widths[j] = max(widths[j], shown)
     for j, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = min(max(width + 2, MIN_COLUMN_WIDTH), MAX_COLUMN_WIDTH)

@@ -1,0 +1,120 @@
+"""Words in one place: numbers, money, percentages and periods as every view writes them.
+
+GOV.UK style: digits with thousands separators, half away from zero (never Python's half to even), units
+stated. Commentary, tables, the Word pack and the Excel workbook all format through here, so one number reads
+the same everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+import pandas as pd
+
+from analytics.periods import format_period  # noqa: F401 - periods in words: "June 2024", "2023/24"
+
+
+def round_half_away(x: float, ndigits: int = 0) -> float:
+    """Round half away from zero (2.5 -> 3, -2.5 -> -3), not Python's round-half-to-even.
+
+    The value is first taken to 9 decimal places so that float noise (16.4999999999) does not decide.
+    From 1e15 up a float has no decimal places to round (and Decimal's 28 digits overflow on 1e200).
+    """
+    if not math.isfinite(x) or abs(x) >= 1e15:
+        return x
+    quantum = Decimal(1).scaleb(-ndigits)
+    return float(Decimal(repr(round(x, 9))).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def format_number(x: float) -> str:
+    """Digits with thousands separators: whole numbers as such, others to 1 decimal place."""
+    rounded = round_half_away(x, 1)
+    if rounded == int(rounded):
+        return f"{int(rounded):,}"
+    return f"{rounded:,.1f}"
+
+
+def format_value(x: float, unit: str = "count") -> str:
+    """A value in its unit: '1,234', '31.5%', '£1,047.52', '20.3 days', '12.5'."""
+    if x is None or not math.isfinite(float(x)):
+        return "no value"
+    x = float(x)
+    if unit == "percent":
+        return f"{round_half_away(x, 1):.1f}%"
+    if unit == "currency":
+        sign = "-" if x < 0 else ""
+        if abs(x) >= 1000 or float(x).is_integer():
+            return f"{sign}£{int(round_half_away(abs(x))):,}"
+        return f"{sign}£{round_half_away(abs(x), 2):,.2f}"
+    if unit == "days":
+        return f"{round_half_away(x, 1):,.1f} days"
+    if unit == "rate":
+        return f"{round_half_away(x, 1):,.1f}"
+    return format_number(x)
+
+
+def format_millions(x: float) -> str:
+    """£m to 2 decimal places, with a minus sign when negative: '£31.89m', '-£0.92m'."""
+    sign = "-" if x < 0 and round_half_away(abs(x), 2) != 0 else ""
+    return f"{sign}£{round_half_away(abs(x), 2):,.2f}m"
+
+
+def slope_text(x: float, unit: str, *, with_unit: bool = True) -> str:
+    """A trend's slope (its size, no sign) in words: '12 percentage points', '£1.5', '0.034'."""
+    x = abs(x)
+    if x >= 10:
+        text = format_number(round_half_away(x))
+    elif x >= 0.1:
+        text = f"{round_half_away(x, 1):.1f}"
+    else:
+        text = f"{x:.2g}"
+    if unit == "currency":
+        return f"£{text}"
+    if not with_unit:
+        return text
+    if unit == "currency":
+        return f"£{text}"
+    if unit == "percent":
+        return f"{text} percentage points"
+    if unit == "days":
+        return f"{text} days"
+    return text
+
+
+def p_text(p: float, smallest: float = 0.0) -> str:
+    """'p = 0.042'; 'p < 0.001'; at a bootstrap's smallest possible p, 'p = 0.002 or less'."""
+    if p <= smallest:
+        return f"p = {smallest:.3f} or less"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def is_missing(value) -> bool:
+    """None, NaN, NaT or NA."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def cell_text(value, decimals: int | None = None) -> str:
+    """A table cell's text: digits with separators, dates day-first, missing as empty."""
+    if is_missing(value):
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "Yes" if value else "No"
+    if isinstance(value, int | np.integer):
+        return f"{int(value):,}"
+    if isinstance(value, float | np.floating):
+        return f"{float(value):,.{decimals}f}" if decimals is not None else format_number(float(value))
+    if isinstance(value, pd.Timestamp | dt.datetime | dt.date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, list | tuple | np.ndarray):
+        return ", ".join(cell_text(v) for v in value)
+    return str(value)
+
+
+def fixed(x: float | None, digits: int = 2) -> str:
+    """A number to ``digits`` decimal places with separators; empty when missing (statistics tables)."""
+    return "" if x is None or not math.isfinite(x) else f"{x:,.{digits}f}"

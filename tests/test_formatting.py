@@ -1,0 +1,49 @@
+"""Words in one place: every view formats numbers, money, percentages and periods through analytics.formatting."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics import analysis, commentary, compare, export, formatting
+from analytics.formatting import cell_text, fixed, format_millions, format_value, p_text, round_half_away, slope_text
+
+
+@pytest.mark.parametrize(("x", "digits", "expected"), [(2.5, 0, 3.0), (-2.5, 0, -3.0), (0.125, 2, 0.13),
+                                                        (16.4999999999, 0, 17.0), (1e200, 0, 1e200)])
+def test_round_half_away_from_zero(x, digits, expected):
+    """16.4999999999 is float noise for 16.5: taken to 9 places first, it rounds up."""
+    assert round_half_away(x, digits) == expected
+
+
+@pytest.mark.parametrize(("x", "unit", "expected"), [
+    (1234.0, "count", "1,234"), (12.25, "count", "12.3"), (31.45, "percent", "31.5%"),
+    (1047.523, "currency", "£1,048"), (47.525, "currency", "£47.53"), (-12.0, "currency", "-£12"),
+    (20.25, "days", "20.3 days"), (12.45, "rate", "12.5"), (math.nan, "count", "no value")])
+def test_a_value_in_its_unit(x, unit, expected):
+    assert format_value(x, unit) == expected
+
+
+def test_money_in_millions_never_shows_minus_zero():
+    assert format_millions(-0.001) == "£0.00m" and format_millions(-0.925) == "-£0.93m"
+
+
+def test_table_cells_and_statistics():
+    assert [cell_text(v) for v in (None, np.nan, True, 3, 1234.5, pd.Timestamp("2024-06-03"), [1, 2.5])] == \
+        ["", "", "Yes", "3", "1,234.5", "03/06/2024", "1, 2.5"]
+    assert cell_text(0.5, 2) == "0.50" and cell_text(dt.date(2024, 1, 2)) == "02/01/2024"
+    assert fixed(None) == "" and fixed(math.inf) == "" and fixed(1234.567) == "1,234.57"
+    assert p_text(0.0421) == "p = 0.042" and p_text(0.0004) == "p < 0.001"
+    assert p_text(0.002, smallest=0.002) == "p = 0.002 or less"
+    assert slope_text(-12.4, "percent") == "12 percentage points" and slope_text(0.034, "count") == "0.034"
+    assert slope_text(1.25, "currency") == "£1.3" and slope_text(2.0, "days", with_unit=False) == "2.0"
+
+
+def test_the_old_names_are_the_same_functions():
+    assert commentary.format_value is formatting.format_value and commentary.format_millions is format_millions
+    assert compare.round_half_away is formatting.round_half_away and compare.format_number is formatting.format_number
+    assert export.cell_text is formatting.cell_text and analysis.fixed is formatting.fixed
