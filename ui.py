@@ -22,7 +22,7 @@ from analytics import analysis, benchmark, charts, commentary, dataset_analysis,
 from analytics.analysis import DEFAULT_WINDOWS
 from analytics.dataset import Dataset
 from analytics.dataset_analysis import DatasetAnalysis
-from analytics.errors import AnalyticsError
+from analytics.errors import AnalysisError, AnalyticsError
 from analytics.ingest import Options
 from analytics.ingest.records import split_candidates
 from analytics.ingest.sandbox import ReaderCrash, crash_code
@@ -620,7 +620,11 @@ def record_split(name: str, data: Dataset, key: str) -> None:
         return
     dim = split.dimensions[0]
     frame = split.frame[split.frame["flag"] == ""]
-    shares = derive.mix_of(frame, period_col="period", category_col=dim, value_col="value")
+    try:
+        shares = derive.mix_of(frame, period_col="period", category_col=dim, value_col="value")
+    except AnalysisError as exc:
+        st.caption(markdown_text(exc.user_message))
+        return
     draw(charts.stacked_percent_chart(shares, title=f"{next(iter(split.measures))} by {column.lower()}"))
 
 

@@ -67,6 +67,8 @@ def mix_of(frame: pd.DataFrame, *, period_col: str, category_col: str, value_col
     long = pd.DataFrame({"period": frame[period_col].to_numpy(), "category": frame[category_col].astype(str),
                          "value": values.to_numpy()})
     order = list(dict.fromkeys(long["category"]))
+    if len(order) < 2:
+        raise AnalysisError(f"A mix needs at least two categories that add up to a whole; this table has {len(order)}.")
     wide = long.pivot_table(index="period", columns="category", values="value", aggfunc=_sum_or_nan,
                             dropna=False, sort=True)
     return _mix(wide.reindex(columns=order))
