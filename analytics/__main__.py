@@ -10,10 +10,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from analytics.disclosure import SUPPRESSION_THRESHOLDS
 from analytics.errors import AnalyticsError
 
 EXIT_BAD_INPUT = 2
-SUPPRESSION_THRESHOLDS = (5, 10)
 EPILOG = """examples:
   python -m analytics summary sample_data/reablement_weekly.xlsx
   python -m analytics summary sample_data/placements_monthly.xlsx --sheet "Care home population"

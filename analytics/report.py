@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from analytics import analysis, charts, commentary, dataset_analysis, export, finance, topics
+from analytics import analysis, charts, commentary, dataset_analysis, disclosure, export, finance, topics
 from analytics.analysis import SeriesAnalysis
 from analytics.dataset import Dataset
 from analytics.dataset_analysis import DatasetAnalysis
@@ -124,7 +124,7 @@ def _kpi(items: list[Analysed], threshold: int | None) -> tuple[pd.DataFrame, in
     if threshold is None:
         return kpi, 0
     counts = kpi["unit"] == "count"
-    part, n = export.suppress_small(kpi[counts], threshold, count_columns=["value"])
+    part, n = disclosure.suppress_small(kpi[counts], threshold, count_columns=["value"])
     return pd.concat([part, kpi[~counts]]).sort_index(), n
 
 
@@ -186,12 +186,12 @@ def _tidy(datasets: Mapping[str, Dataset], threshold: int | None, keep: tuple[st
           ) -> tuple[pd.DataFrame, int, list[str]]:
     frames, dropped, suppressed = [], [], 0
     for name, data in datasets.items():
-        frame, gone = export.drop_identifiers(data.frame, keep)
+        frame, gone = disclosure.drop_identifiers(data.frame, keep)
         dropped += gone
         if threshold is not None:
             counts = frame["measure"].map(lambda m, d=data: d.measures.get(m) is not None
                                           and d.measures[m].unit == "count")
-            part, n = export.suppress_small(frame[counts], threshold, count_columns=["value"])
+            part, n = disclosure.suppress_small(frame[counts], threshold, count_columns=["value"])
             frame, suppressed = pd.concat([part, frame[~counts]]).sort_index(), suppressed + n
         frames.append(frame.assign(dataset=name))
     return (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()), suppressed, dropped
@@ -320,4 +320,4 @@ def with_pngs(pack: export.Pack) -> export.Pack:
 
 def identifier_candidates(datasets: Mapping[str, Dataset]) -> list[str]:
     """Columns of the tidy tables that look like personal identifiers (the user may keep them)."""
-    return list(dict.fromkeys(c for data in datasets.values() for c in export.identifier_columns(data.frame)))
+    return list(dict.fromkeys(c for data in datasets.values() for c in disclosure.identifier_columns(data.frame)))

@@ -8,6 +8,7 @@ import streamlit as st
 
 import ui
 from analytics import export, report
+from analytics.disclosure import SUPPRESSION_THRESHOLDS
 
 st.title("Scrutiny pack")
 datasets = ui.loaded()
@@ -25,7 +26,7 @@ chosen = st.multiselect(f"Measures, one section each (up to {report.MAX_SECTIONS
                         default=list(report.default_measures(items)), max_selections=report.MAX_SECTIONS,
                         key="report:measures")
 cols = st.columns(2)
-suppress = cols[0].selectbox("Small-number suppression", [None, 5, 10], key="report:suppress",
+suppress = cols[0].selectbox("Small-number suppression", [None, *SUPPRESSION_THRESHOLDS], key="report:suppress",
                              format_func=lambda t: "Off" if t is None else f"Show counts from 1 to {t - 1} as <{t}")
 flagged = report.identifier_candidates(datasets)
 keep = cols[1].multiselect("Personal identifiers to keep in the export (left out unless ticked here)", flagged,

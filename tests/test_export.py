@@ -8,7 +8,6 @@ import os
 import re
 import sys
 import tempfile
-import time
 import zipfile
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from analytics import export
+from analytics import disclosure, export
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 HOSTILE = ["=cmd|' /C calc'!A0", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
@@ -295,88 +294,6 @@ def test_empty_workbook_and_frame():
     assert openpyxl.load_workbook(io.BytesIO(export.excel_workbook({}))).sheetnames == ["Sheet"]
 
 
-# --- Suppression --------------------------------------------------------------------------------------------------
-def test_suppress_small_counts_and_derived():
-    frame = pd.DataFrame({"Age band": ["18-64", "65-74", "75-84", "85+", "Unknown"],
-                          "Placements": [0, 1, 4, 5, np.nan], "Assessments": [10, 12, 40, 60, 3],
-                          "Rate %": [0.0, 8.3, 10.0, 8.3, np.nan]})
-    out, n = export.suppress_small(frame, 5, count_columns=["Placements", "Assessments"],
-                                   derived_columns=["Rate %"])
-    assert out["Placements"].tolist()[:4] == [0, "<5", "<5", 5]
-    assert pd.isna(out["Placements"].iloc[4])
-    assert out["Assessments"].tolist() == [10, 12, 40, 60, "<5"]
-    assert out["Rate %"].tolist()[:4] == [0.0, "[c]", "[c]", 8.3]
-    assert pd.isna(out["Rate %"].iloc[4])  # a missing rate stays missing
-    assert n == 2 + 1 + 2
-    assert frame["Placements"].iloc[1] == 1  # input untouched
-    out10, n10 = export.suppress_small(frame, 10, count_columns=["Placements"])
-    assert out10["Placements"].tolist()[:4] == [0, "<10", "<10", "<10"] and n10 == 3
-
-
-def test_suppression_threshold_and_columns_checked():
-    frame = pd.DataFrame({"n": [1]})
-    with pytest.raises(ValueError, match="must be 5 or 10.*got 7"):
-        export.suppress_small(frame, 7, count_columns=["n"])
-    with pytest.raises(ValueError, match="'m'"):
-        export.suppress_small(frame, 5, count_columns=["m"])
-    with pytest.raises(ValueError):
-        export.suppression_note(3, 0)
-
-
-def test_suppression_note():
-    assert export.suppression_note(10, 1).startswith('Counts from 1 to 9 are shown as "<10"')
-    assert export.suppression_note(10, 1).endswith("1 cell was suppressed.")
-    assert export.suppression_note(5, 0).endswith("No cells needed suppressing.")
-
-
-# --- Personal identifiers -----------------------------------------------------------------------------------------
-def test_nhs_number_check_digit():
-    assert export.is_nhs_number("943 476 5919")
-    assert export.is_nhs_number(9434765919)
-    assert export.is_nhs_number("943-476-5919")
-    assert not export.is_nhs_number("943 476 5918")
-    assert not export.is_nhs_number("94347659")
-
-
-def test_identifier_columns_by_name():
-    frame = pd.DataFrame(columns=[
-        "Forename", "SURNAME", "first_name", "Last Name", "Full name", "Client Name", "Person name", "Name",
-        "NHS No.", "Address Line1", "Street", "Post Code", "D.O.B.", "Date of Birth", "BirthDate", "E-mail",
-        "Telephone", "Mobile", "Calls answered", "Service area", "Age band", "Council", "Team name",
-        "Council name", "Week commencing", "Reviews on time (%)", "Contacts", "Period"])
-    flagged = export.identifier_columns(frame)
-    assert flagged == list(frame.columns[:18])
-
-
-def test_identifier_columns_by_values():
-    rng = np.random.default_rng(7)
-    counts = rng.integers(1_000_000_000, 9_999_999_999, size=40)
-    frame = pd.DataFrame({
-        "Person ref": ["943 476 5919", "9434765919", "401 023 2137", "943 476 5919"] * 10,
-        "Big count": counts,
-        "Where": ["NG1 5DT", "SW1A 1AA", "b15 2tt", "M1 1AE"] * 10,
-        "Contact": ["a.person@example.org"] * 40,
-        "Tel no": ["07700 900123"] * 40,
-        "Ring": ["+44 7700 900123", "01632 960 001", "0115 496 0000", "07700900123"] * 10,
-        "Council": ["Nottingham", "Derby", "Leicester", "Lincoln"] * 10,
-        "Age band": ["18-64", "65+", "18-64", "65+"] * 10,
-        "Service area": ["Home care", "Reablement", "Residential", "Nursing"] * 10,
-        "Calls answered": [410, 432, 398, 455] * 10,
-        "Week": pd.date_range("2025-04-07", periods=40, freq="W-MON"),
-    })
-    assert sum(map(export.is_nhs_number, counts)) < len(counts) * export.IDENTIFIER_SHARE
-    assert export.identifier_kinds(frame) == {"Person ref": "NHS number", "Where": "postcode", "Contact": "email",
-                                              "Tel no": "phone number", "Ring": "phone number"}
-
-
-def test_drop_identifiers_and_note():
-    frame = pd.DataFrame({"NHS Number": ["943 476 5919"], "Surname": ["Smith"], "Calls answered": [4]})
-    kept, dropped = export.drop_identifiers(frame, keep=("Surname",))
-    assert dropped == ["NHS Number"] and list(kept.columns) == ["Surname", "Calls answered"]
-    assert "Left out: 'NHS Number'." in export.identifier_note(dropped)
-    assert export.identifier_note([]).endswith("None were found in the data used.")
-
-
 # --- Nothing written to disk -------------------------------------------------------------------------------------
 _WRITES: list[tuple] = []
 _WATCHING = [False]
@@ -419,19 +336,15 @@ def test_nothing_written_to_disk():
     assert docx_bytes[:2] == xlsx_bytes[:2] == b"PK"
 
 
-# --- Timing -------------------------------------------------------------------------------------------------------
-def test_twelve_measure_pack_is_quick():
-    start = time.perf_counter()
-    data = export.word_pack(make_pack(12))
-    seconds = time.perf_counter() - start
-    doc = Document(io.BytesIO(data))
+# --- Twelve sections ------------------------------------------------------------------------------------------------
+def test_twelve_measure_pack_has_a_picture_per_chart():
+    """How long it takes is bench/export.py's 20 s target, not a unit test's."""
+    doc = Document(io.BytesIO(export.word_pack(make_pack(12))))
     assert len(doc.inline_shapes) == 13
-    print(f"12-measure pack with 13 rendered charts: {seconds:.2f} s, {len(data) / 1e6:.1f} MB")
-    assert seconds < 20
 
 
 def test_email_address_is_an_email():
-    assert export.identifier_kinds(pd.DataFrame(columns=["Email address", "Home address"])) == {
+    assert disclosure.identifier_kinds(pd.DataFrame(columns=["Email address", "Home address"])) == {
         "Email address": "email", "Home address": "address"}
 
 
