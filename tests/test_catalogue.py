@@ -1,0 +1,54 @@
+"""The catalogue: measure names to unit, polarity and key, first match wins; units from names and Unit cells."""
+
+from __future__ import annotations
+
+import pytest
+
+from analytics import catalogue, vocabulary
+from analytics.catalogue import MeasureInfo, describe, explain, unit_from_name, unit_from_word
+
+
+@pytest.mark.parametrize(("name", "unit", "polarity"), [
+    ("Calls answered", "count", None),
+    ("% of people using direct payments", "percent", None),
+    ("Deaths registered", "count", "lower_is_better"),
+    ("Emergency Admissions: Total patients waiting >4 hours from decision to admit", "count", "lower_is_better"),
+    ("Something nobody catalogued", "count", "neutral"),
+])
+def test_describe_gives_unit_and_polarity(name, unit, polarity):
+    info = describe(name)
+    assert info.unit == unit and info.unit in vocabulary.UNITS and info.polarity in vocabulary.POLARITIES
+    if polarity is not None:
+        assert info.polarity == polarity
+
+
+def test_a_percentage_of_a_known_count_keeps_its_polarity_and_key():
+    count, share = describe("Deaths registered"), describe("% deaths registered")
+    assert share.unit == "percent" and share.polarity == count.polarity and share.known_as == count.known_as
+
+
+@pytest.mark.parametrize(("text", "unit"), [("Rate per 100,000 population", "rate"), ("% aged 65+", "percent"),
+                                            ("Gross spend £000", "currency"), ("Calls", None)])
+def test_unit_from_name(text, unit):
+    assert unit_from_name(text) == unit
+
+
+@pytest.mark.parametrize(("text", "unit"), [("%", "percent"), ("Number", "count"), ("£000", "currency"),
+                                            ("per 100,000", "rate"), ("days", "days"), ("blue", None)])
+def test_unit_from_a_unit_cell(text, unit):
+    assert unit_from_word(text) == unit
+
+
+def test_every_entry_uses_the_vocabulary_and_keys_are_listed_once():
+    assert all(e.unit in vocabulary.UNITS and e.polarity in vocabulary.POLARITIES for e in catalogue.CATALOGUE)
+    assert len(catalogue.CATALOGUE_KEYS) == len(set(catalogue.CATALOGUE_KEYS))
+    assert set(catalogue.POLARITY_WORDS) == set(vocabulary.POLARITIES)
+
+
+def test_explain_says_where_the_polarity_came_from():
+    info = describe("Deaths registered")
+    assert explain("Deaths registered", info) == "matched 'Deaths': lower is better"  # the words as written
+    assert explain("Deaths registered", info, by_user=True) == "set by you: lower is better"
+    assert explain("Unknown", MeasureInfo()) == "no catalogue match: neither direction is better"
+    assert explain("Deaths registered", MeasureInfo(polarity="neutral")) == \
+        "read from the file: neither direction is better"
