@@ -83,6 +83,8 @@ def size_in_memory(value: object) -> int:
         return int(sum(f.memory_usage(deep=True).sum() for f in frames if isinstance(f, pd.DataFrame))) + 4096
     if isinstance(value, Refusal):
         return len(value.message) + 256
+    if isinstance(value, DatasetAnalysis):  # its Dataset is the read cache's own entry: not counted (or pickled) twice
+        value = replace(value, data=None)
     try:
         return len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     except Exception:  # noqa: BLE001 - an unpicklable value is still held: count it as large
