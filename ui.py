@@ -473,8 +473,9 @@ class ChartView:
 
 
 def chart_controls(frequency: str, series: pd.Series, key: str, *, spc: bool = False,
-                   rebase_default: tuple[pd.Timestamp, ...] = ()) -> ChartView:
-    """Toggles for each layer and the model settings; defaults as officers expect (6 weeks, 3 months...).
+                   rebase_default: tuple[pd.Timestamp, ...] = (), target: float | None = None) -> ChartView:
+    """Toggles for each layer and the model settings; defaults as officers expect (6 weeks, 3 months...) and
+    as the file gives them (its ``target``), so the page says what the KPI summary, CLI and pack say.
     ``rebase_default``: periods the SPC rebase starts at until the user changes it (a step change found)."""
     periods = list(series.index)
     span = f"{periods[0]:%Y%m%d}-{len(periods)}"  # period pickers restart when the periods on offer change
@@ -487,7 +488,7 @@ def chart_controls(frequency: str, series: pd.Series, key: str, *, spc: bool = F
         cols = st.columns(4)
         window = cols[0].number_input("Moving average window (periods)", 2, 52,
                                       DEFAULT_WINDOWS.get(frequency, 3), key=f"{key}:window")
-        target = cols[1].number_input("Target (optional)", value=None, key=f"{key}:target",
+        target = cols[1].number_input("Target (optional)", value=target, key=f"{key}:target",
                                       placeholder="none")
         horizon = cols[2].number_input("Forecast horizon (periods)", 1, 104,
                                        FORECAST_HORIZONS.get(frequency, 6), key=f"{key}:horizon")
@@ -551,7 +552,8 @@ def trend_panel(data: Dataset, measure: str, key: str, *, series: pd.Series | No
         if series is None:
             return
     suggested = suggested_rebase(series, name=measure, frequency=frequency, unit=unit) if suggest_rebase else ()
-    view = chart_controls(frequency, series, key=key, spc=spc, rebase_default=suggested)
+    view = chart_controls(frequency, series, key=key, spc=spc, rebase_default=suggested,
+                          target=analysis.file_target(data, measure))
     try:
         result = analyse(series, name=measure, frequency=frequency, unit=unit, polarity=polarity,
                          **view.analysis_options())

@@ -383,6 +383,15 @@ def _latest_target(rows: pd.DataFrame) -> float | None:
     return float(pd.to_numeric(pool.sort_values("period")["target"], errors="coerce").iloc[-1])
 
 
+def file_target(data: Dataset, measure: str) -> float | None:
+    """The latest target the file gives for ``measure`` (a long table's ``target`` column), the one
+    :func:`analyse_dataset` uses; None when it gives none."""
+    if "target" not in data.frame.columns or "period" not in data.frame.columns:
+        return None
+    rows = _kept_rows(data.frame)
+    return _latest_target(rows[rows["measure"] == measure])
+
+
 def _drop_partial_periods(data: Dataset, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """Counted records: a first or last period the extract covers only in part is left out, with a warning."""
     if data.kind != "records" or data.records is None or "date" not in data.records.columns or frame.empty:
