@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from analytics import analysis, charts, commentary, compare, derive
 from analytics.errors import AnalysisError
+from analytics.periods import format_period
 
 PROPERTY = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -97,7 +98,7 @@ def test_the_shares_drawn_are_exactly_derive_mix_s(frame):
     bars = _layer_rows(spec, "Bars")
     expected = mix.table.dropna(subset=["share"])
     drawn = sorted(zip(bars["label"], bars["category"], bars["pct"], strict=True)) if len(bars) else []
-    wanted = sorted(zip([charts.periods.format_period(p, "M") for p in expected["period"]], expected["category"],
+    wanted = sorted(zip([format_period(p, "M") for p in expected["period"]], expected["category"],
                         expected["share"], strict=True))
     assert drawn == wanted  # exactly: the chart draws the result's floats, it computes none
     for _, rows in mix.table.groupby("period"):
