@@ -360,7 +360,7 @@ def fresh_cache(monkeypatch):
     import ui
 
     cache = ui.ReadCache()
-    monkeypatch.setattr(ui, "read_cache", lambda: cache)
+    monkeypatch.setattr(ui.session, "read_cache", lambda: cache)
     return cache
 
 
@@ -373,7 +373,7 @@ def _counting_load(monkeypatch, behaviour):
         calls.append(filename)
         return behaviour(data, filename)
 
-    monkeypatch.setattr(ui.analytics, "load", load)
+    monkeypatch.setattr(ui.session.analytics, "load", load)
     return calls
 
 
@@ -407,7 +407,7 @@ def test_a_fault_in_one_file_is_contained_and_logs_no_file_text(fresh_cache, mon
 
     _counting_load(monkeypatch, behave)
     shown = []
-    monkeypatch.setattr(ui.st, "error", lambda text, **_: shown.append(text))
+    monkeypatch.setattr(ui.panels.st, "error", lambda text, **_: shown.append(text))
     good = _csv().encode()
     ui.registry().clear()
     ui.add_upload("bad.csv", b"x,y\n1,2\n")
@@ -449,12 +449,12 @@ def test_a_fault_while_charting_one_series_is_contained(monkeypatch, caplog):
 
     data = analytics.load(_csv().encode(), filename="ok.csv", isolated=False)
     shown = []
-    monkeypatch.setattr(ui.st, "error", lambda text, **_: shown.append(text))
+    monkeypatch.setattr(ui.panels.st, "error", lambda text, **_: shown.append(text))
 
     def broken(*args, **kwargs):
         raise ArithmeticError("SECRET-CELL 1e200")
 
-    monkeypatch.setattr(ui, "analyse", broken)
+    monkeypatch.setattr(ui.panels, "analyse", broken)
     with caplog.at_level("WARNING"):
         ui.trend_panel(data, "Calls", key="t")
     assert len(shown) == 1 and "ArithmeticError" in shown[0] and "SECRET" not in shown[0]

@@ -117,7 +117,7 @@ RAW_HTML_KEYWORDS = {"unsafe_allow_html"}
 
 
 def _ui_files() -> list[Path]:
-    return [ROOT / "app.py", ROOT / "ui.py", *sorted((ROOT / "pages").glob("*.py"))]
+    return [ROOT / "app.py", *sorted((ROOT / "ui").glob("*.py")), *sorted((ROOT / "pages").glob("*.py"))]
 
 
 def _call_name(node: ast.Call) -> str:

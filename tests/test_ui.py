@@ -1,4 +1,4 @@
-"""ui.py's pure helpers: the bounded read cache, sizes, KPI cells, Markdown escaping, the chart view's options."""
+"""ui's pure helpers: the bounded read cache, sizes, KPI cells, Markdown escaping, the chart view's options."""
 
 from __future__ import annotations
 

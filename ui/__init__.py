@@ -1,0 +1,86 @@
+"""Shared Streamlit helpers for app.py and the pages, by concern: text, session (registry, caches, the one
+analysis per upload), widgets, panels. Lives outside pages/ so Streamlit does not make it a page. Holds no
+analysis: it calls `analytics`. Every name is re-exported here (``ui.trend_panel``).
+"""
+
+from __future__ import annotations
+
+from analytics.ingest import Options  # noqa: F401 - the reading options every upload carries
+from ui.panels import (  # noqa: F401
+    LAYER_LABELS,
+    analyse,
+    expected_from_baseline,
+    kpi_table,
+    not_drawn,
+    other_sheet_measures,
+    record_split,
+    suggested_rebase,
+    trend_panel,
+    trend_spec,
+    why_not_drawn,
+)
+from ui.session import (  # noqa: F401
+    CACHE_BYTES,
+    GENERATION_KEY,
+    HISTORY_KEY,
+    LOG,
+    REGISTRY_KEY,
+    SAMPLE_DIR,
+    SAMPLE_SUFFIXES,
+    WAITING_MESSAGE,
+    ReadCache,
+    Refusal,
+    Upload,
+    add_new,
+    add_upload,
+    analyse_upload,
+    analysed,
+    analyses,
+    clear,
+    dataset,
+    fault_message,
+    forget_removed,
+    generation,
+    history,
+    load_cached,
+    load_samples,
+    loaded,
+    other_sheets,
+    read,
+    read_cache,
+    registry,
+    reset_options,
+    restart_overrides,
+    sample_files,
+    set_options,
+    size_in_memory,
+    try_options,
+    undo_options,
+)
+from ui.text import (  # noqa: F401
+    AUTOLINK_START,
+    MARKDOWN_SPECIAL,
+    ZERO_WIDTH_SPACE,
+    markdown_text,
+    text_table,
+)
+from ui.widgets import (  # noqa: F401
+    FINANCE_COLUMNS,
+    FORECAST_HORIZONS,
+    KPI_COLUMNS,
+    KPI_ORDER,
+    ChartView,
+    chart_controls,
+    dimension_filters,
+    draw,
+    draw_spec,
+    measure_series,
+    needs,
+    period_range,
+    pick_dataset,
+    pick_topic_dataset,
+    population_choice,
+    says_something,
+    sentences,
+    weekly_option,
+)
