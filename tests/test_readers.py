@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import openpyxl
+import pandas as pd
 
 from analytics.ingest import guard, readers
 
@@ -55,3 +56,36 @@ def test_the_kept_text_is_bounded(monkeypatch):
     monkeypatch.setattr(guard, "MAX_KEPT_TEXT_BYTES", 1)
     check = guard.check_file(_workbook(), "book.xlsx")
     assert len(check.sheet_text) == 1  # the first sheet kept; the reader inflates the rest itself
+
+
+CSV_CASES = {
+    "title line above wider rows": "Referrals by team\nTeam,April,May\nNorth,1,2\n",
+    "blank lines": "a,b\n\n1,2\n\n\n3,4\n",
+    "quoted newline and comma": 'a,b\n"x\ny","1,234"\n3,4\n',
+    "short rows": "a,b,c\n1\n2,3\n",
+    "trailing delimiter": "a,b,\n1,2,\n",
+    "no final newline": "a,b\n1,2",
+    "CRLF and LF mixed": "a,b\r\n1,2\n3,4\r\n",
+    "doubled quotes": 'a\n"he said ""hi"""\n',
+    "only a header": "a,b\n",
+    "semicolons": "a;b\n1,5;2\n",
+}
+
+
+def test_the_fast_csv_parser_reads_every_case_as_the_csv_module_does(monkeypatch):
+    monkeypatch.setattr(readers, "FAST_CSV_LINES", 0)
+    for name, text in CSV_CASES.items():
+        delimiter = readers._sniff_delimiter(text)
+        fast, careful = readers._fast_grid(text, delimiter), readers._grid_by_rows(text, delimiter)
+        assert fast is not None, name
+        fast.columns = range(fast.shape[1])
+        a, b = (g.astype("string").replace("", pd.NA) for g in (fast, careful))
+        assert b.iloc[:, a.shape[1]:].isna().all().all(), name  # only blank trailing columns dropped
+        pd.testing.assert_frame_equal(a, b.iloc[:, :a.shape[1]], check_dtype=False, obj=name)
+
+
+def test_old_mac_line_ends_are_left_to_the_csv_module_and_still_read(monkeypatch):
+    monkeypatch.setattr(readers, "FAST_CSV_LINES", 0)
+    assert readers._fast_grid("a,b\r1,2\r", ",") is None
+    grid = readers.read_csv(b"a,b\r1,2\r", "mac.csv").grid
+    assert grid.astype(object).values.tolist() == [["a", "b"], ["1", "2"]]

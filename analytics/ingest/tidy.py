@@ -337,8 +337,8 @@ def _classify_rows(body: Body, label_pos: int | None) -> dict[int, str]:
     first_col = np.where(filled.any(axis=1), filled.argmax(axis=1), 0)
     first_text = pd.Series([label_text(v) for v in block.to_numpy()[np.arange(len(block)), first_col]]
                            if len(block) <= 5000 else _first_text_column(block, first_col), index=block.index)
-    label = block[label_pos].map(label_text).where(lambda t: t != "", first_text) if label_pos is not None \
-        else first_text
+    label = map_distinct(block[label_pos], label_text).where(lambda t: t != "", first_text) \
+        if label_pos is not None else first_text
     reasons = pd.Series(pd.NA, index=block.index, dtype="string")
     reasons[map_distinct(label, lambda t: bool(TOTAL_LABEL.search(t or ""))).to_numpy(dtype=bool)] = \
         "total / average row"
