@@ -113,13 +113,15 @@ class Walk:
         now = time.perf_counter()
         self.timings.append((where, round(now - self.clock, 1)))
         self.clock = now
-        boxes = self.tab.locator("[data-testid='stException']")
-        if boxes.count():
-            self.problems.append(f"{where}: exception box: {boxes.first.inner_text()[:200]!r}")
-        for alert in self.tab.locator("[data-testid='stAlertContentError']").all():
-            self.error_messages.append(f"{where}: {alert.inner_text()[:200]}")
-        for alert in self.tab.locator("[data-testid='stAlert']").all():  # contained faults: bugs all the same
-            for code in FAULT.findall(alert.inner_text().replace("\\", "")):
+        boxes = self.tab.locator("[data-testid='stException']").all_inner_texts()
+        if boxes:
+            self.problems.append(f"{where}: exception box: {boxes[0][:200]!r}")
+        # all_inner_texts reads every match in one go: a rerun that removes an alert between counting and
+        # reading cannot leave a locator waiting for an element that is gone
+        for text in self.tab.locator("[data-testid='stAlertContentError']").all_inner_texts():
+            self.error_messages.append(f"{where}: {text[:200]}")
+        for text in self.tab.locator("[data-testid='stAlert']").all_inner_texts():  # contained faults: bugs
+            for code in FAULT.findall(text.replace("\\", "")):
                 self.problems.append(f"{where}: fault {code}")
 
     def upload(self) -> None:
