@@ -28,7 +28,7 @@ from analytics.periods import expected_range, financial_year_label, format_perio
 from analytics.seasonal import SeasonalResult
 from analytics.spc import ASSURANCE_WORDS, VARIATION_WORDS, SpcResult
 from analytics.trend import TrendResult
-from analytics.vocabulary import SUMMARY_FLAGS, SUMMED_UNITS, by_frequency
+from analytics.vocabulary import SUMMARY_FLAGS, SUMMED_UNITS, YEARLY, by_frequency
 
 DEFAULT_WINDOWS = by_frequency("window")
 SHORT_SERIES_POINTS = 12  # fewer values than this: say the series is short (DESIGN section 5)
@@ -127,7 +127,7 @@ def _period_change(observed: pd.Series, frequency: str, unit: str, warns: list[s
 
 
 def _year_change(observed: pd.Series, frequency: str, unit: str, warns: list[str]) -> Change | None:
-    if frequency == "FY":
+    if frequency in YEARLY:
         values = observed.dropna()
         if len(values) < 2 or values.index[-2] != values.index[-1] - pd.DateOffset(years=1):
             return None
@@ -144,7 +144,7 @@ def _year_change(observed: pd.Series, frequency: str, unit: str, warns: list[str
 
 
 def _ytd(observed: pd.Series, frequency: str, unit: str, warns: list[str]) -> Change | None:
-    if frequency == "FY" or observed.empty:
+    if frequency in YEARLY or observed.empty:
         return None
     latest = observed.index[-1]
     previous_start = compare.financial_year_start(latest) - pd.DateOffset(years=1)

@@ -35,7 +35,7 @@ from analytics.formatting import (  # noqa: F401 - format_value and format_milli
 from analytics.notes import code_of, is_caveat
 from analytics.periods import format_period
 from analytics.trend import PERSISTENT_AUTOCORRELATION, SIGNIFICANCE_LEVEL, SMALLEST_P_VALUE
-from analytics.vocabulary import SUMMED_UNITS
+from analytics.vocabulary import SUMMED_UNITS, YEARLY
 
 STRONG_SEASONALITY = 0.6  # strength of seasonality (0 to 1) from which the pattern is called strong
 MODERATE_SEASONALITY = 0.3  # below this there is little seasonal pattern to speak of
@@ -124,8 +124,8 @@ def describe_series(a: SeriesAnalysis) -> list[Sentence]:
                         {"value": latest, "period": format_period(when, a.frequency)}))
     if a.period_change is not None:
         out.append(_period_change_sentence(a, noun))
-    if a.year_change is not None:
-        c = a.year_change
+    if a.year_change is not None and not (a.period_change is not None and a.frequency in YEARLY):
+        c = a.year_change  # for yearly data the change on the previous period already says it
         out.append(Sentence(
             f"{a.name}: {_change_words(c)} on the same {noun} last year ({c.before_label}), from "
             f"{format_value(c.before, a.unit)} to {format_value(c.after, a.unit)}{_polarity_word(c, a.polarity)}",

@@ -20,7 +20,7 @@ from analytics.periods import (
 )
 from analytics.periods import format_period as period_label  # re-exported: UK period words
 from analytics.trend import as_float_series, check_frequency
-from analytics.vocabulary import POLARITIES, SUMMED_UNITS, UNITS, by_frequency  # re-exported
+from analytics.vocabulary import POLARITIES, SUMMED_UNITS, UNITS, YEARLY, by_frequency  # re-exported
 
 DEFAULT_AMBER_TOLERANCE = 0.10  # Amber: worse than target by at most 10% of the target
 PERIODS_IN_12_MONTHS = by_frequency("in_12_months")
@@ -259,7 +259,7 @@ def year_to_date(series: pd.Series, frequency: str, unit: str = "count") -> Chan
     otherwise give one year an extra week from cutting both at 1 April).
     """
     check_frequency(frequency)
-    if frequency == "FY":
+    if frequency in YEARLY:
         raise AnalysisError("Year to date needs data more often than once a year.")
     values = _dated(series)
     latest = values.index[-1]
@@ -376,7 +376,7 @@ def financial_year_running_totals(series: pd.Series, unit: str, frequency: str |
     if values.empty:
         raise AnalysisError("There are no values to add up.")
     frequency = frequency or infer_frequency(pd.Series(values.index))
-    if frequency == "FY":
+    if frequency in YEARLY:
         raise AnalysisError("Year to date needs data more often than once a year.")
     summed_to = "Q" if frequency == "Q" else "M"
     step = values.index.to_period("Q-MAR" if summed_to == "Q" else "M").start_time

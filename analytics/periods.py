@@ -245,6 +245,8 @@ def period_starts(periods: pd.Series, frequency: str) -> pd.Series:
         return ts.dt.to_period("Q-MAR").dt.start_time
     if frequency == "FY":
         return ts.dt.to_period("Y-MAR").dt.start_time
+    if frequency == "Y":
+        return ts.dt.to_period("Y").dt.start_time
     return ts
 
 
@@ -333,6 +335,8 @@ def format_period(ts: pd.Timestamp, frequency: str | None) -> str:
         return f"{financial_year_label(ts)} Q{quarter}"
     if frequency == "FY":
         return financial_year_label(ts)
+    if frequency == "Y":
+        return f"{ts.year}"
     return f"{ts.day} {ts:%B %Y}"
 
 

@@ -14,13 +14,14 @@ import pandas as pd
 
 Unit = Literal["count", "percent", "currency", "days", "rate"]
 Polarity = Literal["higher_is_better", "lower_is_better", "neutral"]
-FrequencyCode = Literal["D", "W", "M", "Q", "FY"]
+FrequencyCode = Literal["D", "W", "M", "Q", "FY", "Y"]
 Flag = Literal["", "suppressed", "provisional", "total", "aggregate"]
 DatasetKind = Literal["timeseries", "records", "table"]
 
 UNITS: tuple[Unit, ...] = get_args(Unit)
 POLARITIES: tuple[Polarity, ...] = get_args(Polarity)
 FREQUENCIES: tuple[FrequencyCode, ...] = get_args(FrequencyCode)
+YEARLY: tuple[FrequencyCode, ...] = ("FY", "Y")  # one value a year: no year to date, last year is the last value
 SUMMED_UNITS: tuple[Unit, ...] = ("count", "currency")  # added up over periods and groups; the rest averaged
 SUMMARY_FLAGS: tuple[Flag, ...] = ("total", "aggregate")  # rows that restate other rows: never added in again
 
@@ -59,6 +60,8 @@ FREQUENCIES_TABLE: MappingProxyType[str, Frequency] = MappingProxyType({f.code: 
               4, (89, 92), pd.DateOffset(years=1), 4, "year", 4, 4, "%b %Y", "Quarter starting"),
     Frequency("FY", "year", "financial year", "financial years", pd.DateOffset(years=1), 12, 1.0, 1,
               (365, 366), pd.DateOffset(years=1), None, None, 3, 2, "%Y", "Financial year starting"),
+    Frequency("Y", "year", "annual", "calendar years", pd.DateOffset(years=1), 12, 1.0, 1,
+              (365, 366), pd.DateOffset(years=1), None, None, 3, 2, "%Y", "Year"),
 )})
 
 

@@ -240,7 +240,7 @@ def test_frequency_helpers():
     index = pd.to_datetime(["2024-04-01", "2024-04-15"])
     assert trend.missing_periods(index, "W").tolist() == [pd.Timestamp("2024-04-08")]
     with pytest.raises(ValueError):
-        trend.check_frequency("Y")
+        trend.check_frequency("A")  # not a frequency code ("Y" is calendar years)
 
 
 def test_noise_is_rarely_called_a_significant_trend():

@@ -17,7 +17,7 @@ PER_FREQUENCY_LITERAL = re.compile(r'\{\s*"(?:D|W|M|Q|FY)":\s*(?:"|\d|pd\.)')
 
 
 def test_the_typed_names_are_the_tables():
-    assert FREQUENCIES == tuple(FREQUENCIES_TABLE) == ("D", "W", "M", "Q", "FY")
+    assert FREQUENCIES == tuple(FREQUENCIES_TABLE) == ("D", "W", "M", "Q", "FY", "Y")
     assert vocabulary.UNITS == catalogue.UNITS == compare.UNITS
     assert vocabulary.POLARITIES == catalogue.POLARITIES == compare.POLARITIES
     assert dataset.ADDITIVE_UNITS == compare.SUMMED_UNITS == vocabulary.SUMMED_UNITS

@@ -55,13 +55,14 @@ from analytics.charts.styles import (
 )
 from analytics.derive import Mix
 from analytics.errors import AnalysisError
+from analytics.vocabulary import YEARLY
 
 
 # ===================================================================================================== other charts
 def _short_labels(values: pd.Series, frequency: str | None) -> list[str]:
     if not pd.api.types.is_datetime64_any_dtype(values):
         return values.astype(str).tolist()
-    if frequency in ("Q", "FY"):
+    if frequency in ("Q", *YEARLY):
         return [periods.format_period(ts, frequency) for ts in values]
     fmt = DATE_FORMATS.get(frequency, "%d %b %Y")
     return [ts.strftime(fmt) for ts in values]
