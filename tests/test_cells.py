@@ -28,3 +28,11 @@ def test_number_forms():
     assert parsed.values.tolist()[:9] == [1234.5, -12.0, -1234.0, -1234.0, 12.0, 12.0, 1500.0, 17.0, 4.03]
     assert parsed.marker.iloc[9] == "[c]" and parsed.percent_sign.iloc[7]
     assert parsed.unreadable.iloc[15] and not parsed.unreadable.iloc[13]
+
+
+def test_empty_and_all_missing_columns_read_as_nothing():
+    # an empty stacked column once raised TypeError (object & bool[pyarrow]) on a statistical-abstract sheet
+    for column in (pd.Series([], dtype=object), pd.Series([], dtype="string"), pd.Series([None, None], dtype=object),
+                   pd.Series([pd.NA, ""], dtype="string")):
+        parsed = cells.parse_numbers(column)
+        assert parsed.values.isna().all() and not parsed.unreadable.any() and len(parsed.values) == len(column)

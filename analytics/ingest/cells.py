@@ -92,7 +92,7 @@ def parse_numbers(column: pd.Series) -> ParsedNumbers:
 def _parse_cells(column: pd.Series) -> ParsedNumbers:
     index = column.index
     obj = column.astype(object)
-    numeric_cells = obj.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool))
+    numeric_cells = obj.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool)).astype(bool)
     text = obj.where(~numeric_cells).astype("string").str.strip()
     lowered = text.str.lower()
     marker = lowered.map(lambda t: t if isinstance(t, str) and t in MARKERS else pd.NA).astype("string")
@@ -105,7 +105,7 @@ def _parse_cells(column: pd.Series) -> ParsedNumbers:
     values = pd.Series(np.where(numeric_cells, pd.to_numeric(obj.where(numeric_cells), errors="coerce"),
                                 number), index=index, dtype=float)
     blank = text.isna() | (text == "")
-    unreadable = ~numeric_cells & ~blank & marker.isna() & number.isna()
+    unreadable = ~numeric_cells & ~blank.fillna(False).astype(bool) & marker.isna() & number.isna()
     return ParsedNumbers(values, marker, unreadable.astype(bool), parts["pct"].notna())
 
 
