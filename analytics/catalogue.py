@@ -108,8 +108,14 @@ _RATE_WORDS = re.compile(r"per\s+100,?000|per\s+10,?000|per\s+1,?000\b|\bper\s+h
 _CURRENCY_WORDS = re.compile(r"£|\bgbp\b|£m\b|\bcost\b|\bspend\b|\bbudget\b|\bforecast\b|\boutturn\b", re.I)
 
 
+_RANK_WORDS = re.compile(r"^\W*(?:\w+\s*-\s*)?rank\b|\brank\s+of\b", re.I)  # 'IMD - Rank of proportion ...'
+
+
 def unit_from_name(name: str) -> str | None:
-    """Unit implied by the words of a measure name ('%', 'per 100,000', '£'), None if it says nothing."""
+    """Unit implied by the words of a measure name ('%', 'per 100,000', '£'), None if it says nothing. A rank
+    is a position, whatever it ranks ('Rank of proportion of LSOAs...' is no percentage)."""
+    if _RANK_WORDS.search(name):
+        return "count"
     if _RATE_WORDS.search(name):
         return "rate"
     if _PERCENT_WORDS.search(name):

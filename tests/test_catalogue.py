@@ -52,3 +52,11 @@ def test_explain_says_where_the_polarity_came_from():
     assert explain("Unknown", MeasureInfo()) == "no catalogue match: neither direction is better"
     assert explain("Deaths registered", MeasureInfo(polarity="neutral")) == \
         "read from the file: neither direction is better"
+
+
+def test_a_rank_is_never_a_percentage():
+    from analytics.catalogue import unit_from_name
+
+    assert unit_from_name("IMD - Rank of proportion of LSOAs in most deprived 10% nationally") == "count"
+    assert unit_from_name("IMD - Proportion of LSOAs in most deprived 10% nationally") == "percent"
+    assert unit_from_name("Percentage ranked first") == "percent"
