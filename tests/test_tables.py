@@ -144,3 +144,12 @@ def test_a_sheet_of_words_only_is_a_table_to_read_with_header_and_data_lines():
     with pytest.raises(analytics.IngestError, match="No table found"):
         _load(rows)
     assert _roles(rows) == ["metadata", "empty", "header", *["data"] * 4, "empty", "notes"]
+
+
+def test_title_lines_far_above_the_header_still_title_the_table():
+    rows = [["Council expenditure 2006-07"], ["England", "£ thousands"], [None], [None], [None], [None],
+            [None, "ENGLAND", "BARNET", "KENT"]]
+    rows += [[f"Line {i}", 100 + i, 10 + i, 20 + i] for i in range(4)]
+    data = _load(rows)
+    assert "£ thousands" in data.source.title
+    assert all(name.endswith("(£ thousands)") for name in data.measures)

@@ -305,11 +305,14 @@ def find_tables(sheet: RawSheet, cells: Cells) -> list[Table]:
     for start, end in _segments(cells, counts):
         segment = cells.kind[start:end + 1]
         heads = partial(_heads_table, sheet.grid, slice(start, end + 1), segment)
+        found = False
         for columns in _column_blocks(segment, heads):
             table = _table_from_segment(sheet, cells, counts, start, end, floor, columns)
             if table is not None:
                 tables.append(table)
-        floor = end + 1
+                found = True
+        if found:  # a block of title lines ('England | £ thousands') that is no table stays the next one's title
+            floor = end + 1
     tables.sort(key=lambda t: -t.score)
     return [replace(t, index=i) for i, t in enumerate(tables)]
 
