@@ -18,7 +18,7 @@ import pandas as pd
 
 from analytics import catalogue, compare, finance, spc, vocabulary
 from analytics.analysis import SeriesAnalysis
-from analytics.benchmark import QUARTILE_NAMES, BenchmarkResult, ordinal
+from analytics.benchmark import QUARTILE_NAMES, ordinal
 from analytics.benchmark import Comparison as BenchmarkComparison
 from analytics.compare import Change
 from analytics.dataset import Dataset
@@ -501,41 +501,6 @@ def describe_scorecard(result: FinanceResult, *, previous: str = "last month",
 
 
 # --- benchmarking -------------------------------------------------------------------------------------------
-
-def describe_benchmark(result: BenchmarkResult, measure: str, unit: str, peer_group: str | None) -> list[Sentence]:
-    """Where the council ranks among its peers, in words; the peer median and range when no council is named."""
-    peers = f"{peer_group} councils" if peer_group else "councils"
-    per = " per 100,000 population" if result.per_100k else ""
-
-    def shown(x: float) -> str:
-        return format_value(x, "rate" if result.per_100k else unit) + per
-
-    median = shown(result.median)
-    numbers: dict[str, float | str] = {"median": result.median, "n": result.n}
-    out = []
-    if result.council is None or result.rank is None:
-        values = result.table["value"].dropna()
-        lead = f"no value for {result.council}, so it is not ranked; " if result.council else ""
-        numbers |= {"lowest": float(values.min()), "highest": float(values.max())}
-        out.append(Sentence(f"{measure}: {lead}the median of {result.n} {peers} is {median} (from "
-                            f"{shown(values.min())} to {shown(values.max())})",
-                            "benchmark", measure, numbers))
-    else:
-        numbers |= {"council": result.council, "value": result.value, "rank": result.rank,
-                    "quartile": result.quartile}
-        value = shown(result.value)
-        if result.polarity == "neutral":
-            nth = "" if result.rank == 1 else f"{ordinal(result.rank)} "
-            place = f"{result.council} has the {nth}highest value of {result.n} {peers}"
-        else:
-            quarter = f" ({QUARTILE_NAMES[result.quartile]} quartile)" if result.quartile is not None else ""
-            place = f"{result.council} ranks {ordinal(result.rank)} of {result.n} {peers}{quarter}"
-        out.append(Sentence(f"{measure}: {place}: {value} against a peer median of {median}", "benchmark",
-                            measure, numbers))
-    out.extend(Sentence(f"{measure}: caveat: {_first_lower(w)}", "caveat", measure, {})
-               for w in result.warnings if code_of(w) != "no_polarity")
-    return out
-
 
 def _shown_value(x: float | None, unit: str, per_100k: bool) -> str:
     return format_value(x, unit) + (" per 100,000" if per_100k else "")

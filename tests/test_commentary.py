@@ -15,9 +15,7 @@ from hypothesis import strategies as st
 import analytics
 from analytics import finance
 from analytics.analysis import analyse_series
-from analytics.benchmark import benchmark
 from analytics.commentary import (
-    describe_benchmark,
     describe_dataset,
     describe_scorecard,
     describe_series,
@@ -131,13 +129,6 @@ def test_scorecard_mismatches_are_said_at_every_level_rounding_only_beside_its_l
     assert [s.subject for s in under_b if s.topic == "finance_check"] == ["B"]
 
 
-def test_benchmark_sentence():
-    values = pd.Series([52.4, 47.1, 40.0, 60.0, 45.0], index=["West Sussex", "Kent", "Surrey", "Slough", "Medway"])
-    out = describe_benchmark(benchmark(values, "West Sussex"), "% using direct payments", "percent", "South East")
-    assert out[0].text == ("% using direct payments: West Sussex ranks 2nd of 5 South East councils (top "
-                           "quartile): 52.4% against a peer median of 47.1%")
-
-
 def _golden_name(filename: str, sheet: str | None) -> str:
     stem = Path(filename).stem
     return f"{stem}.txt" if sheet is None else f"{stem}__{sheet.lower().replace(' ', '_')}.txt"
@@ -216,13 +207,6 @@ def test_without_subject_drops_only_the_lead_in():
     assert without_subject(Sentence("No subject here", "caveat", "Starts")) == "No subject here"
 
 
-def test_neutral_benchmark_says_highest_not_first_highest():
-    from analytics.commentary import describe_benchmark
-    result = benchmark(pd.Series({"A": 9.0, "B": 5.0, "C": 4.0, "D": 1.0}), "A", "neutral")
-    text = describe_benchmark(result, "Contacts", "count", None)[0].text
-    assert "A has the highest value of 4 councils" in text and "1st" not in text
-
-
 def test_finance_lines_with_the_same_name_are_told_apart_by_area():
     frame = pd.DataFrame({"line": ["Residential care (65+)", "Total Older People", "Residential care", "Total MH"],
                           "parent": ["Total Older People", None, "Total MH", None],
@@ -232,10 +216,21 @@ def test_finance_lines_with_the_same_name_are_told_apart_by_area():
     assert any(t.startswith("Residential care, MH: ") for t in texts)
 
 
-def test_benchmark_rates_say_per_100000():
-    from analytics.commentary import describe_benchmark
-    values = pd.Series({"A": 20.0, "B": 30.0, "C": 10.0, "D": 40.0})
-    population = pd.Series({"A": 200_000.0, "B": 100_000.0, "C": 100_000.0, "D": 400_000.0})
-    result = benchmark(values, "A", "lower_is_better", population=population)
-    text = describe_benchmark(result, "Admissions", "count", None)[0].text
-    assert "10.0 per 100,000 population against a peer median of 10.0 per 100,000 population" in text
+
+
+def test_a_comparison_without_a_better_direction_says_highest_not_first():
+    """describe_comparison (the views' benchmark sentences) for a neutral measure: 'the 3rd highest', no quartile."""
+    from analytics import benchmark as benchmark_module
+    from analytics import councils
+    from analytics.commentary import describe_comparison
+
+    data = analytics.load(ROOT / "sample_data" / "benchmarking_south_east.xlsx")
+    table = benchmark_module.place_table(data)
+    item = table.items[0]
+    council = councils.named("West Sussex")
+    neutral = describe_comparison(benchmark_module.compare(table, item, council, unit="percent", polarity="neutral"))
+    text = neutral[0].text
+    assert "highest of" in text and "(no better direction)" in text and "quartile" not in text
+    ranked = describe_comparison(benchmark_module.compare(table, item, council, unit="percent",
+                                                          polarity="higher_is_better"))[0].text
+    assert "rank " in ranked and "quartile" in ranked

@@ -79,7 +79,6 @@ from ui.widgets import (  # noqa: F401
     period_range,
     pick_dataset,
     pick_topic_dataset,
-    population_choice,
     says_something,
     sentences,
     weekly_option,

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import analytics
-from analytics import analysis, benchmark, commentary, topics
+from analytics import analysis, commentary, topics
 from analytics.analysis import DEFAULT_WINDOWS
 from analytics.dataset import Dataset
 from analytics.periods import format_period
@@ -21,7 +21,6 @@ from ui.session import (
     SAMPLE_DIR,
     add_upload,
     loaded,
-    other_sheets,
     registry,
 )
 from ui.text import (
@@ -212,17 +211,6 @@ def says_something(value) -> bool:
     if isinstance(value, list | tuple):
         return bool(value)
     return value is not None and not (isinstance(value, float) and pd.isna(value)) and str(value).strip() != ""
-
-
-def population_choice(name: str, data: Dataset, container, key: str) -> dict:
-    """Rates per 100,000 when the workbook has a population sheet: the age band to use, or raw values."""
-    for sheet, other in other_sheets(name, data):
-        table = benchmark.population_table(other)
-        if table is not None:
-            band = container.selectbox(markdown_text(f"Per 100,000 population (sheet '{sheet}')"), ["values as given",
-                                       *table.columns], key=key)
-            return {} if band == "values as given" else {"population": table, "age_band": band}
-    return {}
 
 
 def draw(chart, *, container=None, alt: str | None = None) -> None:
