@@ -185,6 +185,16 @@ def _baseline_mask(index: pd.DatetimeIndex, baseline: tuple[pd.Timestamp, pd.Tim
     return np.asarray((index <= end) & (ends >= start))
 
 
+def baseline_periods(index: pd.DatetimeIndex, baseline: tuple[pd.Timestamp, pd.Timestamp] | None, frequency: str
+                     ) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The first and last periods of ``index`` that overlap the baseline dates (a title's "weeks ending ... to
+    ..."), for a period picker; None when there is no baseline or no period overlaps it."""
+    if baseline is None or not len(index):
+        return None
+    inside = pd.DatetimeIndex(index)[_baseline_mask(pd.DatetimeIndex(index), baseline, frequency)]
+    return (inside[0], inside[-1]) if len(inside) else None
+
+
 def _baseline_change(series: pd.Series, average: pd.Series, baseline, baseline_points, frequency: str,
                      unit: str, warns: list[str]):
     if baseline is None and baseline_points is None:

@@ -90,9 +90,10 @@ def test_an_unknown_measure_or_council_is_refused(loaded):
     assert group.council is None and group.benchmarks
 
 
-@pytest.mark.parametrize("filename", ["dols_weekly.csv", "kpi_targets.xlsx"])
+@pytest.mark.parametrize("filename", ["dols_weekly.csv", "kpi_targets.xlsx", "assessments_placements_weekly.xlsx"])
 def test_the_explore_page_says_what_the_cli_says(filename):
-    """kpi_targets.xlsx has a target column: the page took no target until the user typed one."""
+    """kpi_targets.xlsx has a target column and assessments_placements_weekly.xlsx a baseline in its title: the
+    page took neither until the user set them, so it said less than the CLI and the pack."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     path = SAMPLES / filename
     at.session_state[ui.REGISTRY_KEY] = {path.name: ui.Upload(path.name, path.read_bytes())}

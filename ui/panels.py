@@ -78,8 +78,10 @@ def trend_panel(data: Dataset, measure: str, key: str, *, series: pd.Series | No
         if series is None:
             return
     suggested = suggested_rebase(series, name=measure, frequency=frequency, unit=unit) if suggest_rebase else ()
+    stated = analysis.baseline_from_text(data.source.title, frequency) if frequency == data.frequency else None
     view = chart_controls(frequency, series, key=key, spc=spc, rebase_default=suggested,
-                          target=analysis.file_target(data, measure))
+                          target=analysis.file_target(data, measure),
+                          baseline_default=analysis.baseline_periods(series.index, stated, frequency))
     try:
         result = analyse(series, name=measure, frequency=frequency, unit=unit, polarity=polarity,
                          **view.analysis_options())

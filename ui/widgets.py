@@ -144,10 +144,12 @@ class ChartView:
 
 
 def chart_controls(frequency: str, series: pd.Series, key: str, *, spc: bool = False,
-                   rebase_default: tuple[pd.Timestamp, ...] = (), target: float | None = None) -> ChartView:
+                   rebase_default: tuple[pd.Timestamp, ...] = (), target: float | None = None,
+                   baseline_default: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> ChartView:
     """Toggles for each layer and the model settings; defaults as officers expect (6 weeks, 3 months...) and
     as the file gives them (its ``target``), so the page says what the KPI summary, CLI and pack say.
-    ``rebase_default``: periods the SPC rebase starts at until the user changes it (a step change found)."""
+    ``rebase_default``: periods the SPC rebase starts at until the user changes it (a step change found);
+    ``baseline_default``: the first and last periods of a baseline the file states (the comparison starts on)."""
     periods = list(series.index)
     span = f"{periods[0]:%Y%m%d}-{len(periods)}"  # period pickers restart when the periods on offer change
     toggles = st.columns(6)
@@ -172,11 +174,13 @@ def chart_controls(frequency: str, series: pd.Series, key: str, *, spc: bool = F
                                 format_func=lambda p: format_period(p, frequency),
                                 help="Preselected at the step change the analysis found; change or clear it."
                                 if suggested else None)
-        use_baseline = st.toggle("Compare the moving average with a baseline period", key=f"{key}:use_baseline")
+        use_baseline = st.toggle("Compare the moving average with a baseline period", key=f"{key}:use_baseline",
+                                 value=baseline_default is not None)
         baseline = None
         if use_baseline and len(periods) >= 3:
             baseline = st.select_slider("Baseline period", options=periods, key=f"{key}:baseline:{span}",
-                                        value=(periods[0], periods[min(len(periods) - 1, int(window) * 2 - 1)]),
+                                        value=baseline_default or (periods[0],
+                                                                   periods[min(len(periods) - 1, int(window) * 2 - 1)]),
                                         format_func=lambda p: format_period(p, frequency))
     return ChartView(window=int(window), target=target, horizon=int(horizon),
                      rebase_at=tuple(periods.index(p) for p in rebase),
