@@ -52,7 +52,8 @@ def test_a_reworded_caveat_still_reaches_the_commentary_and_the_pack():
     said = [s.text for s in commentary.describe_series(a) if s.topic == "caveat"]
     expected = [w for w in reworded if notes.is_caveat(w)]
     assert expected and said == [f"Calls: caveat: {w[:1].lower()}{w[1:]}" for w in expected]
-    section = report._section(report.Analysed("calls.csv", a, None), None)
+    section = report.build_pack({"calls.csv": _csv([40, 42, 45, 41, 39, 44, 47, 43])},
+                                analysed=[report.Analysed("calls.csv", a, None)]).sections[0]
     assert not any(n.startswith("Reworded") for n in section.notes)  # a caveat is said once, as a sentence
     assert any(s.startswith("Caveat: reworded") for s in section.sentences)
 

@@ -70,5 +70,5 @@ def test_texts_quote_the_constants_they_state(monkeypatch):
     monkeypatch.setattr(report, "TWO_OF_THREE_NEEDED", 5)
     monkeypatch.setattr(report, "TRIAL_LIMITS_BELOW", 99)
     item = SimpleNamespace(result=SimpleNamespace(window=6))
-    spc_text = dict(report._series_methods([item]))["Statistical process control"][0]
+    spc_text = dict(report.methods({}, [item]))["Statistical process control"][0]
     assert "or 5 of 3 points near a limit" in spc_text and "fewer than 99 points" in spc_text
