@@ -616,7 +616,10 @@ def describe(result: DatasetAnalysis) -> list[Sentence]:
     time series) :func:`describe_series` for each analysis; a budget table's scorecard; any other table one
     sentence per row. The command line, the pack and the pages all say these sentences."""
     out = _benchmark_sentences(result) if result.kind == "benchmark" else []
-    out += [s for a in result.series for s in describe_series(a)]
+    # a table of places that is also a time series: its totals' trends, as the pack gives them (a split by
+    # each dimension value is a comparison the benchmark sentences already make)
+    series = [a for a in result.series if result.kind != "benchmark" or a.name in result.data.measures]
+    out += [s for a in series for s in describe_series(a)]
     if result.kind == "finance_scorecard":
         if result.scorecard is None:
             return [Sentence(f"Budget table: {_first_lower(result.scorecard_problem or '')}", "caveat",

@@ -75,9 +75,10 @@ class DatasetAnalysis:
     council: councils.Council | None = None
 
     def item(self, wanted: str | None) -> BenchmarkItem | None:
-        """The benchmark item named ``wanted`` (by item or by measure), else the first."""
-        return next((b for b in self.benchmarks if wanted in (b.item, b.measure)),
-                    self.benchmarks[0] if self.benchmarks else None)
+        """The benchmark item named ``wanted`` (by item or by measure), else the first that could be compared."""
+        named = next((b for b in self.benchmarks if wanted in (b.item, b.measure)), None)
+        return named or next((b for b in self.benchmarks if b.comparison is not None),
+                             self.benchmarks[0] if self.benchmarks else None)
 
 
 def analyse(data: Dataset, *, measure: str | None = None, targets: dict[str, float] | None = None,

@@ -106,3 +106,17 @@ def test_the_explore_page_says_what_the_cli_says(filename):
     assert cli
     for sentence in cli:
         assert sentence[:1].upper() + sentence[1:] in page, sentence
+
+
+def test_a_council_level_time_series_says_its_totals_in_the_cli_as_the_pack_does():
+    """A long table of councils by year is benchmarked, and its totals' series are in the pack: the CLI gave the
+    benchmark sentences only, and the pack left its benchmark out when the first item could not be compared."""
+    path = SAMPLES.parent / "tests" / "corpus_real" / "nhsd_pss_ex1_2015_16_deferred_payment_agreements_long.csv"
+    data = analytics.load(path)
+    assert dataset_analysis.kind_of(data) == "benchmark" and dataset_analysis.is_time_series(data)
+    lines = _summary(path)
+    pack = report.build_pack({path.name: data})
+    assert pack.sections and pack.benchmark is not None
+    assert pack.benchmark.title in lines and all(s in lines for s in pack.benchmark.sentences)
+    for section in pack.sections:
+        assert f"{section.title}: {section.sentences[0][:1].lower()}{section.sentences[0][1:]}" in lines
