@@ -27,7 +27,7 @@ _PERIOD_START = re.compile(
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:$|[\s\-/',]))", re.I)
 _ISO_OR_SLASH = re.compile(r"^(?:\d{4}-\d{1,2}-\d{1,2}(?:[ T][\d:.]+)?|\d{1,2}[/.]\d{1,2}[/.](?:\d{2}|\d{4}))$")
 PERIOD_TEXT_MAX = 40
-_MARKER_SET = pa.array(sorted(MARKERS), type=pa.large_string())
+_MARKER_SET = pa.array(sorted(MARKERS), type=pa.string())
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def _text_kinds(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     outcome labels costs five tests however long it is, and a used range of a million mostly blank rows
     costs what its few values cost.
     """
-    arr = pa.array(text.array, type=pa.large_string())
+    arr = pa.array(text.array)  # as pandas holds it: no copy into another string type
     encoded = pc.dictionary_encode(arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr)
     codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     unique_kind, unique_percent = _distinct_kinds(encoded.dictionary)
@@ -75,7 +75,7 @@ def _distinct_kinds(uniques: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     kind = np.full(len(uniques), TEXT, dtype=np.int8)
     percent = np.zeros(len(uniques), dtype=bool)
     ascii_ = as_numpy(pc.string_is_ascii(uniques))
-    marker = as_numpy(pc.is_in(pc.utf8_lower(uniques), value_set=_MARKER_SET))
+    marker = as_numpy(pc.is_in(pc.utf8_lower(uniques), value_set=_MARKER_SET.cast(uniques.type)))
     number = as_numpy(pc.match_substring_regex(pc.replace_substring(uniques, " ", ""), NUMBER_PATTERN.pattern,
                                                ignore_case=True))
     short = pc.utf8_length(uniques).to_numpy(zero_copy_only=False) <= PERIOD_TEXT_MAX
