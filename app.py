@@ -43,6 +43,7 @@ with st.sidebar:
         ui.clear()
         st.session_state["uploader_round"] = st.session_state.get("uploader_round", 0) + 1
         st.rerun()
+    ui.council_picker()
     st.caption(f"Your data stays in this browser session and is not saved. Files up to "
                f"{MAX_FILE_MB} MB; each is read within {TIME_LIMIT_SECONDS:.0f} s "
                "or refused with a reason.")

@@ -5,24 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from analytics import AnalysisError, benchmark, charts, commentary, councils, topics
+from analytics import AnalysisError, benchmark, charts, commentary, topics
 
 TOPIC = topics.TOPICS["benchmarking"]
-YOUR_COUNCIL = "your_council"  # session key other pages read: the reference name of the user's council
 GROUPS = {"england": "All councils in the file", "region": "Same region", "type": "Same council type",
           "list": "My list (pick or upload)"}
 NO_POPULATION = "values as given"
-
-
-def council_picker() -> councils.Council | None:
-    """'Your council', chosen once a session (searchable); kept under YOUR_COUNCIL across pages."""
-    names = [c.name for c in councils.current()]
-    chosen = st.session_state.get(YOUR_COUNCIL)
-    st.selectbox("Your council", names, index=names.index(chosen) if chosen in names else None,
-                 placeholder="Type to search the 153 councils", key="_your_council_widget",
-                 on_change=lambda: st.session_state.update({YOUR_COUNCIL: st.session_state["_your_council_widget"]}))
-    chosen = st.session_state.get(YOUR_COUNCIL)
-    return councils.named(chosen) if chosen in names else None
 
 
 def group_picker(table: benchmark.PlaceTable, key: str) -> benchmark.Group:
@@ -79,7 +67,7 @@ names = topics.datasets_for(datasets, TOPIC)
 if not names:
     not_benchmarkable(datasets)
     ui.needs(TOPIC)
-mine = council_picker()
+mine = ui.your_council()
 name = st.selectbox("Dataset", names, key="dataset:benchmarking")
 data = datasets[name]
 for other in (d for n, d in datasets.items() if n not in names):
@@ -95,7 +83,7 @@ if same:
     except AnalysisError as exc:
         st.warning(exc.user_message)
 if mine is None and (mine := benchmark.suggested_council(data)) is not None:
-    st.caption(f"Showing {mine.short_name}, the council this file's title names; choose yours above.")
+    st.caption(f"Showing {mine.short_name}, the council this file's title names; choose yours in the sidebar.")
 key = f"benchmarking:{name}"
 cols = st.columns([3, 2])
 item = cols[0].selectbox("Measure", table.items, key=f"{key}:item")

@@ -20,8 +20,8 @@ names = [i.result.name for i in items]
 
 cols = st.columns(2)
 title = cols[0].text_input("Title", "Adult social care performance", key="report:title")
-council = cols[1].text_input("Council", st.session_state.get("your_council", ""), key="report:council",
-                             placeholder="e.g. West Sussex")  # "Your council" from the Benchmarking page
+council = cols[1].text_input("Council", st.session_state.get(ui.YOUR_COUNCIL) or "", key="report:council",
+                             placeholder="e.g. West Sussex")  # "Your council" from the sidebar
 chosen = st.multiselect(f"Measures, one section each (up to {report.MAX_SECTIONS})", names,
                         default=list(report.default_measures(items)), max_selections=report.MAX_SECTIONS,
                         key="report:measures")

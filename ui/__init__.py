@@ -69,8 +69,10 @@ from ui.widgets import (  # noqa: F401
     FORECAST_HORIZONS,
     KPI_COLUMNS,
     KPI_ORDER,
+    YOUR_COUNCIL,
     ChartView,
     chart_controls,
+    council_picker,
     dimension_filters,
     draw,
     draw_spec,
@@ -82,4 +84,5 @@ from ui.widgets import (  # noqa: F401
     says_something,
     sentences,
     weekly_option,
+    your_council,
 )

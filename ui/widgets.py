@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import analytics
-from analytics import analysis, commentary, topics
+from analytics import analysis, commentary, councils, topics
 from analytics.analysis import DEFAULT_WINDOWS
 from analytics.dataset import Dataset
 from analytics.periods import format_period
@@ -28,6 +28,27 @@ from ui.text import (
 )
 
 FORECAST_HORIZONS = by_frequency("forecast_horizon")  # about a quarter or two ahead
+YOUR_COUNCIL = "your_council"  # session key: the reference name of the user's council, read by every page
+
+
+def council_picker() -> None:
+    """'Your council', chosen once a session in the sidebar (searchable), for every page and the pack. The
+    choice is copied to YOUR_COUNCIL when it changes, so it outlives any run that does not draw the widget."""
+    names = [c.name for c in councils.current()]
+    chosen = st.session_state.get(YOUR_COUNCIL)
+    st.selectbox("Your council", names, index=names.index(chosen) if chosen in names else None,
+                 placeholder=f"Type to search the {len(names)} councils", key=_PICKER,
+                 help="Highlighted in benchmarking charts and named in the scrutiny pack.",
+                 on_change=lambda: st.session_state.update({YOUR_COUNCIL: st.session_state[_PICKER]}))
+
+
+_PICKER = "sidebar:your_council"
+
+
+def your_council():
+    """The council chosen in the sidebar, or None."""
+    chosen = st.session_state.get(YOUR_COUNCIL)
+    return councils.named(chosen) if chosen in {c.name for c in councils.current()} else None
 
 
 def pick_dataset(label: str = "Dataset", key: str = "dataset") -> str | None:
