@@ -153,3 +153,12 @@ def test_title_lines_far_above_the_header_still_title_the_table():
     data = _load(rows)
     assert "£ thousands" in data.source.title
     assert all(name.endswith("(£ thousands)") for name in data.measures)
+
+
+def test_periods_with_every_value_blank_still_belong_to_the_table():
+    data = analytics.load(b"Month,Referrals received\r\nJan 2023,0\r\nFeb 2023,*\r\nMar 2023,\r\n", filename="m.csv",
+                          isolated=False)  # found by the ledger property test: this table was 'not found'
+    assert len(data.frame) == 3 and data.frame["value"].isna().sum() == 2 and data.ledger.balanced
+    spaced = analytics.load(b"Month,Referrals received\r\nJan 2023,0\r\n,\r\nFeb 2023,\r\nMar 2023,\r\n",
+                            filename="m.csv", isolated=False)  # and across a blank row
+    assert len(spaced.frame) == 3 and spaced.ledger.balanced

@@ -32,3 +32,13 @@ def test_a_unit_column_that_varies_within_a_measure_stays_a_dimension():
 def test_unit_words():
     assert [unit_from_word(w) for w in ("%", "Percentage", "£000", "per 1,000 population", "Days", "No.", "Team")] \
         == ["percent", "percent", "currency", "rate", "days", "count", None]
+
+
+def test_a_column_of_zeros_with_a_suppressed_cell_is_a_measure_not_a_chart_helper():
+    from tests.conftest import xlsx_bytes
+
+    rows = [["Month", "Referrals received", "Assessments completed"], ["Jan 2023", 4, 0], ["Feb 2023", 5, 0],
+            ["Mar 2023", 6, "*"]]  # found by the ledger property test: the zeros were set aside as a 'helper'
+    data = analytics.load(xlsx_bytes(rows), filename="zeros.xlsx", isolated=False)
+    assert set(data.measures) == {"Referrals received", "Assessments completed"}
+    assert data.series("Assessments completed").fillna(-1).tolist() == [0, 0, -1]

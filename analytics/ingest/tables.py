@@ -226,7 +226,7 @@ def _header_start_rows(kinds: np.ndarray) -> np.ndarray:
 def _segments(cells: Cells, counts: np.ndarray) -> list[tuple[int, int]]:
     """Runs of multi-cell rows, joined across short gaps when the next run has no header of its own."""
     merged: list[tuple[int, int]] = []
-    for start, end in runs_of(counts >= 2):
+    for start, end in _with_blank_periods(cells, counts, runs_of(counts >= 2)):
         if merged:
             prev_start, prev_end = merged[-1]
             # Blank rows count as the gap; single-cell rows between (a group heading, a label's second
@@ -241,6 +241,24 @@ def _segments(cells: Cells, counts: np.ndarray) -> list[tuple[int, int]]:
                 continue
         merged.append((start, end))
     return merged
+
+
+def _with_blank_periods(cells: Cells, counts: np.ndarray, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Runs carried over the rows after them (blank rows between allowed, as elsewhere) that hold only a period
+    in the first column ('Mar 2023' with every value blank): periods with no values yet belong to the table."""
+    out = []
+    for start, end in runs:
+        first = int(np.flatnonzero((cells.kind[start:end + 1] != EMPTY).any(axis=0))[0])
+        while True:
+            nxt = end + 1
+            while nxt < len(counts) and counts[nxt] == 0 and nxt - end <= MAX_JOIN_GAP:
+                nxt += 1  # blank rows between, as between a table's other rows
+            if nxt < len(counts) and counts[nxt] == 1 and cells.kind[nxt, first] == DATE:
+                end = nxt
+            else:
+                break
+        out.append((start, end))
+    return out
 
 
 def _labels_only_header(cells: Cells, prev_start: int, prev_end: int, row: int) -> bool:

@@ -440,11 +440,15 @@ def _set_aside_helpers(block: pd.DataFrame, names, numeric: list[int]) -> tuple[
         return numeric, []
     keep, notes = [], []
     for p in numeric:
-        values = parse_numbers(block[p]).values.dropna()
+        parsed = parse_numbers(block[p])
+        values = parsed.values.dropna()
         share = len(values) / max(len(block), 1)
+        # a helper line is blank where it is not drawn; suppressed cells or a column of zeros are data
+        looks_drawn = not parsed.marker.notna().any() and (values.iloc[0] != 0 if len(values) else False)
         if TARGET_NAME.search(names[p]):  # a target column is read as the measure's target
             keep.append(p)
-        elif len(values) >= 2 and values.nunique() == 1 and (share < HELPER_SHARE or STANDARD_NAME.search(names[p])):
+        elif len(values) >= 2 and values.nunique() == 1 and (
+                (share < HELPER_SHARE and looks_drawn) or STANDARD_NAME.search(names[p])):
             notes.append(f"'{names[p]}' holds one constant value ({values.iloc[0]:g}) in {len(values)} of "
                          f"{len(block)} rows: a chart helper or target line, not a measure, so it was left out.")
         else:
