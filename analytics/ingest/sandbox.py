@@ -117,9 +117,19 @@ def _child(conn: Any, func: Callable[..., Any], args: tuple, kwargs: dict, cap: 
     except MemoryError:
         conn.send(("ingest_error", _memory_message(cap)))
     except BaseException as exc:  # noqa: BLE001 - a bug, or a reader's panic: report its code, not its text
-        conn.send(("crash", crash_code(exc)))
+        conn.send(("ingest_error", _memory_message(cap)) if _out_of_memory(exc) else ("crash", crash_code(exc)))
     finally:
         conn.close()
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """A library's own report of a failed allocation under the cap: Arrow raises a plain ArrowException
+    ('malloc of size ... failed', 'bad_alloc', or 'Wrapping <cell> failed' when no Python string can be made
+    for a cell), not MemoryError. The text is read to classify, never logged (it may quote a cell)."""
+    text = str(exc).lower()
+    return type(exc).__module__.startswith("pyarrow") and (
+        any(word in text for word in ("malloc", "bad_alloc", "out of memory", "failed to allocate", "memory"))
+        or (text.startswith("unknown error: wrapping") and text.endswith("failed")))
 
 
 def _memory_message(cap: int) -> str:
