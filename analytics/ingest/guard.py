@@ -60,7 +60,7 @@ class SheetText:
 
 SHEET_HEAD_BYTES = 2 * 1024 * 1024  # enough cells to see that a writer saved formulas without their results
 MAX_KEPT_TEXT_BYTES = 32 * 1024 * 1024  # past this, the reader inflates the remaining sheets itself
-_MERGE_START = b"<mergeCells"
+MERGE_START = b"<mergeCells"  # a worksheet's merged-range list, after its cells
 _WORKSHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.I)
 
 
@@ -140,13 +140,22 @@ class _PartScan:
     merges: bytes = b""  # a worksheet's <mergeCells> list onwards
 
 
+def stream_sheet_text(part) -> SheetText:
+    """A worksheet part's SheetText, streamed from an open part (the reader's way when the check kept none)."""
+    scan, carry = _PartScan(), b""
+    while chunk := part.read(_CHUNK):
+        _keep_sheet_text(scan, carry + chunk, chunk)
+        carry = chunk[-_OVERLAP:]
+    return SheetText(scan.start, scan.merges)
+
+
 def _keep_sheet_text(scan: _PartScan, window: bytes, text: bytes) -> None:
     """Keep a worksheet's start and, from where it begins, its merged-range list (after the cells)."""
     if len(scan.start) < SHEET_HEAD_BYTES:
         scan.start += text[:SHEET_HEAD_BYTES - len(scan.start)]
     if scan.merges:
         scan.merges += text
-    elif (at := window.find(_MERGE_START)) >= 0:
+    elif (at := window.find(MERGE_START)) >= 0:
         scan.merges = window[at:]
 
 

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.errors import IngestError
-from analytics.ingest.guard import SHEET_HEAD_BYTES, SheetText
+from analytics.ingest.guard import MERGE_START, SHEET_HEAD_BYTES, SheetText, stream_sheet_text
 
 # fastexcel says "Could not determine dtype for column 13, falling back to string" for every mixed column;
 # reading mixed columns as text is what this reader wants, so the notice is not passed on.
@@ -124,7 +124,6 @@ def _fast_grid(text: str, delimiter: str) -> pd.DataFrame | None:
     needs the careful reader: rows longer than the first, a quote out of place, one line only."""
     if text.count("\n") < FAST_CSV_LINES or text.count("\r") != text.count("\r\n"):
         return None  # small files gain nothing; a lone CR (old Mac line ends) is the csv module's to read
-        return None
     # Every line's delimiters, quoted or not, bound the widest row from above: the parser is given that many
     # columns (a title line of one field above wider rows is then no error), and the trailing columns with no
     # value in any row are dropped after (blank everywhere, they hold nothing to read).
@@ -225,7 +224,6 @@ def _reader_message(detail: str) -> str:
 
 
 _PERCENT_BUILTIN_FORMATS = {9, 10}
-_HEAD_BYTES = SHEET_HEAD_BYTES
 
 
 def _column_index(letters: str) -> int:
@@ -296,35 +294,16 @@ def _with_formats(sheet: RawSheet, archive: zipfile.ZipFile, percent: set[int], 
     return replace(sheet, percent_cells=cells, uncached_formulas=tuple(uncached_formulas(head)), merges=merges)
 
 
-_MERGE_START = b"<mergeCells"
-
-
 def _sheet_xml(part, *, whole: bool) -> tuple[bytes, bytes, bytes]:
     """(whole XML or b"", its head, its merged-ranges list). The whole sheet is kept only when percent styles
-    must be looked for; otherwise it is streamed and only the head and the merged ranges (after the cells)
-    are kept, so a 100 MB sheet is never held twice."""
+    must be looked for; otherwise it is streamed as the file check streams it, keeping only the head and the
+    merged ranges (after the cells), so a 100 MB sheet is never held twice."""
     if whole:
         xml = part.read()
-        at = xml.rfind(_MERGE_START)
-        return xml, xml[:_HEAD_BYTES], xml[at:] if at >= 0 else b""
-    head = b""
-    merges = b""
-    carry = b""
-    while chunk := part.read(_CHUNK_BYTES):
-        if len(head) < _HEAD_BYTES:
-            head += chunk[:_HEAD_BYTES - len(head)]
-        if merges:
-            merges += chunk
-            continue
-        window = carry + chunk
-        at = window.find(_MERGE_START)
-        if at >= 0:
-            merges = window[at:]
-        carry = window[-len(_MERGE_START):]
-    return b"", head, merges
-
-
-_CHUNK_BYTES = 4 * 1024 * 1024
+        at = xml.rfind(MERGE_START)
+        return xml, xml[:SHEET_HEAD_BYTES], xml[at:] if at >= 0 else b""
+    kept = stream_sheet_text(part)
+    return b"", kept.head, kept.merges
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
