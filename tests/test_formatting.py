@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import analysis, commentary, compare, export, formatting
+from analytics import analysis, commentary, compare, formatting
+from analytics.export import excel, word
 from analytics.formatting import cell_text, fixed, format_millions, format_value, p_text, round_half_away, slope_text
 
 
@@ -46,4 +47,4 @@ def test_table_cells_and_statistics():
 def test_the_old_names_are_the_same_functions():
     assert commentary.format_value is formatting.format_value and commentary.format_millions is format_millions
     assert compare.round_half_away is formatting.round_half_away and compare.format_number is formatting.format_number
-    assert export.cell_text is formatting.cell_text and analysis.fixed is formatting.fixed
+    assert word.cell_text is excel.cell_text is formatting.cell_text and analysis.fixed is formatting.fixed
