@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -68,6 +68,11 @@ class SeriesAnalysis:
     target: TargetResult | None
     warnings: tuple[str, ...]
     breaks: BreakResult | None = None
+    settings: dict = field(default_factory=dict, compare=False)  # the analyse_series options it was made with
+
+    def with_settings(self, **changes) -> dict:
+        """Its settings with ``changes``: what to pass to :func:`analyse_series` for the same analysis but them."""
+        return {**self.settings, **changes}
 
     @property
     def suggested_rebase(self) -> tuple[pd.Timestamp, ...]:
@@ -373,6 +378,10 @@ def analyse_series(series: pd.Series, *, name: str, frequency: str, unit: str = 
         forecast=forecast_result, period_change=period_change, year_change=year_change, ytd=ytd,
         baseline_change=baseline_change, baseline=bounds, target=target_result,
         warnings=tuple(dict.fromkeys(warns)), breaks=break_result,
+        settings={"frequency": frequency, "unit": unit, "polarity": polarity, "window": window, "target": target,
+                  "rebase_at": tuple(rebase_at), "baseline_points": baseline_points, "baseline": baseline,
+                  "horizon": horizon, "seasonal": seasonal, "cumulative": cumulative,
+                  "detect_breaks": detect_breaks},
     )
 
 

@@ -11,6 +11,9 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
+import numpy as np
+import pandas as pd
+
 from analytics import analysis, councils, finance
 from analytics import benchmark as benchmark_module
 from analytics.analysis import SeriesAnalysis, is_time_series
@@ -177,3 +180,27 @@ def _compared(data: Dataset, chosen: councils.Council | None) -> dict:
             continue
         items.append(BenchmarkItem(item, table.item_measure[item], comparison))
     return {"benchmarks": tuple(items), "places_warnings": tuple(table.warnings), "council": chosen}
+
+
+def series_name(data: Dataset, measure: str, filters: dict[str, str] | None = None) -> str:
+    """The name :func:`analyse` gives the series of ``measure`` filtered to ``filters`` ("Admissions (65+)")."""
+    values = [str(filters[d]) for d in data.dimensions if d in (filters or {})]
+    return f"{measure} ({', '.join(values)})" if values else measure
+
+
+def series_named(result: DatasetAnalysis | None, name: str) -> SeriesAnalysis | None:
+    """The analysis of the series called ``name`` in ``result`` (a measure, or a split), or None."""
+    return next((a for a in result.series if a.name == name), None) if result is not None else None
+
+
+def holds(stored: SeriesAnalysis | None, series: pd.Series, settings: dict) -> bool:
+    """Whether ``stored`` already is the analysis of ``series`` with ``settings``, so that a view shows it (and
+    says what the command line and the pack say) instead of analysing the series again."""
+    if stored is None or stored.settings != settings or series.empty or stored.series.empty:
+        return False
+    values = stored.series
+    if series.index[0] != values.index[0] or series.index[-1] != values.index[-1] \
+            or not series.index.isin(values.index).all():
+        return False
+    given = pd.to_numeric(series, errors="coerce").astype(float).reindex(values.index)
+    return bool(np.array_equal(given.to_numpy(), values.to_numpy(dtype=float), equal_nan=True))

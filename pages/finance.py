@@ -13,19 +13,26 @@ ALL_PARENTS = -1  # the "every line at this level" choice of the parent selector
 
 st.title(TOPIC.title)
 name, data = ui.pick_topic_dataset(TOPIC)
+analysed = ui.analysis_of(name)  # the one analysis: its scorecard at the default RAG, its "previous" period
 cols = st.columns(3)
-green = cols[0].number_input("Green: adverse variance up to (% of budget)", 0.0, 50.0, 0.0, 0.5,
+default_green, default_amber = (100 * t for t in finance.DEFAULT_RAG_THRESHOLDS)
+green = cols[0].number_input("Green: adverse variance up to (% of budget)", 0.0, 50.0, default_green, 0.5,
                              key=f"finance:green:{name}")
-amber = cols[1].number_input("Amber: adverse variance up to (% of budget)", 0.0, 50.0, 5.0, 0.5,
+amber = cols[1].number_input("Amber: adverse variance up to (% of budget)", 0.0, 50.0, default_amber, 0.5,
                              key=f"finance:amber:{name}")
-previous = cols[2].text_input("Movement is against", "last month", key=f"finance:previous:{name}")
+previous = cols[2].text_input("Movement is against", analysed.previous if analysed else "last month",
+                              key=f"finance:previous:{name}")
 if amber < green:
     st.warning(f"Amber ({amber}%) is below Green ({green}%): Amber is taken as {green}% too, so nothing is Amber.")
-try:
-    result = finance.scorecard(finance.scorecard_frame(data), rag_thresholds=(green / 100, max(green, amber) / 100))
-except AnalysisError as exc:
-    st.error(ui.markdown_text(exc.user_message))
-    st.stop()
+thresholds = (green / 100, max(green, amber) / 100)
+if analysed is not None and thresholds == finance.DEFAULT_RAG_THRESHOLDS and analysed.scorecard is not None:
+    result = analysed.scorecard  # what the pack and the command line state
+else:
+    try:
+        result = finance.scorecard(finance.scorecard_frame(data), rag_thresholds=thresholds)
+    except AnalysisError as exc:
+        st.error(ui.markdown_text(exc.user_message))
+        st.stop()
 
 table = result.table
 levels = finance.level_names(table)

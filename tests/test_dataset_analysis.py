@@ -120,3 +120,40 @@ def test_a_council_level_time_series_says_its_totals_in_the_cli_as_the_pack_does
     assert pack.benchmark.title in lines and all(s in lines for s in pack.benchmark.sentences)
     for section in pack.sections:
         assert f"{section.title}: {section.sentences[0][:1].lower()}{section.sentences[0][1:]}" in lines
+
+
+def test_a_view_reads_the_stored_series_only_when_it_asks_for_what_the_analysis_holds(loaded):
+    """holds(): the same values over the same periods with the same settings; anything else is a new analysis."""
+    data = loaded["dols_weekly.csv"]
+    result = dataset_analysis.analyse(data)
+    measure = next(iter(data.measures))
+    stored = dataset_analysis.series_named(result, dataset_analysis.series_name(data, measure))
+    assert stored is not None and stored.name == measure
+    series = analytics.analysis.measure_series(data, measure)[0]
+    assert dataset_analysis.holds(stored, series, stored.settings)
+    assert not dataset_analysis.holds(stored, series, stored.with_settings(window=stored.window + 1))
+    assert not dataset_analysis.holds(stored, series.iloc[1:], stored.settings)  # a shorter range
+    changed = series.copy()
+    changed.iloc[-1] += 1
+    assert not dataset_analysis.holds(stored, changed, stored.settings)
+    assert not dataset_analysis.holds(None, series, stored.settings)
+    again = analytics.analysis.analyse_series(series, name=measure, **stored.settings)
+    assert commentary_texts(again) == commentary_texts(stored)  # the settings reproduce the analysis
+
+
+def commentary_texts(a) -> list[str]:
+    from analytics.commentary import describe_series
+
+    return [s.text for s in describe_series(a)]
+
+
+def test_series_names_are_the_names_the_analysis_gives_its_splits():
+    data = analytics.load(SAMPLES / "placements_monthly.xlsx")
+    result = dataset_analysis.analyse(data)
+    measure = next(iter(data.measures))
+    dimension = data.dimensions[0]
+    value = sorted(data.frame.loc[data.frame["measure"] == measure, dimension].dropna().unique())[0]
+    name = dataset_analysis.series_name(data, measure, {dimension: value})
+    assert name == f"{measure} ({value})" and dataset_analysis.series_named(result, name) is not None
+    assert dataset_analysis.series_name(data, measure, {}) == measure
+    assert dataset_analysis.series_named(result, "No such series") is None

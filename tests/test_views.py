@@ -8,6 +8,7 @@ stacked chart draws are exactly :func:`analytics.derive.mix`'s, the running tota
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,7 @@ from analytics import analysis, charts, commentary, compare, derive
 from analytics.errors import AnalysisError
 from analytics.periods import format_period
 
+ROOT = Path(__file__).resolve().parents[1]
 PROPERTY = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -124,3 +126,59 @@ def test_the_running_totals_drawn_are_compare_s():
     spec = charts.cumulative_ytd_chart(values, title="t", unit="count").to_dict()
     drawn = _layer_rows(spec, "Years")
     assert drawn["cumulative"].tolist() == totals.table["cumulative"].tolist()
+
+
+# --- the same sentences in every view ------------------------------------------------------------------------------
+def _step_change_csv() -> bytes:
+    """48 months with a fall from about 200 to about 120 after month 30 (a step change the analysis finds)."""
+    rng = np.random.default_rng(6)
+    values = np.r_[rng.normal(200, 6, 30), rng.normal(120, 6, 18)]
+    months = pd.date_range("2020-01-01", periods=48, freq="MS")
+    rows = "".join(f"{m:%b %Y},{v:.0f}\n" for m, v in zip(months, values, strict=True))
+    return f"Month,Referrals\n{rows}".encode()
+
+
+def _page_bullets(at) -> list[str]:
+    """The commentary bullets the pages show, as the reader sees them (Markdown escapes removed)."""
+    return [line[2:].replace("\\", "") for m in at.markdown for line in m.value.splitlines() if line.startswith("- ")]
+
+
+VIEW_FILES = {"step_change.csv": _step_change_csv, "reablement_weekly.xlsx":
+              lambda: (ROOT / "sample_data" / "reablement_weekly.xlsx").read_bytes()}
+
+
+@pytest.mark.parametrize("filename", list(VIEW_FILES))
+def test_the_cli_the_pack_and_the_pages_say_the_same_sentences(filename, tmp_path, capsys):
+    """Issue 14: one analysis, many views. A series with a step change (where Explore once preselected an SPC
+    rebase and so said something else) gives the same sentences on the command line, in the pack and on the
+    Explore page, and on the topic page that shows it."""
+    from streamlit.testing.v1 import AppTest
+
+    import analytics
+    import ui
+    from analytics import report
+    from analytics.__main__ import main
+
+    path = tmp_path / filename
+    path.write_bytes(VIEW_FILES[filename]())
+    assert main(["summary", str(path)]) == 0
+    cli = capsys.readouterr().out.splitlines()
+    data = analytics.load(path)
+    measure = next(iter(data.measures))
+    spoken = [line for line in cli if line.startswith(f"{measure}: ")]
+    assert any("a step change around" in line for line in spoken)
+    words = [line[len(measure) + 2:] for line in spoken]
+    words = [w[:1].upper() + w[1:] for w in words]  # as commentary.without_subject gives them
+
+    pack = report.build_pack({filename: data}, report.PackOptions(measures=(measure,)))
+    assert list(pack.sections[0].sentences) == words
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.session_state[ui.REGISTRY_KEY] = {filename: ui.Upload(filename, path.read_bytes())}
+    pages = ["explore"] + (["reablement"] if filename.startswith("reablement") else [])
+    for page in pages:
+        at.run()
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        shown = _page_bullets(at)
+        assert shown[:len(words)] == words, page

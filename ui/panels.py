@@ -9,8 +9,10 @@ import pandas as pd
 import streamlit as st
 
 import analytics
-from analytics import analysis, charts, commentary, derive, topics
+from analytics import analysis, charts, commentary, dataset_analysis, derive, topics
+from analytics.analysis import SeriesAnalysis
 from analytics.dataset import Dataset
+from analytics.dataset_analysis import DatasetAnalysis
 from analytics.errors import AnalysisError
 from analytics.ingest.records import split_candidates
 from analytics.ingest.sandbox import crash_code
@@ -20,10 +22,12 @@ from analytics.seasonal import CYCLE_LENGTH
 from analytics.seasonal import min_points as seasonal_points
 from ui.session import (
     LOG,
+    analyse_upload,
     analysed,
     other_sheets,
     read,
     registry,
+    sheet_options,
 )
 from ui.text import (
     markdown_text,
@@ -40,35 +44,40 @@ from ui.widgets import (
 
 @st.cache_data(max_entries=256, show_spinner="Fitting the models...")
 def analyse(series: pd.Series, **options):
-    """Models for one series, cached on its values and every option (forecasts are the slow part)."""
+    """Models for a series the one analysis does not hold (a ratio, a share, weekly totals) or with settings the
+    user changed, cached on its values and every option (forecasts are the slow part)."""
     return analysis.analyse_series(series, **options)
 
 
-def suggested_rebase(series: pd.Series, *, name: str, frequency: str, unit: str) -> tuple[pd.Timestamp, ...]:
-    """The step changes the analysis of the series finds (``suggested_rebase``); none when it cannot be analysed
-    (the panel then says why)."""
-    try:
-        return analyse(series, name=name, frequency=frequency, unit=unit).suggested_rebase
-    except analytics.AnalysisError:
-        return ()
+def series_result(stored: SeriesAnalysis | None, series: pd.Series, name: str, settings: dict) -> SeriesAnalysis:
+    """What a panel shows: the upload's one analysis of this series when the view asks for what it holds (the
+    same values, the default settings), so the page says what the pack and the command line say; otherwise the
+    series analysed with ``settings`` (the one analysis' own, with the user's changes)."""
+    if dataset_analysis.holds(stored, series, settings):
+        return stored
+    return analyse(series, name=name, **settings)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def trend_spec(series: pd.Series, *, name: str, frequency: str, unit: str, polarity: str, view: ChartView,
-               axis_title: str | None = None) -> dict:
-    """The trend chart's Vega-Lite spec, cached: on a page of several charts, a click redraws only its own."""
-    result = analyse(series, name=name, frequency=frequency, unit=unit, polarity=polarity, **view.analysis_options())
-    chart = charts.trend_chart(series, title=commentary.headline(result), unit=axis_title or unit, frequency=frequency,
-                               **view.chart_layers(result))
+def trend_spec(series: pd.Series, *, name: str, settings: dict, view: ChartView, axis_title: str | None,
+               _result: SeriesAnalysis) -> dict:
+    """The trend chart's Vega-Lite spec of ``_result`` (the analysis of ``series`` with ``settings``, which key
+    the cache), cached: on a page of several charts, a click redraws only its own."""
+    chart = charts.trend_chart(_result.series, title=commentary.headline(_result),
+                               unit=axis_title or _result.unit, frequency=_result.frequency,
+                               **view.chart_layers(_result))
     return chart.to_dict(validate=False)
 
 
-def trend_panel(data: Dataset, measure: str, key: str, *, series: pd.Series | None = None, unit: str | None = None,
-                polarity: str | None = None, spc: bool = False, filters: dict[str, str] | None = None,
-                frequency: str | None = None, axis_title: str | None = None, suggest_rebase: bool = False) -> None:
+def trend_panel(data: Dataset, measure: str, key: str, *, result: DatasetAnalysis | None = None,
+                series: pd.Series | None = None, unit: str | None = None, polarity: str | None = None,
+                spc: bool = False, filters: dict[str, str] | None = None, frequency: str | None = None,
+                axis_title: str | None = None) -> None:
     """Controls, chart, commentary and warnings for one series: the building block of every topic page.
-    ``axis_title`` names the y-axis when the unit's own title would mislead (contacts per 100 calls);
-    ``suggest_rebase`` preselects the SPC rebase at the step changes the analysis finds."""
+
+    ``result`` is the dataset's one analysis (``ui.analysis_of``): its series of this measure (and ``filters``)
+    is shown as it is until the user changes a setting, and its settings are the controls' defaults.
+    ``axis_title`` names the y-axis when the unit's own title would mislead (contacts per 100 calls)."""
     frequency = frequency or data.frequency
     info = data.measures.get(measure)
     unit = unit or (info.unit if info else "count")
@@ -77,17 +86,24 @@ def trend_panel(data: Dataset, measure: str, key: str, *, series: pd.Series | No
         series = measure_series(data, measure, filters or {})
         if series is None:
             return
-    suggested = suggested_rebase(series, name=measure, frequency=frequency, unit=unit) if suggest_rebase else ()
-    stated = analysis.baseline_from_text(data.source.title, frequency) if frequency == data.frequency else None
-    view = chart_controls(frequency, series, key=key, spc=spc, rebase_default=suggested,
-                          target=analysis.file_target(data, measure),
-                          baseline_default=analysis.baseline_periods(series.index, stated, frequency))
+    name = dataset_analysis.series_name(data, measure, filters)
+    stored = dataset_analysis.series_named(result, name) if frequency == data.frequency else None
+    defaults = stored.settings if stored is not None and (stored.unit, stored.polarity) == (unit, polarity) \
+        else {"frequency": frequency, "unit": unit, "polarity": polarity, "target": analysis.file_target(data, measure),
+              "baseline": analysis.baseline_from_text(data.source.title, frequency)
+              if frequency == data.frequency else None}
+    stated = analysis.baseline_periods(series.index, defaults.get("baseline"), frequency)
+    view = chart_controls(frequency, series, key=key, spc=spc, target=defaults.get("target"),
+                          window=defaults.get("window"), baseline_default=stated,
+                          suggested_rebase=stored.suggested_rebase if stored is not None else ())
+    changes = view.analysis_options()
+    if changes["baseline"] is not None and changes["baseline"] == stated:
+        changes["baseline"] = defaults.get("baseline")  # the dates the file states, as the one analysis read them
+    settings = {**defaults, **changes}
     try:
-        result = analyse(series, name=measure, frequency=frequency, unit=unit, polarity=polarity,
-                         **view.analysis_options())
-        said = commentary.describe_series(result)
-        spec = trend_spec(series, name=measure, frequency=frequency, unit=unit, polarity=polarity, view=view,
-                          axis_title=axis_title)
+        shown = series_result(stored, series, name, settings)
+        said = commentary.describe_series(shown)
+        spec = trend_spec(series, name=name, settings=settings, view=view, axis_title=axis_title, _result=shown)
     except analytics.AnalysisError as exc:
         st.error(markdown_text(exc.user_message))
         return
@@ -101,13 +117,13 @@ def trend_panel(data: Dataset, measure: str, key: str, *, series: pd.Series | No
     draw_spec(spec, container=left, alt=" ".join(s.text for s in said))  # the commentary is the text alternative
     with right:
         sentences(said)
-    missing = not_drawn(view, result)
+    missing = not_drawn(view, shown)
     if missing:  # in full view: the reason a toggle shows nothing must not hide in the notes expander
         st.info(markdown_text(f"{' and '.join(missing)}: not drawn for this series. "
-                              f"{' '.join(why_not_drawn(missing, result))}".strip()), icon=":material/info:")
+                              f"{' '.join(why_not_drawn(missing, shown))}".strip()), icon=":material/info:")
     with st.expander("Statistics and data-quality notes"):
-        st.dataframe(analysis.statistics_table(result), hide_index=True, width="stretch")
-        for warning in result.warnings:
+        st.dataframe(analysis.statistics_table(shown), hide_index=True, width="stretch")
+        for warning in shown.warnings:
             st.warning(markdown_text(warning))
 
 
@@ -162,10 +178,13 @@ def record_split(name: str, data: Dataset, key: str) -> None:
 
 def other_sheet_measures(name: str, data: Dataset, keys: tuple[str, ...], key: str) -> None:
     """Trends of matching measures found on the workbook's other sheets (people in care, weekly cost)."""
+    upload = registry()[name]
     for sheet, other in other_sheets(name, data):
-        for measure in topics.measures_with_key(other, *keys) if topics.is_time_series(other) else []:
+        measures = topics.measures_with_key(other, *keys) if topics.is_time_series(other) else []
+        result = analyse_upload(upload, sheet_options(upload, sheet)) if measures else None
+        for measure in measures:
             st.subheader(markdown_text(f"{measure} (sheet '{sheet}')"))
-            trend_panel(other, measure, f"{key}:{sheet}:{measure}", spc=True)
+            trend_panel(other, measure, f"{key}:{sheet}:{measure}", result=result, spc=True)
 
 
 def expected_from_baseline(data: Dataset, measure_actual: str, measure_activity: str, key: str) -> None:

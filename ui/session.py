@@ -350,24 +350,37 @@ def other_sheets(name: str, data: Dataset):
         if sheet == data.source.sheet:
             continue
         try:
-            yield sheet, read(upload, replace(upload.options, sheet=sheet, table=None))
+            yield sheet, read(upload, sheet_options(upload, sheet))
         except analytics.IngestError:
             continue
 
 
-def analyse_upload(upload: Upload) -> DatasetAnalysis | None:
-    """One upload analysed once (:func:`analytics.dataset_analysis.analyse`, no forecasts), cached with its reads
-    (bounded by bytes, released by Remove all data): the KPI summary, the pack and the commentary all render
-    this one result. A file that cannot be read is left out, with a warning, never the page."""
+def sheet_options(upload: Upload, sheet: str) -> Options:
+    """The upload's reading options for another of its sheets (the best table there)."""
+    return replace(upload.options, sheet=sheet, table=None)
+
+
+def analyse_upload(upload: Upload, options: Options | None = None) -> DatasetAnalysis | None:
+    """One upload (read with ``options``, its own by default: another sheet) analysed once
+    (:func:`analytics.dataset_analysis.analyse`, no forecasts), cached with its reads (bounded by bytes, released
+    by Remove all data): the KPI summary, the pack, the commentary and the trend panels all render this one
+    result. A file that cannot be read is left out, with a warning, never the page."""
+    options = upload.options if options is None else options
+
     def analyse_once() -> DatasetAnalysis:
         with st.spinner("Analysing every measure..."):
-            return dataset_analysis.analyse(read(upload))
+            return dataset_analysis.analyse(read(upload, options))
 
     try:
-        return _cached(upload, upload.options, "analysed", analyse_once)
+        return _cached(upload, options, "analysed", analyse_once)
     except analytics.IngestError as exc:
         st.warning(markdown_text(f"{upload.name} is left out of this page: {exc.user_message}"))
         return None
+
+
+def analysis_of(name: str) -> DatasetAnalysis | None:
+    """The cached analysis of the upload called ``name``."""
+    return analyse_upload(registry()[name])
 
 
 def analyses(datasets: dict[str, Dataset]) -> dict[str, DatasetAnalysis]:

@@ -165,12 +165,14 @@ class ChartView:
 
 
 def chart_controls(frequency: str, series: pd.Series, key: str, *, spc: bool = False,
-                   rebase_default: tuple[pd.Timestamp, ...] = (), target: float | None = None,
-                   baseline_default: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> ChartView:
-    """Toggles for each layer and the model settings; defaults as officers expect (6 weeks, 3 months...) and
-    as the file gives them (its ``target``), so the page says what the KPI summary, CLI and pack say.
-    ``rebase_default``: periods the SPC rebase starts at until the user changes it (a step change found);
-    ``baseline_default``: the first and last periods of a baseline the file states (the comparison starts on)."""
+                   target: float | None = None, window: int | None = None,
+                   baseline_default: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+                   suggested_rebase: tuple[pd.Timestamp, ...] = ()) -> ChartView:
+    """Toggles for each layer and the model settings; defaults as officers expect (6 weeks, 3 months...) and as
+    the one analysis used them (the file's ``target``, ``window``, the baseline it states: ``baseline_default``,
+    its first and last periods), so the page says what the KPI summary, CLI and pack say. A step change the
+    analysis found (``suggested_rebase``) is offered as a one-click SPC rebase, never applied for the user
+    (SPC.md: rebasing is the user's choice)."""
     periods = list(series.index)
     span = f"{periods[0]:%Y%m%d}-{len(periods)}"  # period pickers restart when the periods on offer change
     toggles = st.columns(6)
@@ -181,7 +183,7 @@ def chart_controls(frequency: str, series: pd.Series, key: str, *, spc: bool = F
     with st.expander("Settings: window, target, forecast horizon, SPC rebase and baseline"):
         cols = st.columns(4)
         window = cols[0].number_input("Moving average window (periods)", 2, 52,
-                                      DEFAULT_WINDOWS.get(frequency, 3), key=f"{key}:window")
+                                      window or DEFAULT_WINDOWS.get(frequency, 3), key=f"{key}:window")
         target = cols[1].number_input("Target (optional)", value=target, key=f"{key}:target",
                                       placeholder="none")
         horizon = cols[2].number_input("Forecast horizon (periods)", 1, 104,
@@ -189,12 +191,8 @@ def chart_controls(frequency: str, series: pd.Series, key: str, *, spc: bool = F
         fixed = cols[3].number_input(f"SPC baseline: first n points ({MIN_BASELINE_POINTS} or more)", value=None,
                                      min_value=MIN_BASELINE_POINTS,
                                      key=f"{key}:baseline_points", placeholder="all points")
-        suggested = [p for p in rebase_default if p in periods[1:]]
-        rebase = st.multiselect("Rebase SPC limits at (a known change: new service model, new definition)",
-                                periods[1:], default=suggested, key=f"{key}:rebase:{span}",
-                                format_func=lambda p: format_period(p, frequency),
-                                help="Preselected at the step change the analysis found; change or clear it."
-                                if suggested else None)
+        rebase = _rebase_picker(periods, frequency, [p for p in suggested_rebase if p in periods[1:]],
+                                key=f"{key}:rebase:{span}")
         use_baseline = st.toggle("Compare the moving average with a baseline period", key=f"{key}:use_baseline",
                                  value=baseline_default is not None)
         baseline = None
@@ -206,6 +204,19 @@ def chart_controls(frequency: str, series: pd.Series, key: str, *, spc: bool = F
     return ChartView(window=int(window), target=target, horizon=int(horizon),
                      rebase_at=tuple(periods.index(p) for p in rebase),
                      baseline_points=int(fixed) if fixed else None, baseline=baseline, **show)
+
+
+def _rebase_picker(periods: list[pd.Timestamp], frequency: str, suggested: list[pd.Timestamp], key: str
+                   ) -> list[pd.Timestamp]:
+    """Where the SPC limits are recalculated: empty until the user picks; a step change found is one click."""
+    if suggested:
+        words = " and ".join(format_period(p, frequency) for p in suggested)
+        st.button(f"Recalculate the SPC limits from the step change found ({words})", key=f"{key}:suggested",
+                  on_click=lambda: st.session_state.update({key: suggested}))
+    return st.multiselect("Rebase SPC limits at (a known change: new service model, new definition)",
+                          periods[1:], key=key, format_func=lambda p: format_period(p, frequency),
+                          help="The analysis found a step change: the button above recalculates the limits there."
+                          if suggested else None)
 
 
 FINANCE_COLUMNS = {column: st.column_config.NumberColumn(column, format="%.2f")
