@@ -6,12 +6,12 @@ import json
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
+from tests.test_views import step_change_csv
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 120
@@ -280,18 +280,10 @@ def _statistic(at: AppTest, name: str) -> str | None:
     return None
 
 
-def _step_change_csv() -> bytes:
-    rng = np.random.default_rng(6)
-    values = np.r_[rng.normal(200, 6, 30), rng.normal(120, 6, 18)]
-    months = pd.date_range("2020-01-01", periods=48, freq="MS")
-    rows = "".join(f"{m:%b %Y},{v:.0f}\n" for m, v in zip(months, values, strict=True))
-    return f"Month,Referrals\n{rows}".encode()
-
-
 def test_explore_offers_the_spc_rebase_at_the_step_change_found_and_the_user_decides():
     """Issue 13: the SPC rebase is offered at the break the analysis finds. Issue 14: it is not applied until the
     user asks (SPC.md: rebasing is the user's choice), so Explore first says what the pack and the CLI say."""
-    at = open_page(only({"step.csv": _step_change_csv()}), "explore")
+    at = open_page(only({"step.csv": step_change_csv()}), "explore")
     rebase = next(m for m in at.multiselect if m.label.startswith("Rebase SPC limits"))
     assert rebase.value == [] and _statistic(at, "SPC groups (rebased)") == "1"
     assert "suggests recalculating the limits from there" in said(at)

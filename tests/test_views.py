@@ -129,7 +129,7 @@ def test_the_running_totals_drawn_are_compare_s():
 
 
 # --- the same sentences in every view ------------------------------------------------------------------------------
-def _step_change_csv() -> bytes:
+def step_change_csv() -> bytes:
     """48 months with a fall from about 200 to about 120 after month 30 (a step change the analysis finds)."""
     rng = np.random.default_rng(6)
     values = np.r_[rng.normal(200, 6, 30), rng.normal(120, 6, 18)]
@@ -143,7 +143,7 @@ def _page_bullets(at) -> list[str]:
     return [line[2:].replace("\\", "") for m in at.markdown for line in m.value.splitlines() if line.startswith("- ")]
 
 
-VIEW_FILES = {"step_change.csv": _step_change_csv, "reablement_weekly.xlsx":
+VIEW_FILES = {"step_change.csv": step_change_csv, "reablement_weekly.xlsx":
               lambda: (ROOT / "sample_data" / "reablement_weekly.xlsx").read_bytes()}
 
 
