@@ -182,3 +182,29 @@ def test_the_cli_the_pack_and_the_pages_say_the_same_sentences(filename, tmp_pat
         assert not at.exception, [e.value for e in at.exception]
         shown = _page_bullets(at)
         assert shown[:len(words)] == words, page
+
+
+def test_the_finance_page_says_the_budget_sentences_the_cli_and_the_pack_say(capsys):
+    """The page shows one level of the budget at a time; each sentence it says is one the command line and the
+    pack say, against the same previous month (a "Month 3" title: "month 2", which the page once said as "last
+    month" while the CLI and the pack said "month 2")."""
+    from streamlit.testing.v1 import AppTest
+
+    import analytics
+    import ui
+    from analytics import report
+    from analytics.__main__ import main
+
+    path = ROOT / "sample_data" / "finance_scorecard.xlsx"
+    assert main(["summary", str(path)]) == 0
+    cli = capsys.readouterr().out.splitlines()
+    pack = report.build_pack({path.name: analytics.load(path)})
+    assert set(pack.finance_sentences[1:]) == set(cli)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.session_state[ui.REGISTRY_KEY] = {path.name: ui.Upload(path.name, path.read_bytes())}
+    at.run()
+    at.switch_page("pages/finance.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = _page_bullets(at)
+    assert shown and all(sentence in cli for sentence in shown), [s for s in shown if s not in cli]
+    assert any("month 2" in sentence for sentence in shown)
