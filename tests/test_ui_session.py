@@ -1,8 +1,6 @@
-"""ui's pure helpers: the bounded read cache, sizes, KPI cells, Markdown escaping, the chart view's options."""
+"""ui.session: the read cache bounded by bytes and released by session, and how a cached value is sized."""
 
 from __future__ import annotations
-
-import pandas as pd
 
 import analytics
 import ui
@@ -28,19 +26,7 @@ def test_an_analysis_is_sized_without_its_dataset():
     assert 0 < ui.size_in_memory(result) < ui.size_in_memory(data) + ui.size_in_memory(result.series)
 
 
-def test_kpi_cells_that_say_something():
-    assert [ui.says_something(v) for v in (None, float("nan"), "", " ", [], [1.0], "Up", 0.0)] == \
-        [False, False, False, False, False, True, True, True]
-
-
-def test_file_text_is_shown_as_typed():
-    # Markdown escaped, and a bare URL broken with a zero-width space so it is never a link
-    assert ui.markdown_text("**bold** [x](http://a.b)") == "\\*\\*bold\\*\\* \\[x\\]\\(http\u200b://a\\.b\\)"
-    table = ui.text_table(pd.DataFrame({"a": ["_x_", 1]}))
-    assert table["a"].tolist() == ["\\_x\\_", 1]
-
-
-def test_a_chart_view_forecasts_only_when_asked():
-    view = ui.ChartView(window=4, horizon=13)
-    assert view.analysis_options()["horizon"] == 0
-    assert ui.ChartView(window=4, horizon=13, forecast=True).analysis_options()["horizon"] == 13
+def test_another_sheet_is_read_with_the_upload_s_options_but_its_own_sheet_and_table():
+    upload = ui.Upload("p.xlsx", b"x", options=ui.Options(header_row=3, table=2, sheet="Admissions"))
+    other = ui.sheet_options(upload, "Care home population")
+    assert (other.sheet, other.table, other.header_row) == ("Care home population", None, 3)
