@@ -38,10 +38,12 @@ def test_every_role_on_one_sheet():
             ["LEARNING DISABILITY"], ["Residential", 3, 4], ["Total", 18, 22], [],
             ["Source: case management system"]]
     roles = _roles(rows)
-    assert roles == ["metadata", "empty", "header", "group", "data", "data", "group", "data", "data", "empty",
+    assert roles == ["metadata", "empty", "header", "group", "data", "data", "group", "data", "derived", "empty",
                      "notes"]
     data = _load(rows)
     assert data.source.layout == "periods_across" and data.frequency == "FY"
+    # Rows are measures here: the Total is a derived line, and still read as a measure of its own.
+    assert data.series("Total").tolist() == [18, 22] and 9 not in set(data.ledger.excluded["row"])
     assert set(data.frame["group"]) == {"OLDER PEOPLE", "LEARNING DISABILITY"}
     reasons = data.ledger.excluded.set_index("row")["reason"].to_dict()
     assert reasons[1] == "title" and reasons[3] == "header" and reasons[4] == "group label"
@@ -162,3 +164,26 @@ def test_periods_with_every_value_blank_still_belong_to_the_table():
     spaced = analytics.load(b"Month,Referrals received\r\nJan 2023,0\r\n,\r\nFeb 2023,\r\nMar 2023,\r\n",
                             filename="m.csv", isolated=False)  # and across a blank row
     assert len(spaced.frame) == 3 and spaced.ledger.balanced
+
+
+def test_a_row_of_years_under_a_header_is_a_header_line():
+    rows = [["Table 1. Rates"], [None], ["State", "Dependency ratio", None, "Old-age ratio", None],
+            [None, 2000, 2008, 2000, 2008]]
+    rows += [[f"State {i}", 60.1 + i, 58.2 + i, 40.5 + i, 41.0 + i] for i in range(5)]
+    assert _roles(rows) == ["metadata", "empty", "header", "header", *["data"] * 5]
+
+
+def test_header_lines_spaced_out_above_the_table_are_header_not_title():
+    rows = [["Table 2. Population"], [None], ["Year", "Resident population", "Resident population", "Civilian"],
+            [None], [None], [None], [None, "Number (1,000)", "Percent change", None]]
+    rows += [[1990 + i, 250_000 + i, 1.1, 248_000 + i] for i in range(6)]
+    assert _roles(rows) == ["metadata", "empty", "header", "empty", "empty", "empty", "header", *["data"] * 6]
+
+
+def test_a_row_that_adds_up_others_is_derived_whatever_it_is_called():
+    rows = [["Area", "Residents", "Places"], ["United States", 60, 31], ["Alabama", 10, 5], ["Alaska", 20, 11],
+            ["Arizona", 30, 15]]
+    assert _roles(rows) == ["header", "derived", "data", "data", "data"]
+    data = _load(rows)
+    assert data.frame.loc[data.frame["category"] == "United States", "flag"].eq("total").all()
+    assert data.ledger.excluded.set_index("row")["reason"][2] == "total / average row" and data.ledger.balanced

@@ -26,6 +26,7 @@ MAX_JOIN_GAP = 2
 MAX_GAP_ROWS = 6
 MIN_NUMBERS = 2
 MIN_COUNTING = 5
+CALENDAR_YEARS = (1900, 2100)  # whole numbers in this range, in a header, are calendar years
 MIN_STACKED_SPAN = 3
 HELPER_SHEET = re.compile(r"chart|helper|lookup|calc|pivot|hidden|data\s*val|list|contents|cover|notes?$|"
                           r"information|terms|metadata|definitions", re.I)
@@ -114,6 +115,16 @@ def _counting_row(grid: pd.DataFrame, row: int, columns: np.ndarray) -> bool:
     if len(values) < MIN_COUNTING or (values % 1 != 0).any():
         return False
     return bool((values.diff().dropna() == 1).mean() >= 0.9)
+
+
+def _years_row(grid: pd.DataFrame, row: int, columns: np.ndarray) -> bool:
+    """A row of calendar years only (1990, 2000, 2008 over the columns), with no label: a header line that
+    spreads a heading above it over the years, as statistical abstracts print them."""
+    texts = [label_text(grid.iat[row, c]) for c in columns]
+    filled = [t for t in texts if t]
+    values = pd.to_numeric(pd.Series(filled, dtype=object), errors="coerce")
+    return bool(len(filled) >= 2 and values.notna().all() and (values % 1 == 0).all()
+                and values.between(*CALENDAR_YEARS).all())
 
 
 def _is_axis_row(row: np.ndarray, below: np.ndarray) -> bool:
@@ -223,7 +234,11 @@ def _header_start_rows(kinds: np.ndarray) -> np.ndarray:
     return (filled.sum(axis=1) >= 2) & wordy.all(axis=1) & (kinds == TEXT).any(axis=1)
 
 
-def _segments(cells: Cells, counts: np.ndarray) -> list[tuple[int, int]]:
+def _states_unit(grid: pd.DataFrame, row: int) -> bool:
+    return any(UNIT_ONLY.match(label_text(v)) for v in grid.iloc[row].tolist())
+
+
+def _segments(grid: pd.DataFrame, cells: Cells, counts: np.ndarray) -> list[tuple[int, int]]:
     """Runs of multi-cell rows, joined across short gaps when the next run has no header of its own."""
     merged: list[tuple[int, int]] = []
     for start, end in _with_blank_periods(cells, counts, runs_of(counts >= 2)):
@@ -232,11 +247,14 @@ def _segments(cells: Cells, counts: np.ndarray) -> list[tuple[int, int]]:
             # Blank rows count as the gap; single-cell rows between (a group heading, a label's second
             # line) do not, up to MAX_GAP_ROWS rows in all.
             between = counts[prev_end + 1:start]
-            gap = int((between == 0).sum()) if len(between) <= MAX_GAP_ROWS else MAX_JOIN_GAP + 1
+            gap = int((between == 0).sum()) if len(between) <= MAX_GAP_ROWS else MAX_GAP_ROWS + 1
             first = cells.kind[start]
             header_only = not np.isin(cells.kind[prev_start:prev_end + 1], (NUMBER, DATE, MARKER)).any()
-            if gap <= MAX_JOIN_GAP and (header_only or not _is_header_start(first)
-                                        or _labels_only_header(cells, prev_start, prev_end, start)):
+            # Header lines alone may stand further off (abstracts space their headers out); a line that
+            # states the unit ('England | £ thousands') is the title's.
+            far_header = header_only and gap <= MAX_GAP_ROWS and not _states_unit(grid, prev_end)
+            if far_header or gap <= MAX_JOIN_GAP and (
+                    not _is_header_start(first) or _labels_only_header(cells, prev_start, prev_end, start)):
                 merged[-1] = (prev_start, end)
                 continue
         merged.append((start, end))
@@ -320,7 +338,7 @@ def find_tables(sheet: RawSheet, cells: Cells) -> list[Table]:
     counts = cells.counts()
     tables: list[Table] = []
     floor = 0
-    for start, end in _segments(cells, counts):
+    for start, end in _segments(sheet.grid, cells, counts):
         segment = cells.kind[start:end + 1]
         heads = partial(_heads_table, sheet.grid, slice(start, end + 1), segment)
         found = False
@@ -346,6 +364,9 @@ def _table_from_segment(sheet: RawSheet, cells: Cells, counts: np.ndarray, start
     while data_pos + 1 < len(kinds) and _counting_row(grid, start + data_pos, columns) and not _counting_row(
             grid, start + data_pos + 1, columns):
         data_pos += 1  # ages 0, 1, 2 ... or week numbers over the columns: a header row of numbers
+    while data_pos + 1 < len(kinds) and _years_row(grid, start + data_pos, columns) and not _years_row(
+            grid, start + data_pos + 1, columns):
+        data_pos += 1
     body = kinds[data_pos:]
     dated_column = len(body) >= 3 and bool(((body == DATE).sum(axis=0) >= 0.5 * len(body)).any())
     if (body == NUMBER).sum() < MIN_NUMBERS and not dated_column:

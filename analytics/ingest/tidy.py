@@ -31,6 +31,7 @@ from analytics.ingest.grid import DATE, EMPTY, MARKER, NUMBER
 from analytics.ingest.labels import clean_label, map_distinct, snake
 from analytics.ingest.records import count_records, default_record_frequency, record_measure_name
 from analytics.ingest.tables import Table, label_text
+from analytics.ingest.totals import summing_rows
 from analytics.periods import gaps_and_duplicates, parse_periods
 
 ROLE_OF_REASON = {"blank": "empty", "note": "notes", "total / average row": "derived", "group label": "group",
@@ -41,8 +42,9 @@ SAMPLE_SCAN_FACTOR = 4  # the sample is taken from the first SAMPLE_ROWS x 4 row
 PERIOD_SHARE = 0.8  # share of a column's non-blank cells that must read as periods
 NUMERIC_SHARE = 0.8
 MIN_PERIODS_ACROSS = 3
-TOTAL_LABEL = re.compile(r"^\s*(?:grand\s+)?(?:sub[\s-]?)?totals?\b|\btotal\s*$|"
-                         r"^\s*all\s+(?:councils|ages|areas)\b", re.I)
+# "Total", "Total1" (a footnote mark), "TOTAL ALL AGENCIES", "Felony type total:", "All ages".
+TOTAL_LABEL = re.compile(r"^\s*(?:grand\s+)?(?:sub[\s-]?)?totals?(?![a-z])|\btotals?[\s:.,*\d]*$|"
+                         r"^\s*all\s+(?:councils|ages|areas|persons)\b", re.I)
 AGGREGATE_LABEL = re.compile(r"\b(?:average|mean|median|england|national|region(?:al)?\s+total|"
                              r"all\s+councils|comparator|benchmark)\b", re.I)
 NOTE_LABEL = re.compile(r"^\s*(?:notes?\b|source\b|\*|\[|\(?\d{1,2}[.)]\s|footnote|please\s+note|nb\b)", re.I)
@@ -649,6 +651,15 @@ def _across(body: Body, axis: HeaderAxis, label_positions: list[int], period_pos
         row_flag, period = row_flag[~bad], period[~bad]
     values, flags, typed, formatted = _parsed_matrix(body, rows, positions, names, excluded)
     n_rows, n_cols = values.shape
+    sums = summing_rows(values)
+    if header_measures:  # a row adding up others is a total, whatever it is called
+        adds_up = sums & (row_flag == "")
+        roles[keep[adds_up]], reasons[keep[adds_up]] = "derived", "total / average row"
+        row_flag[adds_up] = "total"
+    # Rows that restate others but stay in the frame (comparators; a Total that is its own measure when rows
+    # are measures) are derived lines that are still used.
+    restating = (row_flag == "aggregate") if header_measures else \
+        (sums | pd.Series(row_labels).str.contains(TOTAL_LABEL).to_numpy())
     if header_measures:
         measure = np.tile(np.array([clean_label(m) for m in axis.measure_names], dtype=object), n_rows)
     else:
@@ -696,6 +707,7 @@ def _across(body: Body, axis: HeaderAxis, label_positions: list[int], period_pos
     row_roles = {int(block.index[i]): roles[i] for i in np.flatnonzero(roles != "data").tolist()}
     used = (set(rows) | set(block.index[continued])) - set(dup_rows) - {
         block.index[i] for i in np.flatnonzero(roles == "derived").tolist()}
+    row_roles.update({int(r): "derived" for r in rows[restating]})
     kind = "timeseries" if "period" in frame.columns else "table"
     layout = {"periods": "periods_across", "ages": "ages_across"}.get(axis.kind, "places_across")
     axes = _describe_axes(axis, frame, measures, period is not None)
@@ -810,6 +822,9 @@ def _cross_section(body: Body, names) -> Tidied:
     flag = np.where(row_text.str.contains(TOTAL_LABEL), "total",
                     np.where((places == "aggregate") | row_text.str.contains(AGGREGATE_LABEL), "aggregate", ""))
     columns = _value_columns(body, rows, names, numeric, excluded, warnings)
+    sums = summing_rows(np.column_stack([v.to_numpy(dtype=float) for v, _, _ in columns.values()])) \
+        if columns else np.zeros(len(rows), dtype=bool)
+    flag = np.where((flag == "") & sums, "total", flag)
     dim_names: list[str] = []
     for p in dims:
         dim_names.append(_dimension_name(names[p], p, dim_names))
@@ -832,7 +847,11 @@ def _cross_section(body: Body, names) -> Tidied:
     excluded += _row_exclusions(block, block.index[flagged], reasons)
     excluded += _row_exclusions(block, derived, "total / average row")
     row_roles = {int(r): ROLE_OF_REASON[why] for r, why in reasons.items() if why in ROLE_OF_REASON}
-    row_roles.update({int(r): "derived" for r in derived})
+    # An aggregate place restates the councils beside it (a region alone, or "Median age" among age groups,
+    # is a row of its own).
+    beside_councils = bool(((places != "") & (places != "aggregate")).any())
+    restating = (flag == "total") | ((flag == "aggregate") & (places == "aggregate").to_numpy() & beside_councils)
+    row_roles.update({int(r): "derived" for r in rows[restating]})
     n_places = int((places != "").sum())
     axes = (("Places", f"{n_places} of {len(category)} rows name places (in '{names[category_pos]}')"
              if n_places else "none found"),
