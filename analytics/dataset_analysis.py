@@ -8,6 +8,7 @@ a table of places to benchmark, or another table; :func:`analyse` runs the model
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -188,9 +189,10 @@ def series_name(data: Dataset, measure: str, filters: dict[str, str] | None = No
     return f"{measure} ({', '.join(values)})" if values else measure
 
 
-def series_named(result: DatasetAnalysis | None, name: str) -> SeriesAnalysis | None:
-    """The analysis of the series called ``name`` in ``result`` (a measure, or a split), or None."""
-    return next((a for a in result.series if a.name == name), None) if result is not None else None
+def series_named(analysed: Iterable[SeriesAnalysis], name: str) -> SeriesAnalysis | None:
+    """The analysis of the series called ``name`` (a measure, or a split) among ``analysed`` (a
+    :class:`DatasetAnalysis`' ``series``), or None."""
+    return next((a for a in analysed if a.name == name), None)
 
 
 def holds(stored: SeriesAnalysis | None, series: pd.Series, settings: dict) -> bool:

@@ -18,8 +18,8 @@ series = ui.measure_series(data, measure, {})
 if series is None:
     st.stop()
 series, frequency = ui.weekly_option(series, data.frequency, key=f"demand:weekly:{name}")
-ui.trend_panel(data, measure, f"demand:{name}:{measure}:{frequency}", result=ui.analysis_of(name), series=series,
-               frequency=frequency)
+ui.trend_panel(data, measure, f"demand:{name}:{measure}:{frequency}", analysed=ui.measure_analysis(name, measure),
+               series=series, frequency=frequency)
 
 calls = topics.measures_with_key(data, "calls_answered", "calls")
 contacts = topics.measures_with_key(data, "contacts", "requests")

@@ -25,5 +25,5 @@ if series is None:
     st.stop()
 series, frequency = ui.weekly_option(series, data.frequency, key=f"{key}:weekly")
 series = ui.period_range(series, frequency, key=f"{key}:range:{frequency}")
-ui.trend_panel(data, measure, key, result=ui.analysis_of(name), series=series, spc=True, filters=filters,
-               frequency=frequency)
+ui.trend_panel(data, measure, key, analysed=ui.measure_analysis(name, measure), series=series, spc=True,
+               filters=filters, frequency=frequency)

@@ -31,8 +31,8 @@ if population:
     measure = f"{measure} per 100,000 population"
 
 st.subheader("Trend")
-ui.trend_panel(data, measure, f"{key}:{population}", result=ui.analysis_of(name), series=series, unit=unit, spc=True,
-               filters=filters)
+ui.trend_panel(data, measure, f"{key}:{population}", analysed=ui.measure_analysis(name, placements), series=series,
+               unit=unit, spc=True, filters=filters)
 
 if data.frequency in ("M", "W"):
     st.subheader("Financial year to date against last year")

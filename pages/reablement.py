@@ -11,14 +11,13 @@ TOPIC = topics.TOPICS["reablement"]
 
 st.title(TOPIC.title)
 name, data = ui.pick_topic_dataset(TOPIC)
-result = ui.analysis_of(name)  # the one analysis every panel of this page reads
 
 activity = topics.measures_with_key(data, "reablement_starts", "completions")
 if activity:
     st.subheader("Starts and completions")
     st.caption("Open **Settings** under the chart to compare the moving average with a baseline period you pick.")
     measure = st.radio("Measure", activity, horizontal=True, key=f"reablement:activity:{name}")
-    ui.trend_panel(data, measure, f"reablement:{name}:{measure}", result=result)
+    ui.trend_panel(data, measure, f"reablement:{name}:{measure}", analysed=ui.measure_analysis(name, measure))
 
 outcomes = topics.measures_with_key(data, *topics.OUTCOME_KEYS)
 if len(outcomes) >= 2:
@@ -39,4 +38,5 @@ if len(outcomes) >= 2:
 stay = topics.measures_with_key(data, "length_of_stay")
 if stay:
     st.subheader("Length of stay")
-    ui.trend_panel(data, stay[0], f"reablement:{name}:stay", result=result, spc=True)
+    ui.trend_panel(data, stay[0], f"reablement:{name}:stay", analysed=ui.measure_analysis(name, stay[0]),
+                   spc=True)

@@ -127,7 +127,7 @@ def test_a_view_reads_the_stored_series_only_when_it_asks_for_what_the_analysis_
     data = loaded["dols_weekly.csv"]
     result = dataset_analysis.analyse(data)
     measure = next(iter(data.measures))
-    stored = dataset_analysis.series_named(result, dataset_analysis.series_name(data, measure))
+    stored = dataset_analysis.series_named(result.series, dataset_analysis.series_name(data, measure))
     assert stored is not None and stored.name == measure
     series = analytics.analysis.measure_series(data, measure)[0]
     assert dataset_analysis.holds(stored, series, stored.settings)
@@ -154,6 +154,21 @@ def test_series_names_are_the_names_the_analysis_gives_its_splits():
     dimension = data.dimensions[0]
     value = sorted(data.frame.loc[data.frame["measure"] == measure, dimension].dropna().unique())[0]
     name = dataset_analysis.series_name(data, measure, {dimension: value})
-    assert name == f"{measure} ({value})" and dataset_analysis.series_named(result, name) is not None
+    assert name == f"{measure} ({value})" and dataset_analysis.series_named(result.series, name) is not None
     assert dataset_analysis.series_name(data, measure, {}) == measure
-    assert dataset_analysis.series_named(result, "No such series") is None
+    assert dataset_analysis.series_named(result.series, "No such series") is None
+
+
+@pytest.mark.parametrize("filename", ["placements_monthly.xlsx", "contacts_records.csv", "kpi_targets.xlsx"])
+def test_one_measure_s_analysis_is_the_whole_file_s_for_that_measure(filename):
+    """What a trend panel reads (analyse(data, measure=m), so one chart does not wait for every measure) says what
+    the whole file's analysis says of that measure and of its splits."""
+    from analytics.commentary import describe_series
+
+    data = analytics.load(SAMPLES / filename)
+    whole = dataset_analysis.analyse(data)
+    for measure in data.measures:
+        for a in dataset_analysis.analyse(data, measure=measure).series:
+            b = dataset_analysis.series_named(whole.series, a.name)
+            assert b is not None and [s.text for s in describe_series(a)] == [s.text for s in describe_series(b)]
+            assert a.settings == b.settings

@@ -46,6 +46,7 @@ from ui.session import (  # noqa: F401
     load_cached,
     load_samples,
     loaded,
+    measure_analysis,
     other_sheets,
     read,
     read_cache,

@@ -12,7 +12,6 @@ import analytics
 from analytics import analysis, charts, commentary, dataset_analysis, derive, topics
 from analytics.analysis import SeriesAnalysis
 from analytics.dataset import Dataset
-from analytics.dataset_analysis import DatasetAnalysis
 from analytics.errors import AnalysisError
 from analytics.ingest.records import split_candidates
 from analytics.ingest.sandbox import crash_code
@@ -22,8 +21,8 @@ from analytics.seasonal import CYCLE_LENGTH
 from analytics.seasonal import min_points as seasonal_points
 from ui.session import (
     LOG,
-    analyse_upload,
     analysed,
+    measure_analysis,
     other_sheets,
     read,
     registry,
@@ -69,14 +68,15 @@ def trend_spec(series: pd.Series, *, name: str, settings: dict, view: ChartView,
     return chart.to_dict(validate=False)
 
 
-def trend_panel(data: Dataset, measure: str, key: str, *, result: DatasetAnalysis | None = None,
+def trend_panel(data: Dataset, measure: str, key: str, *, analysed: tuple[SeriesAnalysis, ...] = (),
                 series: pd.Series | None = None, unit: str | None = None, polarity: str | None = None,
                 spc: bool = False, filters: dict[str, str] | None = None, frequency: str | None = None,
                 axis_title: str | None = None) -> None:
     """Controls, chart, commentary and warnings for one series: the building block of every topic page.
 
-    ``result`` is the dataset's one analysis (``ui.analysis_of``): its series of this measure (and ``filters``)
-    is shown as it is until the user changes a setting, and its settings are the controls' defaults.
+    ``analysed`` is the one analysis' series of this measure (``ui.measure_analysis``): the one of this series
+    (``filters`` name its split) is shown as it is until the user changes a setting, and its settings are the
+    controls' defaults.
     ``axis_title`` names the y-axis when the unit's own title would mislead (contacts per 100 calls)."""
     frequency = frequency or data.frequency
     info = data.measures.get(measure)
@@ -87,7 +87,7 @@ def trend_panel(data: Dataset, measure: str, key: str, *, result: DatasetAnalysi
         if series is None:
             return
     name = dataset_analysis.series_name(data, measure, filters)
-    stored = dataset_analysis.series_named(result, name) if frequency == data.frequency else None
+    stored = dataset_analysis.series_named(analysed, name) if frequency == data.frequency else None
     defaults = stored.settings if stored is not None and (stored.unit, stored.polarity) == (unit, polarity) \
         else {"frequency": frequency, "unit": unit, "polarity": polarity, "target": analysis.file_target(data, measure),
               "baseline": analysis.baseline_from_text(data.source.title, frequency)
@@ -180,11 +180,10 @@ def other_sheet_measures(name: str, data: Dataset, keys: tuple[str, ...], key: s
     """Trends of matching measures found on the workbook's other sheets (people in care, weekly cost)."""
     upload = registry()[name]
     for sheet, other in other_sheets(name, data):
-        measures = topics.measures_with_key(other, *keys) if topics.is_time_series(other) else []
-        result = analyse_upload(upload, sheet_options(upload, sheet)) if measures else None
-        for measure in measures:
+        for measure in topics.measures_with_key(other, *keys) if topics.is_time_series(other) else []:
             st.subheader(markdown_text(f"{measure} (sheet '{sheet}')"))
-            trend_panel(other, measure, f"{key}:{sheet}:{measure}", result=result, spc=True)
+            trend_panel(other, measure, f"{key}:{sheet}:{measure}", spc=True,
+                        analysed=measure_analysis(name, measure, sheet_options(upload, sheet)))
 
 
 def expected_from_baseline(data: Dataset, measure_actual: str, measure_activity: str, key: str) -> None:
