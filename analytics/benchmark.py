@@ -91,7 +91,8 @@ def _ranks(values: pd.Series, polarity: str) -> pd.Series:
 
 
 def _quartiles(ranks: pd.Series, n: int) -> pd.Series:
-    """Quartile of each rank; none with fewer than four councils (two peers have no 'third quartile')."""
+    """Quartile of each rank; none with fewer than four councils (two peers have no 'third quartile') or when
+    ``n`` is 0 (a measure with no better direction)."""
     if n < QUARTILES:
         return pd.Series(pd.NA, index=ranks.index, dtype="Int64")
     return ranks.map(lambda r: pd.NA if pd.isna(r) else QUARTILES * (int(r) - 1) // n + 1).astype("Int64")
@@ -130,8 +131,8 @@ def benchmark(values: pd.Series, council: str | None = None, polarity: str = "hi
     -----
     Ties share the best rank (competition ranking, 1, 2, 2, 4). Quartile
     :math:`q = \\lfloor 4 (r - 1) / n \\rfloor + 1` for rank :math:`r` of :math:`n` councils with
-    values, so quartile 1 is the best quarter (with 151 councils, ranks 1 to 38).
-    Distance from the median: :math:`x - \\tilde{x}`, and
+    values, so quartile 1 is the best quarter (with 151 councils, ranks 1 to 38); a neutral measure has no
+    quartiles. Distance from the median: :math:`x - \\tilde{x}`, and
     :math:`100 (x - \\tilde{x}) / |\\tilde{x}|` %. Councils without a value are left out of the
     ranking and named in ``warnings``.
     """
@@ -159,7 +160,8 @@ def benchmark(values: pd.Series, council: str | None = None, polarity: str = "hi
                           "no_polarity"))
     median, mean = float(ranked.median()), float(ranked.mean())
     table["rank"] = _ranks(table["value"], polarity)
-    table["quartile"] = _quartiles(table["rank"], n)
+    # a quartile says how good a council is: a measure with no better direction has none (only a rank by size)
+    table["quartile"] = _quartiles(table["rank"], 0 if polarity == "neutral" else n)
     table["distance_from_median"] = table["value"] - median
     return _result(table, n, median, mean, polarity, population is not None, council, warns)
 
@@ -535,6 +537,13 @@ class YearResult:
     upper: float | None
     interval: str
     verdict: str | None  # better / similar / worse than England (higher / lower for a neutral measure)
+    totals: frozenset[str] = frozenset()  # which of "england", "region", "council_type" are sums of councils
+
+    def comparable(self, which: str) -> float | None:
+        """England's ("england"), the region's or the council type's value when it is on the councils' scale
+        (a rate, a percentage, an average), None when it is missing or a sum of councils."""
+        value = {"england": self.england, "region": self.region, "council_type": self.council_type}[which]
+        return None if which in self.totals else value
 
 
 @dataclass(frozen=True)
@@ -562,6 +571,15 @@ class Comparison:
     @property
     def latest(self) -> YearResult:
         return self.years[-1]
+
+    def lines(self) -> dict[str, float]:
+        """The comparators a chart draws beside the councils, latest period: England and the region when they
+        are on the councils' scale; a sum of councils (150 times any one of them) is said, not drawn."""
+        latest = self.latest
+        drawn = {"England": latest.comparable("england")}
+        if self.region_name:
+            drawn[self.region_name] = latest.comparable("region")
+        return {name: value for name, value in drawn.items() if value is not None}
 
     def period_label(self, period: pd.Timestamp | None) -> str:
         return "" if period is None or pd.isna(period) else format_period(period, self.frequency or "FY")
@@ -688,14 +706,50 @@ def _year(rows, period, shown, group, unit, polarity, population, age_band) -> Y
     england = aggregate("england")
     region = aggregate(f"region:{shown.region}" if shown is not None else None)
     kind = aggregate(f"type:{shown.council_type}" if shown is not None else None)
+    totals = _totals(rows, {"england": england, "region": region, "council_type": kind}, shown)
     lower = upper = None
     interval = ""
     if name is not None and pd.notna(table.at[name, "lower"]):
         lower, upper = float(table.at[name, "lower"]), float(table.at[name, "upper"])
         interval = str(peers.at[name, "interval"])
-    verdict = _verdict(result.value, lower, upper, england, polarity)
+    verdict = None if "england" in totals else _verdict(result.value, lower, upper, england, polarity)
     return YearResult(None if period is None else pd.Timestamp(period), result, england, region, kind, lower,
-                      upper, interval, verdict)
+                      upper, interval, verdict, totals)
+
+
+TOTAL_SHARE = 0.25  # a sum of councils is at least this share of the councils' sum in the file (some are missing)
+
+
+def is_total(value: float, members: pd.Series) -> bool:
+    """Whether an aggregate's value is the sum of its councils' values (a count, a spend) rather than a rate,
+    a percentage or an average of them.
+
+    An average of councils (weighted or not) and a median lie within their range; a sum of two or more lies
+    above the largest. So an aggregate above every one of its councils (below, for negative values) and of the
+    order of their sum (at least :data:`TOTAL_SHARE` of it: a file may lack some councils, or a sub-group such
+    as Inner London may be matched against all London boroughs) is a total. Fewer than two councils: no test.
+    """
+    members = pd.to_numeric(members, errors="coerce").dropna()
+    if len(members) < 2 or value is None or not math.isfinite(value):
+        return False
+    if (members <= 0).all() and (members < 0).any():
+        members, value = -members, -value
+    elif (members < 0).any():  # mixed signs (net spend): only a value close to the sum is one
+        return abs(value - members.sum()) <= 0.01 * members.abs().sum()
+    return bool(value > members.max() and value >= TOTAL_SHARE * members.sum())
+
+
+def _totals(rows: pd.DataFrame, comparators: dict[str, float | None], shown) -> frozenset[str]:
+    """Which of England, the region and the council type are sums of the councils they cover, read from the
+    values (see :func:`is_total`): a sum is not drawn on the councils' scale nor tested against a council."""
+    peers = rows[rows["kind"] == "council"].drop_duplicates("key")
+    found = [councils.by_key(k) for k in peers["key"]]
+    covers = {"england": [True] * len(found),
+              "region": [shown is not None and c.region == shown.region for c in found],
+              "council_type": [shown is not None and c.council_type == shown.council_type for c in found]}
+    values = peers["value"].to_numpy(dtype=float)
+    return frozenset(name for name, value in comparators.items()
+                     if value is not None and is_total(value, pd.Series(values[covers[name]])))
 
 
 def _verdict(value, lower, upper, england, polarity) -> str | None:
@@ -816,11 +870,13 @@ def over_time(comparison: Comparison) -> pd.DataFrame:
 
 
 def trend_lines(comparison: Comparison) -> pd.DataFrame:
-    """period / series / value (/ rank / n) rows for the over-time chart: council, England, group median."""
+    """period / series / value (/ rank / n) rows for the over-time chart: council, England (when it is on the
+    councils' scale), group median."""
     table = over_time(comparison)
     council = comparison.shown_as or "Council"
+    england = [y.comparable("england") for y in comparison.years]  # a sum of councils is not on their scale
     parts = [table.assign(series=council)[["period", "series", "value", "rank", "n"]],
-             table.assign(series="England", value=table["england"])[["period", "series", "value"]],
+             table.assign(series="England", value=pd.Series(england, dtype=float))[["period", "series", "value"]],
              table.assign(series=f"Median of {comparison.group}", value=table["group_median"])[
                  ["period", "series", "value"]]]
     return pd.concat(parts, ignore_index=True)

@@ -106,6 +106,21 @@ POLARITY_WORDS = {"higher_is_better": "higher is better", "lower_is_better": "lo
 _PERCENT_WORDS = re.compile(r"%|\bper\s*cent\b|percentage|proportion|\brate\b(?!\s+per)|\bratio\b", re.I)
 _RATE_WORDS = re.compile(r"per\s+100,?000|per\s+10,?000|per\s+1,?000\b|\bper\s+head\b", re.I)
 _CURRENCY_WORDS = re.compile(r"£|\bgbp\b|£m\b|\bcost\b|\bspend\b|\bbudget\b|\bforecast\b|\boutturn\b", re.I)
+# a money scale in a name or a Unit cell: '£000', "£'000s", '£k', '£ thousands', 'thousands of pounds'; '£m'
+_THOUSANDS = re.compile(r"£\s*\(?\s*(?:'?000'?s?|thousands?|k\b)|\bgbp\s*(?:'?000s?|thousands?)|"
+                        r"thousands\s+of\s+pounds", re.I)
+_MILLIONS = re.compile(r"£\s*\(?\s*(?:m\b|mn\b|millions?)|\bgbp\s*(?:m\b|millions?)|millions\s+of\s+pounds", re.I)
+
+
+def money_unit(text: str) -> str | None:
+    """The scaled money unit a name or Unit cell states ('£000' -> 'currency_thousands', '£m' ->
+    'currency_millions'), None when it states no scale: the figures are kept as printed, so the scale must
+    travel with them to every axis and sentence."""
+    if _THOUSANDS.search(text):
+        return "currency_thousands"
+    if _MILLIONS.search(text):
+        return "currency_millions"
+    return None
 
 
 _RANK_WORDS = re.compile(r"^\W*(?:\w+\s*-\s*)?rank\b|\brank\s+of\b", re.I)  # 'IMD - Rank of proportion ...'
@@ -120,6 +135,8 @@ def unit_from_name(name: str) -> str | None:
         return "rate"
     if _PERCENT_WORDS.search(name):
         return "percent"
+    if (scaled := money_unit(name)) is not None:
+        return scaled
     if _CURRENCY_WORDS.search(name):
         return "currency"
     return None
@@ -128,7 +145,8 @@ def unit_from_name(name: str) -> str | None:
 _UNIT_WORDS = (  # a "Unit" column's cell, as councils and publications write it
     ("rate", re.compile(r"^(?:rate\s+)?per\s+(?:100,?000|10,?000|1,?000|head)\b.*$|^rate per\b.*$", re.I)),
     ("percent", re.compile(r"^(?:%|per\s*cent(?:age)?|pct|proportion)$", re.I)),
-    ("currency", re.compile(r"^(?:£|gbp|pounds?|£\s*\(?(?:000s?|k|m|thousands?|millions?)\)?|money|cost)$", re.I)),
+    ("currency", re.compile(r"^(?:£|gbp|pounds?|(?:£|gbp)\s*\(?\s*(?:'?000'?s?|k|m|mn|thousands?|millions?)\)?|"
+                            r"(?:thousands|millions) of pounds|money|cost)$", re.I)),
     ("days", re.compile(r"^(?:days?|average days|number of days)$", re.I)),
     ("count", re.compile(r"^(?:counts?|number|no\.?|people|persons?|clients?|cases|numbers?|volume|n)$", re.I)),
 )
@@ -137,7 +155,8 @@ _UNIT_WORDS = (  # a "Unit" column's cell, as councils and publications write it
 def unit_from_word(text: str) -> str | None:
     """The unit a "Unit" column's cell names ('%', 'Number', 'per 100,000', '£000'), None if it names none."""
     text = str(text).strip()
-    return next((unit for unit, pattern in _UNIT_WORDS if pattern.match(text)), None)
+    unit = next((unit for unit, pattern in _UNIT_WORDS if pattern.match(text)), None)
+    return (money_unit(text) or unit) if unit == "currency" else unit
 
 
 def describe(name: str) -> MeasureInfo:
@@ -150,7 +169,7 @@ def describe(name: str) -> MeasureInfo:
     named_unit = unit_from_name(name)
     if entry is None:
         return MeasureInfo(unit=named_unit or "count")
-    unit = named_unit if named_unit in {"percent", "rate"} else entry.unit
+    unit = named_unit if named_unit in {"percent", "rate", "currency_thousands", "currency_millions"} else entry.unit
     return MeasureInfo(unit=unit, polarity=entry.polarity, known_as=entry.key)
 
 

@@ -530,7 +530,8 @@ def describe_comparison(c: BenchmarkComparison) -> list[Sentence]:
     if r.rank is None or c.shown_as is None:
         values = r.table["value"].dropna()
         numbers |= {"lowest": float(values.min()), "highest": float(values.max())}
-        england = f"; England {shown(y.england)}" if y.england is not None else ""
+        england = (f"; England{' total' if 'england' in y.totals else ''} {shown(y.england)}"
+                   if y.england is not None else "")
         out = [Sentence(f"{subject}: the median of {r.n} {c.group} is {shown(r.median)} (from {shown(values.min())} "
                         f"to {shown(values.max())}){england}", "benchmark", c.item, numbers)]
     else:
@@ -547,8 +548,8 @@ def _comparison_parts(c: BenchmarkComparison, shown) -> list[str]:
     y, r = c.latest, c.latest.result
     interval = f" (95% interval {shown(y.lower)} to {shown(y.upper)})" if y.lower is not None else ""
     lead = f"{c.shown_as} {shown(r.value)}{interval}"
-    if y.england is not None and c.unit in SUMMED_UNITS and not r.per_100k:
-        lead += f", England total {shown(y.england)}"  # a count is not compared with England's total
+    if y.england is not None and "england" in y.totals:
+        lead += f", England total {shown(y.england)}"  # a sum of councils is not compared with one council
     elif y.england is not None:
         lead += f", England {shown(y.england)}"
         if y.verdict is not None:
@@ -565,7 +566,7 @@ def _comparison_parts(c: BenchmarkComparison, shown) -> list[str]:
         quarter = f", {QUARTILE_NAMES[r.quartile]} quartile" if r.quartile is not None else ""
         parts.append(f"rank {r.rank} of {r.n} {c.group}{quarter}")
     if y.region is not None:
-        parts.append(f"{c.region_name} {shown(y.region)}")
+        parts.append(f"{c.region_name}{' total' if 'region' in y.totals else ''} {shown(y.region)}")
     parts.append(f"median of {c.group} {shown(r.median)}")
     return parts
 

@@ -38,12 +38,18 @@ def format_number(x: float) -> str:
 
 
 def format_value(x: float, unit: str = "count") -> str:
-    """A value in its unit: '1,234', '31.5%', '£1,047.52', '20.3 days', '12.5'."""
+    """A value in its unit: '1,234', '31.5%', '£1,047.52', '£10,441k' (£ thousands), '£4.03m' (£ millions),
+    '20.3 days', '12.5'."""
     if x is None or not math.isfinite(float(x)):
         return "no value"
     x = float(x)
     if unit == "percent":
         return f"{round_half_away(x, 1):.1f}%"
+    if unit == "currency_thousands":  # as printed, the scale stated: '£10,441k' is £10.4 million
+        size = round_half_away(abs(x)) if abs(x) >= 10 else abs(x)
+        return "£0" if size == 0 else f"{'-' if x < 0 else ''}£{format_number(size)}k"
+    if unit == "currency_millions":
+        return format_millions(x)
     if unit == "currency":
         sign = "-" if x < 0 else ""
         if abs(x) >= 1000 or float(x).is_integer():
@@ -71,12 +77,11 @@ def slope_text(x: float, unit: str, *, with_unit: bool = True) -> str:
         text = f"{round_half_away(x, 1):.1f}"
     else:
         text = f"{x:.2g}"
-    if unit == "currency":
-        return f"£{text}"
+    money = {"currency": "", "currency_thousands": "k", "currency_millions": "m"}
+    if unit in money:
+        return f"£{text}{money[unit]}"
     if not with_unit:
         return text
-    if unit == "currency":
-        return f"£{text}"
     if unit == "percent":
         return f"{text} percentage points"
     if unit == "days":

@@ -153,11 +153,10 @@ def _benchmark(analyses: Mapping[str, DatasetAnalysis], options: PackOptions) ->
         said = commentary.describe_comparison(comparison)
         title = said[0].text if said else chosen.item
         latest = comparison.latest
-        lines = {"England": latest.england, **({comparison.region_name: latest.region}
-                                               if comparison.region_name else {})}
         try:  # a table the chart cannot draw leaves the section out, never breaks the pack (issue 17)
             chart = charts.ranked_dot_chart(comparison.table, council=latest.result.council, title=title,
-                                            unit=comparison.unit, lines=lines, neutral=comparison.polarity == "neutral")
+                                            unit=comparison.unit, lines=comparison.lines(),
+                                            neutral=comparison.polarity == "neutral")
         except AnalysisError:
             return None
         return export.ChartSection(title=title, sentences=tuple(s.text for s in said[1:]),

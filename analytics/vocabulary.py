@@ -12,7 +12,7 @@ from typing import Literal, get_args
 
 import pandas as pd
 
-Unit = Literal["count", "percent", "currency", "days", "rate"]
+Unit = Literal["count", "percent", "currency", "currency_thousands", "currency_millions", "days", "rate"]
 Polarity = Literal["higher_is_better", "lower_is_better", "neutral"]
 FrequencyCode = Literal["D", "W", "M", "Q", "FY", "Y"]
 Flag = Literal["", "suppressed", "provisional", "total", "aggregate"]
@@ -22,7 +22,11 @@ UNITS: tuple[Unit, ...] = get_args(Unit)
 POLARITIES: tuple[Polarity, ...] = get_args(Polarity)
 FREQUENCIES: tuple[FrequencyCode, ...] = get_args(FrequencyCode)
 YEARLY: tuple[FrequencyCode, ...] = ("FY", "Y")  # one value a year: no year to date, last year is the last value
-SUMMED_UNITS: tuple[Unit, ...] = ("count", "currency")  # added up over periods and groups; the rest averaged
+# Money as a publication prints it: pounds, or figures in £ thousands / £ millions (kept as printed, scale stated)
+MONEY_UNITS: tuple[Unit, ...] = ("currency", "currency_thousands", "currency_millions")
+MONEY_SCALES: dict[str, Unit] = {"£": "currency", "£ thousands": "currency_thousands",
+                                 "£ millions": "currency_millions"}  # the scale words a file states, by unit
+SUMMED_UNITS: tuple[Unit, ...] = ("count", *MONEY_UNITS)  # added up over periods and groups; the rest averaged
 SUMMARY_FLAGS: tuple[Flag, ...] = ("total", "aggregate")  # rows that restate other rows: never added in again
 
 

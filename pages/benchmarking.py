@@ -55,6 +55,34 @@ def population_picker(name: str, data, container, key: str, age_band: str | None
     return table, band
 
 
+CHOOSE = "choose your council in the sidebar"
+
+
+def summary_tiles(comparison: benchmark.Comparison) -> None:
+    """Your council, England, the region, the group median and the rank, as the comparison holds them: a sum of
+    councils is labelled a total, and without a council the tiles that need one say how to choose it."""
+    latest, r = comparison.latest, comparison.latest.result
+    chosen = comparison.council is not None
+
+    def value(x, needs_council: bool = False) -> str:
+        if x is not None:
+            return commentary.format_value(x, comparison.unit)
+        return CHOOSE if needs_council and not chosen else "not in file"
+
+    def total(label: str, which: str) -> str:
+        return f"{label} total" if which in latest.totals else label
+
+    quarter = (f", {benchmark.QUARTILE_NAMES[r.quartile]} quartile" if r.quartile else "")
+    rank = f"{r.rank} of {r.n}" if r.rank else CHOOSE if not chosen else "not ranked"
+    tiles = ((comparison.shown_as or "Your council", value(r.value, True), None),
+             (total("England", "england"), value(latest.england), None),
+             (total(comparison.region_name or "Region", "region"), value(latest.region, True), None),
+             ("Group median", value(r.median), None),
+             ("Rank", rank, f"1 = {'highest' if comparison.polarity == 'neutral' else 'best'}{quarter}"))
+    for column, (label, shown_value, help_text) in zip(st.columns(len(tiles)), tiles, strict=True):
+        column.metric(label, shown_value, help=help_text)
+
+
 def not_benchmarkable(datasets: dict) -> None:
     for other in datasets.values():
         st.markdown(ui.markdown_text(benchmark.what_it_is(other)))
@@ -98,28 +126,15 @@ except AnalysisError as exc:
     st.warning(ui.markdown_text(exc.user_message))
     st.stop()
 said = commentary.describe_comparison(comparison)
-latest = comparison.latest
-lines = {"England": latest.england}
-if comparison.region_name and latest.region is not None:
-    lines[comparison.region_name] = latest.region
 shown = comparison.latest.result.council
 title = said[0].text if said else item
-ui.draw(charts.ranked_dot_chart(comparison.table, council=shown, title=title, unit=comparison.unit, lines=lines,
-                                neutral=comparison.polarity == "neutral"), alt=" ".join(s.text for s in said))
-r = latest.result
-metrics = st.columns(5)
-quarter = (f", {benchmark.QUARTILE_NAMES[r.quartile]} quartile" if r.quartile and comparison.polarity != "neutral"
-           else "")
-for column, label, value in zip(metrics, (comparison.shown_as or "Your council", "England",
-                                          comparison.region_name or "Region", "Group median", "Rank"),
-                                (r.value, latest.england, latest.region, r.median, None), strict=True):
-    shown_value = commentary.format_value(value, comparison.unit) if value is not None else "not in file"
-    column.metric(label, f"{r.rank} of {r.n}" if label == "Rank" and r.rank else shown_value,
-                  help=f"1 = {'highest' if comparison.polarity == 'neutral' else 'best'}{quarter}" if label == "Rank"
-                  else None)
+ui.draw(charts.ranked_dot_chart(comparison.table, council=shown, title=title, unit=comparison.unit,
+                                lines=comparison.lines(), neutral=comparison.polarity == "neutral"),
+        alt=" ".join(s.text for s in said))
+summary_tiles(comparison)
 ui.sentences(said)
 if shown is None:
-    st.info("Choose your council above to see its rank, quartile and comparison with England.")
+    st.info("Choose your council in the sidebar to see its rank, quartile and comparison with England.")
 if len(comparison.years) > 1 and shown is not None:
     st.subheader("Over time")
     ui.draw(charts.benchmark_trend_chart(benchmark.trend_lines(comparison), council=comparison.shown_as,

@@ -28,12 +28,12 @@ def test_a_percentage_of_a_known_count_keeps_its_polarity_and_key():
 
 
 @pytest.mark.parametrize(("text", "unit"), [("Rate per 100,000 population", "rate"), ("% aged 65+", "percent"),
-                                            ("Gross spend £000", "currency"), ("Calls", None)])
+                                            ("Gross spend £000", "currency_thousands"), ("Calls", None)])
 def test_unit_from_name(text, unit):
     assert unit_from_name(text) == unit
 
 
-@pytest.mark.parametrize(("text", "unit"), [("%", "percent"), ("Number", "count"), ("£000", "currency"),
+@pytest.mark.parametrize(("text", "unit"), [("%", "percent"), ("Number", "count"), ("£000", "currency_thousands"),
                                             ("per 100,000", "rate"), ("days", "days"), ("blue", None)])
 def test_unit_from_a_unit_cell(text, unit):
     assert unit_from_word(text) == unit

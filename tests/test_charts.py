@@ -417,14 +417,14 @@ def test_ranked_dot_chart_highlights_the_council_and_draws_comparators_as_lines(
     you = rows(spec, layer(spec, "Council value"))
     assert [(r["council"], r["rank"]) for r in you] == [("West Sussex", latest.result.rank)]
     assert layer(spec, "Council value")["mark"]["color"] == charts.HIGHLIGHT_COLOUR
-    assert rows(spec, layer(spec, "Council label"))[0]["text"] == "West Sussex 28.0"
+    assert rows(spec, layer(spec, "Council label"))[0]["text"] == "West Sussex 28.0%"
     lines = {r["line"]: r["value"] for r in rows(spec, layer(spec, "Comparators"))}
     assert lines == {"England": 26.0, "South East": pytest.approx(latest.region)}
     bands = pd.DataFrame(rows(spec, layer(spec, "Quartile bands")))
     assert list(bands["band"]) == ["Quartile 1", "Quartile 2", "Quartile 3", "Quartile 4"]
     assert bands["start"].iloc[0] == 0.5 and bands["end"].iloc[-1] == latest.result.n + 0.5
     assert "Intervals" not in charts.layer_names(spec)  # the sample has no intervals
-    assert "West Sussex is 28.0, ranked 6 of 18" in spec["description"]
+    assert "West Sussex is 28.0%, ranked 6 of 18" in spec["description"]
 
 
 def test_ranked_dot_chart_intervals_missing_lines_and_errors():

@@ -31,7 +31,7 @@ def test_a_unit_column_that_varies_within_a_measure_stays_a_dimension():
 
 def test_unit_words():
     assert [unit_from_word(w) for w in ("%", "Percentage", "£000", "per 1,000 population", "Days", "No.", "Team")] \
-        == ["percent", "percent", "currency", "rate", "days", "count", None]
+        == ["percent", "percent", "currency_thousands", "rate", "days", "count", None]
 
 
 def test_a_column_of_zeros_with_a_suppressed_cell_is_a_measure_not_a_chart_helper():

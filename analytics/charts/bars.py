@@ -55,6 +55,7 @@ from analytics.charts.styles import (
 )
 from analytics.derive import Mix
 from analytics.errors import AnalysisError
+from analytics.formatting import format_value
 from analytics.vocabulary import YEARLY
 
 
@@ -305,7 +306,8 @@ def ranked_dot_chart(table: pd.DataFrame, *, council: str | None, title: str, un
     Returns
     -------
     alt.LayerChart
-        Layers "Quartile bands", "Intervals" (when any), "Councils", "Council value" (when highlighted),
+        Layers "Quartile bands" (as the table's quartiles: none for a measure with no better direction),
+        "Intervals" (when any), "Councils", "Council value" (when highlighted),
         "Comparators" and "Comparator labels" (when any lines).
     """
     valued = table[table["value"].notna()].sort_values("rank", kind="stable")
@@ -336,10 +338,11 @@ def ranked_dot_chart(table: pd.DataFrame, *, council: str | None, title: str, un
         layers.append(alt.Chart(you).mark_point(shape="diamond", filled=True, size=SPC_POINT_SIZE * 3,
                                                 color=HIGHLIGHT_COLOUR).encode(x=x, y=y, tooltip=tooltip)
                       .properties(name="Council value"))
-        layers.append(alt.Chart(you.assign(text=you["council"] + " " + you["value"].map(lambda v: f"{v:,.1f}")))
+        named = you["council"] + " " + you["value"].map(lambda v: format_value(v, unit))
+        layers.append(alt.Chart(you.assign(text=named))
                       .mark_text(align="left", dx=8, dy=-8, fontWeight="bold", color=HIGHLIGHT_COLOUR)
                       .encode(x=x, y=y, text="text:N").properties(name="Council label"))
-    comparators = pd.DataFrame([{"line": name, "value": float(v), "text": f"{name} {v:,.1f}"}
+    comparators = pd.DataFrame([{"line": name, "value": float(v), "text": f"{name} {format_value(v, unit)}"}
                                 for name, v in (lines or {}).items() if v is not None and np.isfinite(v)])
     if len(comparators):
         dash = alt.StrokeDash("line:N", title=None, legend=alt.Legend(orient="bottom"),
@@ -356,10 +359,11 @@ def ranked_dot_chart(table: pd.DataFrame, *, council: str | None, title: str, un
     where = ""
     if len(you):
         row = you.iloc[0]
-        where = f" {council} is {row['value']:,.1f}, ranked {int(row['rank'])} of {len(data)}."
+        where = f" {council} is {format_value(row['value'], unit)}, ranked {int(row['rank'])} of {len(data)}."
     described = ", ".join(comparators["text"]) if len(comparators) else "no comparator lines"
-    description = (f"{title}. Dot chart of {len(data)} councils in rank order ({unit_title(unit)}), quartiles "
-                   f"shaded, {described}{'; 95% intervals as vertical lines' if has_intervals else ''}.{where}")
+    shaded = ", quartiles shaded" if "quartile" in valued.columns and valued["quartile"].notna().any() else ""
+    description = (f"{title}. Dot chart of {len(data)} councils in rank order ({unit_title(unit)}){shaded}, "
+                   f"{described}{'; 95% intervals as vertical lines' if has_intervals else ''}.{where}")
     return finish(alt.layer(*layers), title=title, subtitle=subtitle, description=description)
 
 

@@ -33,6 +33,7 @@ from analytics.ingest.records import count_records, default_record_frequency, re
 from analytics.ingest.tables import Table, label_text
 from analytics.ingest.totals import summing_rows
 from analytics.periods import gaps_and_duplicates, parse_periods
+from analytics.vocabulary import MONEY_SCALES
 
 ROLE_OF_REASON = {"blank": "empty", "note": "notes", "total / average row": "derived", "group label": "group",
                   "header": "header", "title": "metadata"}
@@ -225,6 +226,8 @@ def _with_money_units(tidied: Tidied, table: Table) -> Tidied:
                 changed[name] = MeasureInfo("currency", info.polarity, info.known_as)
         elif own is None:
             renamed[name] = f"{name} ({scale})"
+        if scale != "£" and info.unit in ("count", "currency"):  # money in £ thousands / millions, scale kept
+            changed[name] = MeasureInfo(MONEY_SCALES[scale], info.polarity, info.known_as)
     if not scales:
         return tidied
     measures = {renamed.get(n, n): changed.get(n, i) for n, i in tidied.measures.items()}
