@@ -735,7 +735,7 @@ def is_total(value: float, members: pd.Series) -> bool:
     if (members <= 0).all() and (members < 0).any():
         members, value = -members, -value
     elif (members < 0).any():  # mixed signs (net spend): only a value close to the sum is one
-        return abs(value - members.sum()) <= 0.01 * members.abs().sum()
+        return bool(abs(value - members.sum()) <= 0.01 * members.abs().sum())
     return bool(value > members.max() and value >= TOTAL_SHARE * members.sum())
 
 

@@ -359,3 +359,149 @@ def test_row_identifiers_and_type_headings_do_not_split_a_measure():
     assert table.items == ["Value: 18-64", "Value: 65+"]  # split by age, not by the row id or the heading
     c = benchmark.compare(table, "Value: 65+", "Kent", unit="rate", polarity="higher_is_better")
     assert c.latest.result.n == 4 and c.latest.result.rank == 2
+
+
+# --- what the views draw: quartiles only with a direction, totals said not drawn, money in its scale -----------
+from analytics import charts  # noqa: E402
+
+
+def _spec_rows(spec: dict, name: str) -> list[dict]:
+    """The data rows of a named layer of a chart spec (inline or in the spec's datasets)."""
+    def find(node):
+        for child in node.get("layer", []):
+            if child.get("name") == name:
+                return child
+            if (found := find(child)) is not None:
+                return found
+        return None
+
+    layer = find(spec)
+    data = layer.get("data") or next(c["data"] for c in layer.get("layer", []) if "data" in c)
+    return data.get("values") or spec["datasets"][data["name"]]
+
+
+def test_a_measure_with_no_better_direction_has_no_quartiles_and_its_chart_no_bands():
+    neutral = benchmark.benchmark(PEERS.drop("E"), "B", "neutral")
+    assert neutral.quartile is None and neutral.table["quartile"].isna().all()
+    assert neutral.rank == 4  # still ranked by size
+    spec = charts.ranked_dot_chart(neutral.table, council="B", title="t", unit="count", neutral=True).to_dict()
+    assert _spec_rows(spec, "Quartile bands") == [] and "quartiles shaded" not in spec["description"]
+    ranked = benchmark.benchmark(PEERS.drop("E"), "B", "higher_is_better")
+    spec = charts.ranked_dot_chart(ranked.table, council="B", title="t", unit="count").to_dict()
+    bands = _spec_rows(spec, "Quartile bands")
+    assert [b["band"] for b in bands] == ["Quartile 1", "Quartile 2", "Quartile 3", "Quartile 4"]
+    assert "quartiles shaded" in spec["description"]
+
+
+@pytest.mark.parametrize(("value", "members", "expected"), [
+    (60.0, [10.0, 20.0, 30.0], True),  # the sum
+    (45.0, [10.0, 20.0, 30.0], True),  # some councils missing from the file: still above all and of the sum's order
+    (21.0, [10.0, 20.0, 30.0], False),  # within the range: an average, a rate, a median
+    (30.0, [10.0, 20.0, 30.0], False),  # the highest council's value is no sum of three
+    (12.0, [10.0, 20.0, 30.0, 40.0, 50.0], False),
+    (-60.0, [-10.0, -20.0, -30.0], True),  # negative spend sums alike
+    (10.0, [-10.0, 15.0, 5.0], True), (6.0, [-10.0, 15.0, 5.0], False),  # mixed signs: only the sum itself
+    (50.0, [20.0], False),  # one council: nothing to tell by
+    (0.25, [0.1, 0.2, 0.3], False),  # a proportion of England between its councils'
+])
+def test_an_aggregate_is_a_total_when_it_is_the_sum_of_its_councils(value, members, expected):
+    assert benchmark.is_total(value, pd.Series(members)) is expected
+
+
+NORTH_WEST = {"Trafford": 40.0, "Wigan": 60.0, "Bolton": 50.0}
+OTHERS = {"Kent": 90.0, "Lincolnshire": 30.0, "Devon": 45.0}
+
+
+def test_totals_of_councils_are_said_but_not_drawn_on_their_scale():
+    rows = _councils_long({**NORTH_WEST, **OTHERS}) + _councils_long({"England": 315.0, "North West": 150.0})
+    table = benchmark.place_table(tidy(rows))
+    c = benchmark.compare(table, "m", "Trafford", unit="count", polarity="higher_is_better")
+    assert c.latest.totals == {"england", "region"} and c.lines() == {}
+    assert c.latest.verdict is None and c.latest.comparable("england") is None
+    text = commentary.describe_comparison(c)[0].text
+    assert "Trafford 40, England total 315" in text and "North West total 150" in text
+    spec = charts.ranked_dot_chart(c.table, council="Trafford", title="t", unit=c.unit, lines=c.lines()).to_dict()
+    assert "Comparators" not in charts.layer_names(spec)
+    assert set(benchmark.trend_lines(c).dropna(subset=["value"])["series"]) == {"Trafford", "Median of councils in "
+                                                                                "this file"}
+    nobody = commentary.describe_comparison(benchmark.compare(table, "m", None, unit="count"))[0].text
+    assert "England total 315" in nobody
+
+
+def test_rates_and_averages_of_councils_are_drawn_beside_them():
+    rows = _councils_long({**NORTH_WEST, **OTHERS}) + _councils_long({"England": 52.0, "North West": 49.0})
+    table = benchmark.place_table(tidy(rows))
+    c = benchmark.compare(table, "m", "Trafford", unit="percent", polarity="higher_is_better")
+    assert c.latest.totals == frozenset() and c.lines() == {"England": 52.0, "North West": 49.0}
+    spec = charts.ranked_dot_chart(c.table, council="Trafford", title="t", unit=c.unit, lines=c.lines()).to_dict()
+    assert {r["line"] for r in _spec_rows(spec, "Comparators")} == {"England", "North West"}
+    assert "England total" not in commentary.describe_comparison(c)[0].text
+
+
+MONEY_CSV = """Gross current expenditure by council, 2014-15
+£ thousands
+Council,Older people,Learning disability
+Trafford,10441,5210
+Wigan,12002,6110
+Kent,23668,30012
+Lincolnshire,15050,9870
+Devon,16020,11005
+England,1151544,880123
+"""
+
+
+def test_money_in_thousands_is_money_with_its_scale_on_the_axis_and_in_the_sentences():
+    data = analytics.load(MONEY_CSV.encode(), filename="spend.csv")
+    units = {name: info.unit for name, info in data.measures.items()}
+    assert set(units.values()) == {"currency_thousands"}, units
+    table = benchmark.place_table(data)
+    item = next(i for i in table.items if i.startswith("Older people"))
+    info = benchmark.measure_info(data, table, item)
+    c = benchmark.compare(table, item, "Trafford", unit=info.unit, polarity=info.polarity)
+    assert c.unit == "currency_thousands" and c.latest.totals == {"england"}
+    text = commentary.describe_comparison(c)[0].text
+    assert "Trafford £10,441k, England total £1,151,544k" in text
+    spec = charts.ranked_dot_chart(c.table, council="Trafford", title="t", unit=c.unit, lines=c.lines()).to_dict()
+    assert _spec_rows(spec, "Council label")[0]["text"] == "Trafford £10,441k"
+    assert spec["layer"][2]["encoding"]["y"]["title"] == "£ thousands"
+
+
+@pytest.mark.parametrize(("x", "unit", "text"), [(10441, "currency_thousands", "£10,441k"),
+                                                 (5.25, "currency_thousands", "£5.3k"),
+                                                 (0, "currency_thousands", "£0"),
+                                                 (-1234.4, "currency_thousands", "-£1,234k"),
+                                                 (4.031, "currency_millions", "£4.03m")])
+def test_scaled_money_is_written_with_its_scale(x, unit, text):
+    assert commentary.format_value(x, unit) == text
+
+
+@pytest.mark.parametrize(("word", "unit"), [("£000", "currency_thousands"), ("£'000s", "currency_thousands"),
+                                            ("£(000)", "currency_thousands"), ("£ thousands", "currency_thousands"),
+                                            ("thousands of pounds", "currency_thousands"), ("£k", "currency_thousands"),
+                                            ("£m", "currency_millions"), ("£ millions", "currency_millions"),
+                                            ("£", "currency"), ("GBP", "currency"), ("Number", "count")])
+def test_a_unit_cell_states_the_money_scale(word, unit):
+    from analytics.catalogue import unit_from_word
+
+    assert unit_from_word(word) == unit
+
+
+@pytest.mark.parametrize("council", ("Trafford", "Kent"))
+def test_pss_ex1_2014_15_money_in_thousands_and_england_a_total_by_hand_from_the_raw_cells(council):
+    text = (CORPUS / "nhsd_pss_ex1_2014_15_bridging_year_council_columns_cp1252.csv").read_bytes().decode("cp1252")
+    rows = list(csv.reader(text.splitlines()))
+    header, line = rows[1], rows[2]  # row 3: assessment and care management, 65+, gross total cost, 2014-15
+    column = {name.split(" - ", 1)[-1]: i for i, name in enumerate(header)}
+    councils_cells = {name: float(line[i]) for name, i in column.items() if i >= 4 and " - " in header[i]}
+    table = corpus_places("nhsd_pss_ex1_2014_15_bridging_year_council_columns_cp1252.csv")
+    data = analytics.load(CORPUS / "nhsd_pss_ex1_2014_15_bridging_year_council_columns_cp1252.csv")
+    item = table.items[0]
+    info = benchmark.measure_info(data, table, item)
+    assert info.unit == "currency_thousands" and "£ thousands" in item
+    c = benchmark.compare(table, item, council, unit=info.unit, polarity=info.polarity)
+    mine = councils_cells[council]
+    assert c.latest.result.value == mine and c.latest.result.n == len(councils_cells) == 152
+    assert c.latest.result.rank == 1 + sum(v > mine for v in councils_cells.values())  # neutral: 1 = highest
+    england = float(line[header.index("ENGLAND")])
+    assert c.latest.england == england and "england" in c.latest.totals and c.lines() == {}
+    assert f"England total £{england:,.0f}k" in commentary.describe_comparison(c)[0].text
