@@ -253,15 +253,25 @@ def interval_from_counts(value: float, numerator: float, denominator: float) -> 
 MIN_PLACE_SHARE = 0.5  # at least half a column's distinct labels are places (councils, aggregates, area codes)
 MAX_PLACE_LABELS = 2_000  # the UK has about 450 local authority areas of every tier
 AREA_CODE = re.compile(r"^\s*[EWSNK]\d{8}\b")  # a GSS code: a place, if not one with adult social care duties
-METRIC_ROLES = {
-    "value": re.compile(r"^(?:outcome|value|indicator value|measure value|rate|percentage|percent|score|"
-                        r"proportion|figure)$", re.I),
-    "numerator": re.compile(r"^numerator$|^count$", re.I),
-    "denominator": re.compile(r"^denominator$|^base$|^population$", re.I),
-    "moe": re.compile(r"^(?:margin of error|moe|\+/-|±)(?:\s*\(95%\))?$", re.I),
-    "lower": re.compile(r"^(?:lower|lower (?:95% )?(?:ci|confidence (?:interval|limit)|limit)|lcl|lci)$", re.I),
-    "upper": re.compile(r"^(?:upper|upper (?:95% )?(?:ci|confidence (?:interval|limit)|limit)|ucl|uci)$", re.I),
+_LIMIT = r"(?:(?:95\s*%\s*)?(?:ci|confidence\s+(?:intervals?|limits?)|interval|limit|bound|cl))"
+METRIC_ROLES = {  # matched on the name in lower case with '_' as spaces, the figure's own name ('Measure_Value') too
+    "lower": re.compile(rf"^(?:.*\b(?:lower\s+{_LIMIT}|{_LIMIT}\s*\(?lower\)?|lower)|lcl|lci|ll)$"),
+    "upper": re.compile(rf"^(?:.*\b(?:upper\s+{_LIMIT}|{_LIMIT}\s*\(?upper\)?|upper)|ucl|uci|ul)$"),
+    "moe": re.compile(rf"^(?:.*\b(?:margin\s+of\s+error|moe|\+/-|±|{_LIMIT}))(?:\s*\(95\s*%\))?$"),
+    "value": re.compile(r"^(?:outcome|value|(?:indicator|measure|outcome)\s+value|rate|percentage|percent|score|"
+                        r"proportion|figure)$"),
+    "numerator": re.compile(r"^(?:.*\s)?numerator$|^count$"),
+    "denominator": re.compile(r"^(?:.*\s)?denominator$|^base$|^population$"),
 }
+
+
+def metric_role(name: str) -> str | None:
+    """What a figure of a long publication is: 'value', 'numerator', 'denominator', 'moe' (a margin of error,
+    or a lone '95% confidence interval' figure, its half-width), 'lower' or 'upper', None if none of them."""
+    text = re.sub(r"[\s_]+", " ", str(name)).strip().lower()
+    return next((role for role, pattern in METRIC_ROLES.items() if pattern.match(text)), None)
+
+
 AGE_BAND_PATTERNS = {"18-64": re.compile(r"18\s*(?:-|to|–)\s*64", re.I),
                      "65+": re.compile(r"65\s*(?:\+|and over|and older|or over|plus)|aged 65\b|over 65", re.I)}
 ALL_AGES = "all ages"
@@ -349,7 +359,7 @@ def _metric_column(frame: pd.DataFrame, columns: list[str]) -> tuple[str, dict[s
     """A dimension whose values are metric names (outcome, numerator, denominator, margin of error)."""
     for column in columns:
         values = [str(v).strip() for v in frame[column].dropna().unique()]
-        roles = {v: role for v in values for role, pattern in METRIC_ROLES.items() if pattern.match(v)}
+        roles = {v: role for v in values if (role := metric_role(v)) is not None}
         if values and len(roles) == len(values) and "value" in roles.values() and len(set(roles.values())) > 1:
             return column, roles
     return None
@@ -392,30 +402,68 @@ def _breaks_down(frame: pd.DataFrame, column: str, place_column: str) -> bool:
         return False
     if all(councils.match(v) is not None for v in values.unique()):
         return False
-    return bool((frame.loc[values.index].groupby(values)[place_column].nunique() > 1).any())
+    places = frame.loc[values.index, place_column]
+    if (values.groupby(places).nunique() <= 1).all():  # one value a place: what it is ('Council', 'Region')
+        return False
+    return bool((places.groupby(values).nunique() > 1).any())
 
 
-def _item_names(frame: pd.DataFrame, extra: list[str]) -> pd.Series:
-    names = frame["measure"].astype(str)
+DESCRIPTION_WORDS = 3  # a column whose labels average this many words describes the item in full
+
+
+def _generic(frame: pd.DataFrame) -> bool:
+    """Whether the file's only measure is a figure's generic name ('Measure_Value', 'Value', 'Outcome')."""
+    measures = frame["measure"].dropna().astype(str).unique()
+    return len(measures) == 1 and metric_role(measures[0]) == "value"
+
+
+def _describes_places(frame: pd.DataFrame, column: str) -> bool:
+    values = frame[column].dropna().astype(str).str.strip()
+    return bool(len(values)) and all(councils.match(v) is not None for v in values.unique())
+
+
+def _described(frame: pd.DataFrame, extra: list[str]) -> bool:
+    """Whether the item columns describe each item in full ('1A', 'Social care-related quality of life score')
+    and the measure is only the figure's generic name ('Measure_Value'), which then adds nothing to it."""
+    if not _generic(frame):
+        return False
+    return any(frame[c].dropna().astype(str).str.split().str.len().mean() >= DESCRIPTION_WORDS for c in extra)
+
+
+def _item_names(frame: pd.DataFrame, extra: list[str], with_measure: bool = True) -> pd.Series:
+    """'Measure: part: part'; without the measure when it is only the figure's name (see :func:`_described`)."""
+    names = frame["measure"].astype(str) if with_measure else pd.Series("", index=frame.index)
     for column in extra:
         part = frame[column].fillna("").astype(str).str.strip()
-        names = names.where(part == "", names + ": " + part)
+        names = names.where(part == "", names.where(names == "", names + ": ") + part)
     return names
 
 
 def place_table(data: Dataset) -> PlaceTable:
-    """Read a table of places for benchmarking (see :class:`PlaceTable`); AnalysisError if it has none."""
+    """Read a table of places for benchmarking (see :class:`PlaceTable`); AnalysisError if it has none.
+
+    Long publications (ASCOF's measures file) give each figure of a measure its own row ("Measure Type":
+    Outcome, Numerator, Denominator, Margin of Error) or its own column (Measure_Value, Numerator,
+    Denominator, 95% confidence limits): either way they are read into one row per item and place, with the
+    interval the figures allow.
+    """
     places = find_places(data)
     if places is None:
         raise AnalysisError(what_it_is(data))
-    frame = data.frame.copy()
-    frame[places.column] = frame[places.column].astype(str).str.strip()
-    frame = frame[frame[places.column].isin(places.places)]
-    skip = {places.column, *places.others, "period", "measure", "value", "flag"}
+    frame, info = _placed_rows(data.frame, places)
+    skip = {places.column, *places.others, "period", "measure", "value", "flag", "label"}
     dims = [c for c in frame.columns if c not in skip]
-    metric = _metric_column(frame, dims)
-    extra = [c for c in dims if (metric is None or c != metric[0]) and _breaks_down(frame, c, places.column)]
-    frame = frame.assign(item=_item_names(frame, extra), label=frame[places.column])
+    metric = _metric_column(frame, dims) or _metric_column(frame, ["measure"])
+    if metric is not None and metric[0] == "measure":  # the figures are the measures: one measure, its value
+        column, roles = metric
+        value_name = next(m for m, role in roles.items() if role == "value")
+        frame = frame.assign(role=frame["measure"].astype(str).str.strip().map(roles), measure=value_name)
+        metric = ("role", {role: role for role in roles.values()})
+    extra = _item_columns(frame, [c for c in dims if metric is None or c != metric[0]])
+    if not extra and _generic(frame):  # a file of one measure: its code and description are in every row
+        extra = [c for c in dims if (metric is None or c != metric[0]) and frame[c].nunique() == 1
+                 and not _describes_places(frame, c)]
+    frame = frame.assign(item=_item_names(frame, extra, with_measure=not _described(frame, extra)))
     if "period" not in frame.columns:
         frame["period"] = pd.NaT
     frame["period"] = pd.to_datetime(frame["period"])
@@ -428,20 +476,69 @@ def place_table(data: Dataset) -> PlaceTable:
     else:
         wide = frame.groupby(keys, sort=False, dropna=False)["value"].first().reset_index()
     wide = _with_intervals(wide.dropna(subset=["item"]))
-    info = {label: places.places[label] for label in wide["label"].unique()}
     wide["name"] = wide["label"].map(lambda label: info[label].name)
     wide["kind"] = wide["label"].map(lambda label: info[label].kind)
     wide["key"] = wide["label"].map(lambda label: _place_key(info[label]))
+    with_councils = set(wide.loc[wide["kind"] == "council", "item"])  # an item of aggregates only ranks nobody
+    wide = wide[wide["item"].isin(with_councils)].reset_index(drop=True)
     items = list(dict.fromkeys(wide["item"]))
     periods = sorted(p for p in wide["period"].dropna().unique())
     warns = []
-    if places.unmatched:
-        shown = ", ".join(places.unmatched[:5]) + ("..." if len(places.unmatched) > 5 else "")
-        warns.append(f"{len(places.unmatched)} label(s) of '{places.column}' are not English councils with adult "
+    unmatched = [label for label in places.unmatched if label not in info]
+    if unmatched:
+        shown = ", ".join(unmatched[:5]) + ("..." if len(unmatched) > 5 else "")
+        warns.append(f"{len(unmatched)} label(s) of '{places.column}' are not English councils with adult "
                      f"social care duties and are not ranked: {shown}.")
     measure_of = dict(zip(wide["item"], wide["measure"], strict=True))
     return PlaceTable(wide, places, items, measure_of, [pd.Timestamp(p) for p in periods], data.frequency,
                       tuple(warns))
+
+
+def _placed_rows(frame: pd.DataFrame, places: Places) -> tuple[pd.DataFrame, dict[str, councils.Place]]:
+    """The rows that are places, each with its ``label``: the place column's, else that of another column of
+    places in the same row (England's ONS code left blank beside its name), and what each label is."""
+    info = dict(places.places)
+    labels = frame[places.column].astype(str).str.strip()
+    labels = labels.where(labels.isin(info))
+    for other in places.others:
+        if not labels.isna().any():
+            break
+        candidates = frame.loc[labels.isna(), other].astype(str).str.strip()
+        found = {v: place for v in candidates.unique() if (place := councils.match(v)) is not None}
+        info |= found
+        labels = labels.fillna(candidates.where(candidates.isin(found)))
+    return frame.assign(label=labels)[labels.notna()], info
+
+
+def _item_columns(frame: pd.DataFrame, dims: list[str]) -> list[str]:
+    """The dimensions that name an item: those that split a measure (see :func:`_breaks_down`), less those
+    that say nothing the others do not (a 'Measure Group' number beside the ASCOF code, a row UUID beside the
+    indicator and its characteristics): a column of numbers fixed by the others, or any column fixed by one
+    other column that is not fixed by it (a group's description by the measure's code)."""
+    extra = [c for c in dims if _breaks_down(frame, c, "label")]
+    text = {c: frame[c].fillna("").astype(str).str.strip() for c in extra}
+    for column in list(extra):
+        others = [c for c in extra if c != column]
+        if others and _is_code_like(text[column]) and _fixed_by(text, others, column):
+            extra.remove(column)
+    for column in list(extra):
+        if any(_fixed_by(text, [other], column) and not _fixed_by(text, [column], other)
+               for other in extra if other != column):
+            extra.remove(column)
+    return extra
+
+
+_NUMBER_CODE = re.compile(r"^[\d.]{0,12}$")  # '92101', '1', '1.2': a row id or group number, no name
+
+
+def _is_code_like(values: pd.Series) -> bool:
+    return bool(values.str.match(_NUMBER_CODE).all())
+
+
+def _fixed_by(text: dict[str, pd.Series], by: list[str], column: str) -> bool:
+    """Whether ``column`` has one value for each combination of the ``by`` columns."""
+    frame = pd.DataFrame({c: text[c] for c in (*by, column)})
+    return bool((frame.groupby(by, sort=False)[column].nunique() <= 1).all())
 
 
 def _place_key(place: councils.Place) -> str:
@@ -884,9 +981,13 @@ def trend_lines(comparison: Comparison) -> pd.DataFrame:
 
 def measure_info(data: Dataset, table: PlaceTable, item: str):
     """Unit and polarity of an item: the dataset's (the catalogue's or the user's), or ASCOF's when the
-    catalogue did not know the measure."""
+    catalogue did not know the measure, its code read in the numbering of the item's latest year."""
     info = data.measures[table.item_measure[item]]
-    return info if info.known_as else ascof.describe(item, info)
+    if info.known_as:
+        return info
+    periods = table.rows.loc[table.rows["item"] == item, "period"].dropna()
+    year = periods.max() if len(periods) else year_of(data)
+    return ascof.describe(item, info, None if year is None else year.year - (year.month < 4))
 
 
 def year_of(data: Dataset) -> pd.Timestamp | None:
