@@ -494,10 +494,37 @@ def place_table(data: Dataset) -> PlaceTable:
                       tuple(warns))
 
 
+NHS_LEVEL = re.compile(r"\b(?:icbs?|sub.?icb|ccgs?|stps?|trusts?|providers?|nhs|integrated care|hospitals?|"
+                       r"commissioning|pcts?|health board)\b", re.I)
+
+
+def _nhs_rows(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """Rows a level column ('Geographical Level': Council, Region, ICB, Sub-ICB location) says are NHS
+    organisations: a sub-ICB location named 'Trafford' is not Trafford council, so it is never ranked as one."""
+    nhs = pd.Series(False, index=frame.index)
+    for column in columns:
+        text = frame[column].dropna().astype(str).str.strip()
+        values = text.unique()
+        if 1 < len(values) <= MAX_LEVELS and any(NHS_LEVEL.search(v) for v in values) \
+                and any(COUNCIL_LEVEL.match(v) for v in values):
+            nhs |= frame[column].astype(str).str.strip().str.contains(NHS_LEVEL) & frame[column].notna()
+    return nhs
+
+
+MAX_LEVELS = 12  # a column of geography levels has a few values (Council, Region, England, ICB, Trust)
+COUNCIL_LEVEL = re.compile(r"^(?:councils?|local authorit(?:y|ies)|la|cassr|upper.tier (?:la|local authority)|"
+                           r"utla|county|unitary authority)$", re.I)  # the level the council rows have
+
+
 def _placed_rows(frame: pd.DataFrame, places: Places) -> tuple[pd.DataFrame, dict[str, councils.Place]]:
     """The rows that are places, each with its ``label``: the place column's, else that of another column of
-    places in the same row (England's ONS code left blank beside its name), and what each label is."""
+    places in the same row (England's ONS code left blank beside its name), and what each label is. Rows a
+    level column says are NHS organisations are left out (see :func:`_nhs_rows`)."""
     info = dict(places.places)
+    dims = [c for c in frame.columns if c not in {places.column, *places.others, "period", "measure", "value",
+                                                  "flag"} and not pd.api.types.is_numeric_dtype(frame[c])
+            and not pd.api.types.is_datetime64_any_dtype(frame[c])]
+    frame = frame[~_nhs_rows(frame, dims)]
     labels = frame[places.column].astype(str).str.strip()
     labels = labels.where(labels.isin(info))
     for other in places.others:

@@ -181,10 +181,36 @@ def _match(text_label: str) -> Place | None:
     aggregate = _aggregate(text_label, text)
     if aggregate is not None:
         return aggregate
-    council = names.get(text)
+    council = names.get(text) or _by_short_name(text)
     if council is not None:
         return Place(text_label, "council", "council", council.short_name, "name", council)
     return None
+
+
+MIN_SHORT_NAME = 5  # letters of a shortened name ('Southend' for Southend-on-Sea); 'York' must match in full
+
+
+@cache
+def _short_names() -> dict[str, Council | None]:
+    """The first words of each current council's names ('southend' of 'southend on sea', 'newcastle' of
+    'newcastle upon tyne'), None where they start more than one council's name ('kingston')."""
+    found: dict[str, Council | None] = {}
+    for council in current():
+        for label in {normalise(n) for n in (council.name, *council.aliases)}:
+            words = label.split()
+            for n in range(1, len(words)):
+                short = " ".join(words[:n])
+                if len(short) >= MIN_SHORT_NAME:
+                    found[short] = council if found.get(short, council) is council else None
+    return found
+
+
+def _by_short_name(text: str) -> Council | None:
+    """A council named by the start of its name ('SOUTHEND UA'), when no other council's name starts so."""
+    names = _indexes()[2]
+    if text in names:
+        return None
+    return _short_names().get(text)
 
 
 def successors_of(council: Council) -> list[Council]:

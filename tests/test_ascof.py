@@ -211,3 +211,40 @@ def test_descriptions_win_over_codes_and_the_new_measures_are_known():
                          "residential and nursing care homes, per 100,000 population", fallback, 2023)
     assert (old.polarity, old.known_as) == ("lower_is_better", "ascof:2C")  # its new code in a 2023-24 file
     assert ascof.describe("Number of staff", fallback) is fallback
+
+
+YEARS = {"2021-22": {"Trafford": 18.8, "Stockport": 19.6, "Wigan": 19.0, "Kent": 18.9, "England": 19.1},
+         "2022-23": {"Trafford": 19.5, "Stockport": 19.2, "Wigan": 18.7, "Kent": 19.0, "England": 19.0}}
+CODES = {name: (old, ons) for old, ons, name, _ in PLACES} | {"England": ("E92000001", "E92000001")}
+
+
+def several_years(*, nhs_rows: bool = False) -> bytes:
+    """Several years in one long file ('Year' column), as the time-series releases give them; optionally with
+    sub-ICB rows named like a council, as NHS files at more than one level do."""
+    rows = []
+    for year, values in YEARS.items():
+        for name, value in values.items():
+            level = "England" if name == "England" else "Council"
+            rows.append([year, "1A", "Social care-related quality of life score", *CODES[name], name, level, value])
+        if nhs_rows:
+            rows.append([year, "1A", "Social care-related quality of life score", "02A", "E38000187", "Trafford",
+                         "Sub-ICB location", 25.0])
+            rows.append([year, "1A", "Social care-related quality of life score", "QOP", "E54000057",
+                         "NHS Greater Manchester ICB", "ICB", 24.0])
+    return _csv(["Year", "ASCOF Measure Code", "Measure Description", "Geographical Code", "ONS Code",
+                 "Geographical Description", "Geographical Level", "Measure_Value"], rows)
+
+
+@pytest.mark.parametrize("nhs_rows", (False, True))
+def test_several_years_in_one_file_rank_each_year_and_nhs_rows_are_not_councils(nhs_rows):
+    data = analytics.load(several_years(nhs_rows=nhs_rows), filename="ascof-time-series.csv")
+    table = benchmark.place_table(data)
+    assert len(table.items) == 1 and len(table.periods) == 2
+    c = benchmark.compare(table, table.items[0], "Trafford", unit="rate", polarity="higher_is_better")
+    ranks = [1 + sum(v > values["Trafford"] for n, v in values.items() if n != "England") for values in YEARS.values()]
+    assert [y.result.rank for y in c.years] == ranks == [4, 1]
+    assert [y.result.n for y in c.years] == [4, 4]  # the sub-ICB 'Trafford' and the ICB are not ranked
+    assert [y.england for y in c.years] == [19.1, 19.0] and [y.result.value for y in c.years] == [18.8, 19.5]
+    said = commentary.describe_comparison(c)
+    assert "rank each year: 2021/22 4th of 4, 2022/23 1st of 4; Trafford from 18.8 to 19.5; England from 19.1 to " \
+           "19.0" in said[1].text

@@ -103,3 +103,12 @@ def test_normalise():
     assert councils.normalise("Brighton & Hove") == "brighton and hove"
     assert councils.normalise("Kingston-upon-Thames") == "kingston upon thames"
     assert councils.normalise("Herefordshire, County of") == "herefordshire"
+
+
+@pytest.mark.parametrize(("label", "name"), [("SOUTHEND UA", "Southend-on-Sea"), ("Newcastle", "Newcastle upon Tyne"),
+                                             ("Stockton", "Stockton-on-Tees"), ("Kingston", None), ("North", None),
+                                             ("Isle", None), ("York", "York"), ("Sutton Coldfield", None)])
+def test_a_council_named_by_the_start_of_its_name_only_when_no_other_starts_so(label, name):
+    # the IC's 2006-07 expenditure table writes 'SOUTHEND UA'; 'Kingston' starts two councils' names
+    place = councils.match(label)
+    assert (None if place is None or place.kind != "council" else place.name) == name
