@@ -579,7 +579,8 @@ def _over_time_sentence(c: BenchmarkComparison, shown) -> Sentence:
     if first.result.value is not None and last.result.value is not None:
         parts.append(f"{c.shown_as} from {shown(first.result.value)} to {shown(last.result.value)}")
     if first.england is not None and last.england is not None:
-        parts.append(f"England from {shown(first.england)} to {shown(last.england)}")
+        total = " total" if "england" in first.totals | last.totals else ""
+        parts.append(f"England{total} from {shown(first.england)} to {shown(last.england)}")
     parts.append(f"median of {c.group} from {shown(first.result.median)} to {shown(last.result.median)}")
     return Sentence(f"{c.item}: {'; '.join(parts)}", "benchmark_trend", c.item,
                     {"first_rank": first.result.rank or "", "last_rank": last.result.rank or ""})
