@@ -208,3 +208,41 @@ def test_the_finance_page_says_the_budget_sentences_the_cli_and_the_pack_say(cap
     shown = _page_bullets(at)
     assert shown and all(sentence in cli for sentence in shown), [s for s in shown if s not in cli]
     assert any("month 2" in sentence for sentence in shown)
+
+
+SAMPLE_VIEWS = [  # (sample, page, dimension filters on Explore, daily data shown as days rather than weekly totals)
+    ("placements_monthly.xlsx", "explore", {"age_band": "65+"}, False),  # a split: its own name, target and words
+    ("placements_monthly.xlsx", "placements", {}, False),
+    ("service_centre_daily.xlsx", "explore", {}, True),
+    ("contacts_records.csv", "explore", {}, False),
+    ("self_serve_visitors.xlsx", "explore", {}, False),
+    ("messy_monthly_cp1252.csv", "explore", {}, False),
+]
+
+
+@pytest.mark.parametrize(("filename", "page", "filters", "days"), SAMPLE_VIEWS)
+def test_a_page_says_the_cli_s_sentences_for_the_series_it_shows(filename, page, filters, days, capsys):
+    """The series a page shows by default (or with a split picked) is described in the CLI's words, sentence for
+    sentence. Daily data is compared as days: the pages' default of weekly totals is another series."""
+    from streamlit.testing.v1 import AppTest
+
+    import ui
+    from analytics.__main__ import main
+
+    path = ROOT / "sample_data" / filename
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.session_state[ui.REGISTRY_KEY] = {filename: ui.Upload(filename, path.read_bytes())}
+    at.run()
+    at.switch_page(f"pages/{page}.py").run()
+    measure = next(s.value for s in at.selectbox if s.label == "Measure")
+    key = f"{page}:{filename}:{measure}"
+    for dimension, value in filters.items():
+        at.selectbox(key=f"{key}:{dimension}").set_value(value).run()
+    if days:
+        at.toggle(key=f"{key}:weekly").set_value(False).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert main(["summary", str(path)]) == 0
+    subject = f"{measure} ({', '.join(filters.values())})" if filters else measure
+    cli = [line[len(subject) + 2:] for line in capsys.readouterr().out.splitlines() if line.startswith(f"{subject}: ")]
+    words = [w[:1].upper() + w[1:] for w in cli]
+    assert words and _page_bullets(at)[:len(words)] == words
