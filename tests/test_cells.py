@@ -36,3 +36,15 @@ def test_empty_and_all_missing_columns_read_as_nothing():
                    pd.Series([pd.NA, ""], dtype="string")):
         parsed = cells.parse_numbers(column)
         assert parsed.values.isna().all() and not parsed.unreadable.any() and len(parsed.values) == len(column)
+
+
+def test_numbers_grouped_by_spaces_and_an_ellipsis_for_a_gap():
+    from analytics.ingest.cells import cell_kind, parse_numbers
+    from analytics.ingest.grid import MARKER, NUMBER, read_cells
+
+    column = pd.Series(["76\u00a0440", "\u00a0102\u00a0884", "1 234", "1\u202f000", "…", "..."], dtype=object)
+    parsed = parse_numbers(column)
+    assert parsed.values.tolist()[:4] == [76440, 102884, 1234, 1000] and parsed.values[4:].isna().all()
+    assert parsed.marker.tolist()[4:] == ["…", "..."] and not parsed.unreadable.any()
+    assert cell_kind("76\u00a0440") == "number"
+    assert read_cells(pd.DataFrame({0: column})).kind[:, 0].tolist() == [NUMBER] * 4 + [MARKER] * 2

@@ -187,3 +187,13 @@ def test_a_row_that_adds_up_others_is_derived_whatever_it_is_called():
     data = _load(rows)
     assert data.frame.loc[data.frame["category"] == "United States", "flag"].eq("total").all()
     assert data.ledger.excluded.set_index("row")["reason"][2] == "total / average row" and data.ledger.balanced
+
+
+def test_a_fully_labelled_row_without_values_is_data_not_a_group():
+    rows = [["Country", "Code", "Indicator", *range(2015, 2021)]]  # years as numbers, as a workbook holds them
+    rows += [[f"Place {i}", f"C{i}", "Tourists", *range(100 + i, 106 + i)] for i in range(3)]
+    rows += [["Nowhere", "NWH", "Tourists"]]
+    rows += [[f"Place {i}", f"C{i}", "Tourists", *range(100 + i, 106 + i)] for i in range(3, 6)]
+    assert _roles(rows) == ["header", *["data"] * 7]
+    rows = [["Service", "2019", "2020", "2021"], ["OLDER PEOPLE"], ["Residential", 1, 2, 3], ["Nursing", 4, 5, 6]]
+    assert _roles(rows) == ["header", "group", "data", "data"]

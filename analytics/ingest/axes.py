@@ -290,6 +290,10 @@ def is_code_column(values: pd.Series) -> bool:
     return len(texts) > 0 and bool(texts.str.match(_CODE).mean() >= 0.8)
 
 
+def _shares_label(texts: pd.DataFrame, label_positions: list[int], row: int, other: int) -> bool:
+    return any(texts.iat[row, p] and texts.iat[row, p] == texts.iat[other, p] for p in label_positions)
+
+
 def row_structure(kinds: np.ndarray, texts: pd.DataFrame, label_positions: list[int],
                   value_positions: list[int], header_texts: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
     """Per row of the table body: 'group' (labels the rows beneath), 'header' (a stacked block's own
@@ -301,6 +305,11 @@ def row_structure(kinds: np.ndarray, texts: pd.DataFrame, label_positions: list[
     labels_filled = (kinds[:, label_positions] == TEXT).any(axis=1) if label_positions else np.zeros(n, bool)
     filled = (kinds != EMPTY).any(axis=1)
     nxt = _next_filled(filled)
+    # A row labelled as fully as the rows with values, sharing a label with the next ('Afghanistan | AFG |
+    # Tourists' above 'Angola | AGO | Tourists'), is a row whose values are missing, not a heading.
+    label_counts = (kinds[:, label_positions] != EMPTY).sum(axis=1) if label_positions else np.zeros(n, int)
+    typical = float(np.median(label_counts[has_values])) if has_values.any() else 0.0
+    fully_labelled = (typical >= 2) & (label_counts >= typical)
     candidate = labels_filled & ~has_values
     kind = np.full(n, "", dtype=object)
     if candidate.sum() > MAX_GROUP_ROWS:  # a list of text (records), not a table with group headings
@@ -320,7 +329,7 @@ def row_structure(kinds: np.ndarray, texts: pd.DataFrame, label_positions: list[
         if tuple(cells) in known_headers or (len(cells) >= 2 and all(len(c) <= 40 for c in cells)
                                              and any(_HEADER_WORDS.search(c) for c in cells)):
             kind[i] = "header"
-        else:
+        elif not (fully_labelled[i] and _shares_label(texts, label_positions, i, nxt[i])):
             kind[i] = "group"
     # The label carried down: set at each heading (nested when no row of values lies between two headings),
     # cleared at a stacked block's header, then filled down: only the heading rows are visited in Python.

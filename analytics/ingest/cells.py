@@ -26,7 +26,17 @@ MARKERS = {
     # (D) withheld for disclosure, (S) below publication standards, (B) base too small, (Z) rounds to zero
     "(x)": "not applicable", "(na)": "not available", "(d)": "suppressed", "(s)": "suppressed",
     "(b)": "suppressed", "(z)": "not applicable",
+    "…": "not available", "...": "not available",  # an ellipsis, as international tables print gaps
 }
+# Digit-group separators other than the comma: the space, and the no-break and thin spaces ("76 440")
+# that international and typeset tables use.
+GROUP_SPACES = " \u00a0\u2009\u202f"
+_GROUP_SPACE = re.compile(f"[{GROUP_SPACES}]")
+
+
+def without_group_spaces(text: str) -> str:
+    """A number's text with its minus sign normalised and its digit-group spaces removed."""
+    return _GROUP_SPACE.sub("", text.replace("\u2212", "-"))
 
 # The forms Excel and finance systems write: 1,234.5 / (1,234.5) / -£1,234 / £-1,234 / +12 / 12. / 1.5E+03 /
 # 1.5e-3 / 17% / 4.03m, with £, $ or € in front. The exponent is part of the number, not text.
@@ -52,8 +62,7 @@ def cell_kind(text: str) -> str:
     """'number', 'marker' or 'text' for one stripped cell string (pure Python: used on header scans)."""
     if text.lower() in MARKERS:
         return "marker"
-    cleaned = text.replace("\u2212", "-").replace(" ", "")
-    return "number" if _NUMBER.match(cleaned) else "text"
+    return "number" if _NUMBER.match(without_group_spaces(text)) else "text"
 
 
 def blank_mask(column: pd.Series) -> pd.Series:
@@ -96,7 +105,8 @@ def _parse_cells(column: pd.Series) -> ParsedNumbers:
     text = obj.where(~numeric_cells).astype("string").str.strip()
     lowered = text.str.lower()
     marker = lowered.map(lambda t: t if isinstance(t, str) and t in MARKERS else pd.NA).astype("string")
-    parts = text.str.replace("\u2212", "-", regex=False).str.replace(" ", "", regex=False).str.extract(_NUMBER)
+    parts = text.str.replace("\u2212", "-", regex=False).str.replace(_GROUP_SPACE.pattern, "", regex=True) \
+        .str.extract(_NUMBER)
     number = pd.to_numeric(parts["num"].str.replace(",", "", regex=False), errors="coerce")
     number = number.where(np.isfinite(number.astype(float)))  # '1e999' overflows: text, not infinity
     negative = ((parts["sign"] == "-").fillna(False) | parts["neg2"].notna() | parts["neg3"].notna()

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pandas.api.types import is_object_dtype
 
-from analytics.ingest.cells import MARKERS, NUMBER_PATTERN
+from analytics.ingest.cells import MARKERS, NUMBER_PATTERN, without_group_spaces
 from analytics.periods import looks_like_period
 
 EMPTY, NUMBER, DATE, TEXT, MARKER = 0, 1, 2, 3, 4
@@ -96,7 +96,7 @@ def _text_kind(text: str) -> tuple[int, bool]:
     """(kind, typed %) of one stripped, non-empty cell: the same tests as the vectorised path, one value."""
     if text.lower() in MARKERS:
         return MARKER, False
-    if NUMBER_PATTERN.match(text.replace("\u2212", "-").replace(" ", "")):
+    if NUMBER_PATTERN.match(without_group_spaces(text)):
         return NUMBER, "%" in text
     if len(text) <= PERIOD_TEXT_MAX and (_ISO_OR_SLASH.match(text) or (_PERIOD_START.match(text)
                                                                         and looks_like_period(text))):

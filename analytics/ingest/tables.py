@@ -27,6 +27,7 @@ MAX_GAP_ROWS = 6
 MIN_NUMBERS = 2
 MIN_COUNTING = 5
 CALENDAR_YEARS = (1900, 2100)  # whole numbers in this range, in a header, are calendar years
+MIN_YEARS_ACROSS = 3  # years rising by one across a labelled row make it a header line
 MIN_STACKED_SPAN = 3
 HELPER_SHEET = re.compile(r"chart|helper|lookup|calc|pivot|hidden|data\s*val|list|contents|cover|notes?$|"
                           r"information|terms|metadata|definitions", re.I)
@@ -118,13 +119,17 @@ def _counting_row(grid: pd.DataFrame, row: int, columns: np.ndarray) -> bool:
 
 
 def _years_row(grid: pd.DataFrame, row: int, columns: np.ndarray) -> bool:
-    """A row of calendar years only (1990, 2000, 2008 over the columns), with no label: a header line that
-    spreads a heading above it over the years, as statistical abstracts print them."""
+    """A header line of calendar years: years only (1990, 2000, 2008 over the columns, no label), as
+    statistical abstracts spread a heading over them; or labels then years rising by one (Country | Code |
+    1960 | 1961 | ...), as a wide extract's header."""
     texts = [label_text(grid.iat[row, c]) for c in columns]
     filled = [t for t in texts if t]
     values = pd.to_numeric(pd.Series(filled, dtype=object), errors="coerce")
-    return bool(len(filled) >= 2 and values.notna().all() and (values % 1 == 0).all()
-                and values.between(*CALENDAR_YEARS).all())
+    numbers = values.dropna()
+    years = bool(len(numbers)) and bool((numbers % 1 == 0).all()) and bool(numbers.between(*CALENDAR_YEARS).all())
+    if len(filled) >= 2 and len(numbers) == len(filled):
+        return years
+    return years and len(numbers) >= MIN_YEARS_ACROSS and bool((numbers.diff().dropna() == 1).all())
 
 
 def _is_axis_row(row: np.ndarray, below: np.ndarray) -> bool:
