@@ -290,8 +290,11 @@ def is_code_column(values: pd.Series) -> bool:
     return len(texts) > 0 and bool(texts.str.match(_CODE).mean() >= 0.8)
 
 
-def _shares_label(texts: pd.DataFrame, label_positions: list[int], row: int, other: int) -> bool:
-    return any(texts.iat[row, p] and texts.iat[row, p] == texts.iat[other, p] for p in label_positions)
+def _capitals(cells: list[str]) -> bool:
+    """The row's longest label set in capitals (three letters or more): the typography of a heading (a
+    code such as 'AFG' beside a name does not count)."""
+    longest = max(cells, key=len, default="")
+    return sum(ch.isalpha() for ch in longest) >= 3 and longest.isupper()
 
 
 def row_structure(kinds: np.ndarray, texts: pd.DataFrame, label_positions: list[int],
@@ -305,8 +308,9 @@ def row_structure(kinds: np.ndarray, texts: pd.DataFrame, label_positions: list[
     labels_filled = (kinds[:, label_positions] == TEXT).any(axis=1) if label_positions else np.zeros(n, bool)
     filled = (kinds != EMPTY).any(axis=1)
     nxt = _next_filled(filled)
-    # A row labelled as fully as the rows with values, sharing a label with the next ('Afghanistan | AFG |
-    # Tourists' above 'Angola | AGO | Tourists'), is a row whose values are missing, not a heading.
+    # A row labelled as fully as the rows with values ('Afghanistan | AFG | Tourists' among 'Angola | AGO |
+    # Tourists') is a row whose values are missing, not a heading, unless it is set in capitals as headings
+    # are ('A: | SERVICE STRATEGY' over 'A1 | Strategic management').
     label_counts = (kinds[:, label_positions] != EMPTY).sum(axis=1) if label_positions else np.zeros(n, int)
     typical = float(np.median(label_counts[has_values])) if has_values.any() else 0.0
     fully_labelled = (typical >= 2) & (label_counts >= typical)
@@ -329,7 +333,8 @@ def row_structure(kinds: np.ndarray, texts: pd.DataFrame, label_positions: list[
         if tuple(cells) in known_headers or (len(cells) >= 2 and all(len(c) <= 40 for c in cells)
                                              and any(_HEADER_WORDS.search(c) for c in cells)):
             kind[i] = "header"
-        elif not (fully_labelled[i] and _shares_label(texts, label_positions, i, nxt[i])):
+        elif not fully_labelled[i] or _capitals(cells) and not _capitals(
+                [texts.iat[nxt[i], p] for p in label_positions if texts.iat[nxt[i], p]]):
             kind[i] = "group"
     # The label carried down: set at each heading (nested when no row of values lies between two headings),
     # cleared at a stacked block's header, then filled down: only the heading rows are visited in Python.
