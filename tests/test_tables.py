@@ -197,3 +197,11 @@ def test_a_fully_labelled_row_without_values_is_data_not_a_group():
     assert _roles(rows) == ["header", *["data"] * 7]
     rows = [["Service", "2019", "2020", "2021"], ["OLDER PEOPLE"], ["Residential", 1, 2, 3], ["Nursing", 4, 5, 6]]
     assert _roles(rows) == ["header", "group", "data", "data"]
+
+
+def test_short_labels_straight_after_a_table_are_rows_without_values_and_prose_is_a_note():
+    rows = [["Course", "2019", "2020", "2021"]] + [[f"ACCT-{i}", 1.5 + i, 2.5, 3.5] for i in range(4)]
+    rows += [["AUD-140"], ["AUD-141"], ["Figures are rounded to one decimal place"], [None], ["AUD-142"]]
+    assert _roles(rows) == ["header", *["data"] * 4, "data", "data", "notes", "empty", "notes"]
+    reasons = _load(rows).ledger.excluded.set_index("row")["reason"].to_dict()
+    assert reasons[6] == reasons[7] == "no values" and reasons[8] == "note"

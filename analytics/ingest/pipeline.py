@@ -16,7 +16,7 @@ from analytics.ingest.grid import read_cells
 from analytics.ingest.guard import SheetText
 from analytics.ingest.readers import Book, RawSheet, read_csv, read_workbook
 from analytics.ingest.tables import Table, find_tables, header_names, label_text, runs_of
-from analytics.ingest.tidy import Tidied, tidy_table
+from analytics.ingest.tidy import NOTE_LABEL, Tidied, tidy_table
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,8 @@ def _with_header_row(table: Table, header_row: int) -> Table:
 
 
 ROLE_REASONS = {"metadata": "title", "header": "header", "group": "group label", "derived": "total / average row",
-                "notes": "note", "empty": "blank"}
+                "notes": "note", "empty": "blank", "data": "no values"}
+NOTE_MIN_WORDS = 4  # a line of this many words below a table is a note, not a row with its values missing
 REASON_ROLES = {reason: role for role, reason in ROLE_REASONS.items()}
 
 
@@ -108,7 +109,24 @@ def sheet_roles(table: Table, row_roles: Mapping[int, str], tables: list[Table])
         if 0 <= row < n:
             code[row] = ROLE_CODE[role]
     code[counts[:n] == 0] = ROLE_CODE["empty"]
+    _trailing_rows(table, code, counts[:n])
     return pd.Categorical.from_codes(code, categories=ROLES)
+
+
+def _trailing_rows(table: Table, code: np.ndarray, counts: np.ndarray) -> None:
+    """Lines straight after the table (no blank line between) that carry on its label column with a short
+    label and no values ('AUD-140', 'Zimbabwe | ZWE') are rows whose values are missing, not notes; a note
+    is prose, or marked as one ('Source:', '1.')."""
+    grid, first = table.sheet.grid, table.columns[0]
+    row = table.data_rows[1] + 1
+    while row < len(code) and code[row] == ROLE_CODE["notes"]:
+        cells = [(c, label_text(v)) for c, v in enumerate(grid.iloc[row].tolist()) if label_text(v)]
+        text = " ".join(t for _, t in cells)
+        if cells[0][0] != first or cells[-1][0] > table.columns[-1] or NOTE_LABEL.search(text) or \
+                len(text.split()) >= NOTE_MIN_WORDS or text.rstrip().endswith((".", ":")):
+            return
+        code[row] = ROLE_CODE["data"]
+        row += 1
 
 
 def _sheet_ledger(table: Table, tidied: Tidied, tables: list[Table], roles: np.ndarray) -> Ledger:
