@@ -540,17 +540,16 @@ def _placed_rows(frame: pd.DataFrame, places: Places) -> tuple[pd.DataFrame, dic
 def _item_columns(frame: pd.DataFrame, dims: list[str]) -> list[str]:
     """The dimensions that name an item: those that split a measure (see :func:`_breaks_down`), less those
     that say nothing the others do not (a 'Measure Group' number beside the ASCOF code, a row UUID beside the
-    indicator and its characteristics): a column of numbers fixed by the others, or any column fixed by one
-    other column that is not fixed by it (a group's description by the measure's code)."""
+    indicator and its characteristics): a column of numbers fixed by the measure and the others, or any column
+    fixed by one other column (or the measure) that is not fixed by it (a group's description by the code)."""
     extra = [c for c in dims if _breaks_down(frame, c, "label")]
-    text = {c: frame[c].fillna("").astype(str).str.strip() for c in extra}
+    text = {c: frame[c].fillna("").astype(str).str.strip() for c in ("measure", *extra)}
     for column in list(extra):
-        others = [c for c in extra if c != column]
-        if others and _is_code_like(text[column]) and _fixed_by(text, others, column):
+        if _is_code_like(text[column]) and _fixed_by(text, ["measure", *(c for c in extra if c != column)], column):
             extra.remove(column)
     for column in list(extra):
         if any(_fixed_by(text, [other], column) and not _fixed_by(text, [column], other)
-               for other in extra if other != column):
+               for other in ("measure", *extra) if other != column):
             extra.remove(column)
     return extra
 
