@@ -505,3 +505,13 @@ def test_pss_ex1_2014_15_money_in_thousands_and_england_a_total_by_hand_from_the
     england = float(line[header.index("ENGLAND")])
     assert c.latest.england == england and "england" in c.latest.totals and c.lines() == {}
     assert f"England total £{england:,.0f}k" in commentary.describe_comparison(c)[0].text
+
+
+def test_the_trend_over_years_has_one_tick_a_year_labelled_as_the_sentences_say():
+    years = pd.DataFrame({"period": pd.to_datetime(["2014-04-01", "2013-04-01"] * 2),
+                          "series": ["Kent", "Kent", "England", "England"], "value": [2.0, 1.0, 1.6, 1.5]})
+    spec = charts.benchmark_trend_chart(years, council="Kent", title="t", unit="currency_thousands",
+                                        frequency="FY").to_dict()
+    x = spec["layer"][0]["encoding"]["x"]
+    assert (x["field"], x["type"], x["sort"]) == ("label", "ordinal", ["2013/14", "2014/15"])
+    assert spec["layer"][0]["encoding"]["y"]["title"] == "£ thousands"

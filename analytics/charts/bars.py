@@ -394,7 +394,12 @@ def benchmark_trend_chart(years: pd.DataFrame, *, council: str, title: str, unit
     names = list(dict.fromkeys(data["series"]))
     colours = [HIGHLIGHT_COLOUR if n == council else MEAN_COLOUR if n == "England" else LIMIT_COLOUR for n in names]
     dashes = [[1, 0] if n == council else [6, 3] if n == "England" else [2, 2] for n in names]
-    encode = {"x": x_axis(frequency), "y": alt.Y("value:Q", title=unit_title(unit), scale=alt.Scale(zero=False)),
+    order = list(dict.fromkeys(data.sort_values("period")["label"]))
+    # one tick a period, labelled as the sentences label it ('2013/14'): a time axis over two or three years
+    # repeats the year on every tick it invents between them
+    x = alt.X("label:O", sort=order, title=PERIOD_TITLES.get(frequency, "Period"), axis=alt.Axis(labelAngle=0)) \
+        if frequency in YEARLY else x_axis(frequency)
+    encode = {"x": x, "y": alt.Y("value:Q", title=unit_title(unit), scale=alt.Scale(zero=False)),
               "color": alt.Color("series:N", title=None, scale=alt.Scale(domain=names, range=colours),
                                  legend=alt.Legend(orient="bottom")),
               "strokeDash": alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=names, range=dashes)),
