@@ -31,7 +31,7 @@ from analytics.ingest.grid import DATE, EMPTY, MARKER, NUMBER
 from analytics.ingest.labels import clean_label, map_distinct, snake
 from analytics.ingest.records import count_records, default_record_frequency, record_measure_name
 from analytics.ingest.tables import Table, label_text
-from analytics.ingest.totals import summing_rows
+from analytics.ingest.totals import MIN_RUN, summing_rows
 from analytics.periods import gaps_and_duplicates, parse_periods
 from analytics.vocabulary import MONEY_SCALES
 
@@ -654,15 +654,17 @@ def _across(body: Body, axis: HeaderAxis, label_positions: list[int], period_pos
         row_flag, period = row_flag[~bad], period[~bad]
     values, flags, typed, formatted = _parsed_matrix(body, rows, positions, names, excluded)
     n_rows, n_cols = values.shape
-    sums = summing_rows(values)
+    sums = summing_rows(values, min_run=MIN_RUN if len(label_positions) <= 1 else MIN_RUN + 1)
     if header_measures:  # a row adding up others is a total, whatever it is called
         adds_up = sums & (row_flag == "")
         roles[keep[adds_up]], reasons[keep[adds_up]] = "derived", "total / average row"
         row_flag[adds_up] = "total"
     # Rows that restate others but stay in the frame (comparators; a Total that is its own measure when rows
-    # are measures) are derived lines that are still used.
-    restating = (row_flag == "aggregate") if header_measures else \
-        (sums | pd.Series(row_labels).str.contains(TOTAL_LABEL).to_numpy())
+    # are measures) are derived lines that are still used. Where several columns describe each measure (a
+    # publication's list: 'Total expenditure on ... | 2014-15 | Income: total'), only the sums tell.
+    named_total = pd.Series(row_labels).str.contains(TOTAL_LABEL).to_numpy() if len(label_positions) == 1 else \
+        np.zeros(len(row_labels), dtype=bool)
+    restating = (row_flag == "aggregate") if header_measures else (sums | named_total)
     if header_measures:
         measure = np.tile(np.array([clean_label(m) for m in axis.measure_names], dtype=object), n_rows)
     else:

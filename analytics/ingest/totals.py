@@ -15,29 +15,30 @@ from __future__ import annotations
 import numpy as np
 
 MIN_MATCHED = 2  # columns that must add up; one column matching is too often chance
-MIN_RUN = 2  # rows summed; a row equal to the one next to it is a repeat, not a total
+MIN_RUN = 2  # rows summed (Persons = Males + Females); a row equal to the one next to it is a repeat
 ROUNDING = 0.005  # relative slack for totals rounded separately from their parts
 PASSES = 2  # subtotals first, then a total of the subtotals
 MAX_TRIES = 8  # run ends tried per row (several only where rows of zeros or tiny values follow)
 
 
-def summing_rows(values: np.ndarray) -> np.ndarray:
+def summing_rows(values: np.ndarray, min_run: int = MIN_RUN) -> np.ndarray:
     """Which rows of ``values`` (rows x columns of numbers, NaN where a cell has none) are the sum of a run
-    of the rows directly below or above them."""
+    of at least ``min_run`` rows directly below or above them. Where two rows adding up to a third can be
+    an identity of accounts (gross = income + net in a list of measures), ask for three."""
     values = np.asarray(values, dtype=float)
     found = np.zeros(len(values), dtype=bool)
-    if values.ndim != 2 or len(values) < MIN_RUN + 1 or values.shape[1] < MIN_MATCHED:
+    if values.ndim != 2 or len(values) < min_run + 1 or values.shape[1] < MIN_MATCHED:
         return found
     for _ in range(PASSES):
         live = np.where(found[:, None], np.nan, values)
-        new = _sums_of_runs(live) & ~found
+        new = _sums_of_runs(live, min_run) & ~found
         if not new.any():
             break
         found |= new
     return found
 
 
-def _sums_of_runs(values: np.ndarray) -> np.ndarray:
+def _sums_of_runs(values: np.ndarray, min_run: int) -> np.ndarray:
     filled = ~np.isnan(values)
     usable = filled.sum(axis=1) >= MIN_MATCHED
     # The key column is searched; others confirm. Prefix sums only rise where values are never negative.
@@ -47,11 +48,11 @@ def _sums_of_runs(values: np.ndarray) -> np.ndarray:
     key = max(nonneg, key=lambda c: filled[:, c].sum())
     found = np.zeros(len(values), dtype=bool)
     for direction in (1, -1):
-        found |= _runs_in_direction(values, filled, key, usable, direction)
+        found |= _runs_in_direction(values, filled, key, usable, direction, min_run)
     return found
 
 
-def _runs_in_direction(values, filled, key: int, usable: np.ndarray, direction: int) -> np.ndarray:
+def _runs_in_direction(values, filled, key: int, usable: np.ndarray, direction: int, min_run: int) -> np.ndarray:
     """Rows equal to the sum of the run below them (direction 1) or above them (-1)."""
     v = values if direction == 1 else values[::-1]
     f = filled if direction == 1 else filled[::-1]
@@ -65,10 +66,10 @@ def _runs_in_direction(values, filled, key: int, usable: np.ndarray, direction: 
         return np.zeros(n, dtype=bool)
     total = v[rows, key]
     slack = np.abs(total) * ROUNDING
-    # The run is rows i+1 .. j-1 with prefix[j] - prefix[i+1] within slack of the total and MIN_RUN values:
+    # The run is rows i+1 .. j-1 with prefix[j] - prefix[i+1] within slack of the total and min_run values:
     # every such j (prefix sums only rise, so they are one range) is tried until all columns add up.
     start = prefix[rows + 1, key]
-    shortest = np.searchsorted(count, count[rows + 1] + MIN_RUN, side="left")
+    shortest = np.searchsorted(count, count[rows + 1] + min_run, side="left")
     low = np.maximum(np.searchsorted(prefix[:, key], start + total - slack, side="left"), shortest)
     high = np.minimum(np.searchsorted(prefix[:, key], start + total + slack, side="right"), n + 1)
     hit = np.zeros(n, dtype=bool)
