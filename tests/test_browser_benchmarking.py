@@ -25,6 +25,7 @@ def benchmarking_page(browser, url: str, path):
     page.get_by_text(f"{path.name}:").first.wait_for(timeout=90_000)
     page.get_by_role("link", name="Benchmarking").click()
     page.get_by_text("Your council").first.wait_for(timeout=60_000)
+    page.get_by_text("Ranked councils").first.wait_for(timeout=120_000)  # the page has run to its end
     _settled(page)
     return page
 
