@@ -17,7 +17,7 @@ measure = st.selectbox("Measure", measures, key=f"demand:measure:{name}")
 series = ui.measure_series(data, measure, {})
 if series is None:
     st.stop()
-series, frequency = ui.weekly_option(series, data.frequency, key=f"demand:weekly:{name}")
+series, frequency = ui.weekly_option(series, data, measure, key=f"demand:weekly:{name}")
 ui.trend_panel(data, measure, f"demand:{name}:{measure}:{frequency}", analysed=ui.measure_analysis(name, measure),
                series=series, frequency=frequency)
 

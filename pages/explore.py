@@ -23,7 +23,7 @@ filters = ui.dimension_filters(data, measure, top[2], key=key)
 series = ui.measure_series(data, measure, filters)
 if series is None:
     st.stop()
-series, frequency = ui.weekly_option(series, data.frequency, key=f"{key}:weekly")
+series, frequency = ui.weekly_option(series, data, measure, key=f"{key}:weekly")
 series = ui.period_range(series, frequency, key=f"{key}:range:{frequency}")
 ui.trend_panel(data, measure, key, analysed=ui.measure_analysis(name, measure), series=series, spc=True,
                filters=filters, frequency=frequency)

@@ -27,6 +27,7 @@ from ui.text import (
     markdown_text,
 )
 
+WEEKLY_TOTALS_LABEL = "Weekly totals (Monday to Sunday)"
 FORECAST_HORIZONS = by_frequency("forecast_horizon")  # about a quarter or two ahead
 YOUR_COUNCIL = "your_council"  # session key: the reference name of the user's council, read by every page
 
@@ -263,11 +264,20 @@ def draw_spec(spec: dict, *, container=None, alt: str | None = None) -> None:
     (container or st).vega_lite_chart(spec, width="stretch", alt=alt)
 
 
-def weekly_option(series: pd.Series, frequency: str, key: str) -> tuple[pd.Series, str]:
-    """Daily data shown as weekly totals by default: a day-of-week pattern swamps daily charts and SPC."""
-    if frequency != "D" or not st.toggle("Show weekly totals (Monday to Sunday)", value=True, key=key):
-        return series, frequency
+def weekly_option(series: pd.Series, data: Dataset, measure: str, key: str) -> tuple[pd.Series, str]:
+    """Daily data as the one analysis reads it (days, the day-of-week pattern taken out of the trend), so the
+    page says what the pack and the command line say; weekly totals are the user's choice, analysed again as a
+    weekly series. Only values that add up (calls, not a waiting list) are offered as weekly totals."""
+    info = data.measures.get(measure)
+    summable = info is not None and analysis.is_cumulative(measure, info.unit, info.known_as)
+    if data.frequency != "D" or not summable or not st.toggle(
+            WEEKLY_TOTALS_LABEL, value=False, key=key,
+            help="Sums each Monday-to-Sunday week and analyses the weeks as a series of their own; the pack and "
+                 "the command line describe the days."):
+        return series, data.frequency
     weekly, notes = weekly_totals(series)
+    st.caption("Weekly totals, analysed as a weekly series: these words describe the weeks, not the days the "
+               "pack and the command line describe.")
     for note in notes:
         st.caption(markdown_text(note))
     return weekly, "W"
