@@ -4,13 +4,11 @@ Screenshots are kept in tests/artefacts/ (look at them)."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from tests.app_server import CHROMIUM, CHROMIUM_ARGS, ROOT, app_server
+from tests.browser_helpers import ARTEFACTS, no_exception, settled
 
-ARTEFACTS = ROOT / "tests" / "artefacts"
 PAGES = ["Home", "Data", "KPI summary", "Explore trends", "Demand", "Reablement", "Placements", "Finance",
          "Benchmarking", "Scrutiny pack"]
 
@@ -37,18 +35,6 @@ def page(server):
         browser.close()
 
 
-def _settled(tab, timeout_s: float = 60) -> None:
-    """Wait until the script has finished running (the status widget's stop button is gone)."""
-    deadline = time.time() + timeout_s
-    while time.time() < deadline and tab.locator("[data-testid='stStatusWidget']").count():
-        tab.wait_for_timeout(300)
-    tab.wait_for_timeout(800)
-
-
-def _no_exception(tab) -> None:
-    assert tab.locator("[data-testid='stException']").count() == 0
-
-
 def test_upload_through_file_input_shows_detected_table(page):
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
         str(ROOT / "sample_data" / "reablement_weekly.xlsx"))
@@ -58,7 +44,7 @@ def test_upload_through_file_input_shows_detected_table(page):
     page.get_by_text("Ledger: every row read").wait_for(timeout=60_000)
     page.wait_for_timeout(1500)
     page.screenshot(path=str(ARTEFACTS / "data_reablement.png"), full_page=True)
-    _no_exception(page)
+    no_exception(page)
     assert page.get_by_text("104 used").count() >= 1
 
 
@@ -68,9 +54,9 @@ def test_sample_button_and_every_page(page):
     for name in PAGES:
         page.get_by_role("link", name=name).click()
         page.wait_for_timeout(2500)
-        _settled(page)
+        settled(page)
         page.screenshot(path=str(ARTEFACTS / f"page_{name.lower().replace(' ', '_')}.png"), full_page=True)
-        _no_exception(page)
+        no_exception(page)
 
 
 def test_removing_an_upload_removes_its_data(page):
@@ -78,6 +64,6 @@ def test_removing_an_upload_removes_its_data(page):
         str(ROOT / "sample_data" / "dols_weekly.csv"))
     page.get_by_text("dols_weekly.csv: timeseries").wait_for(timeout=60_000)
     page.get_by_role("button", name="Remove dols_weekly.csv").click()
-    _settled(page)
+    settled(page)
     page.get_by_text("No data loaded yet.").wait_for(timeout=30_000)
     assert page.get_by_text("dols_weekly.csv: timeseries").count() == 0

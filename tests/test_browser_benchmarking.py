@@ -9,7 +9,7 @@ import io
 import pytest
 
 from tests.app_server import ROOT, app_server, chromium, open_app
-from tests.test_browser import ARTEFACTS, _no_exception, _settled
+from tests.browser_helpers import ARTEFACTS, no_exception, settled
 
 pytestmark = pytest.mark.browser
 IOD = ROOT / "tests" / "corpus_real" / "mhclg_iod2019_upper_tier_la_summaries.xlsx"
@@ -26,7 +26,7 @@ def benchmarking_page(browser, url: str, path):
     page.get_by_role("link", name="Benchmarking").click()
     page.get_by_text("Your council").first.wait_for(timeout=60_000)
     page.get_by_text("Ranked councils").first.wait_for(timeout=120_000)  # the page has run to its end
-    _settled(page)
+    settled(page)
     return page
 
 
@@ -46,16 +46,16 @@ def test_upload_a_national_file_choose_a_council_and_build_the_pack():
         assert "choose your council in the sidebar" in tiles and "not in file" not in tiles.split("England")[0]
         choose(page, "Trafford")
         page.get_by_text("Trafford 12,412.2").first.wait_for(timeout=60_000)
-        _settled(page)
+        settled(page)
         page.screenshot(path=str(ARTEFACTS / "benchmarking_iod_trafford.png"), full_page=True)
         assert page.locator(".vega-embed").count() >= 1  # the ranked dot chart is drawn
         assert page.get_by_text("of 151 England councils").count() >= 1
         page.screenshot(path=str(ARTEFACTS / "benchmarking_iod_trafford.png"), full_page=True)
-        _no_exception(page)
+        no_exception(page)
 
         page.get_by_role("link", name="Scrutiny pack").click()
         page.get_by_role("button", name="Build the pack").wait_for(timeout=60_000)
-        _settled(page)  # the page's run has finished: its inputs hold their values
+        settled(page)  # the page's run has finished: its inputs hold their values
         assert page.get_by_label("Council", exact=True).input_value() == "Trafford"  # chosen once, used by the pack
         page.get_by_role("button", name="Build the pack").click()
         page.get_by_text("Pack ready").wait_for(timeout=180_000)
@@ -65,7 +65,7 @@ def test_upload_a_national_file_choose_a_council_and_build_the_pack():
         text = "\n".join(p.text for p in document.paragraphs)
         assert "Trafford 12,412.2" in text and "of 151 England councils" in text
         page.screenshot(path=str(ARTEFACTS / "benchmarking_pack.png"), full_page=True)
-        _no_exception(page)
+        no_exception(page)
 
 
 def test_a_second_council_on_a_finance_table_in_thousands_with_england_a_total():
@@ -73,8 +73,8 @@ def test_a_second_council_on_a_finance_table_in_thousands_with_england_a_total()
         page = benchmarking_page(browser, url, PSS_EX1)
         choose(page, "Kent")
         page.get_by_text("Kent £23,668k, England total £1,151,544k").first.wait_for(timeout=60_000)
-        _settled(page)
+        settled(page)
         tiles = page.locator("[data-testid='stMetric']").all_inner_texts()
         assert any(t.startswith("England total") for t in tiles) and any("£23,668k" in t for t in tiles)
         page.screenshot(path=str(ARTEFACTS / "benchmarking_pss_ex1_kent.png"), full_page=True)
-        _no_exception(page)
+        no_exception(page)

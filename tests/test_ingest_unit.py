@@ -136,12 +136,15 @@ def test_user_header_row_override(make_xlsx):
 
 
 def test_delimiter_chosen_by_consistent_width_not_fooled_by_thousands():
-    from analytics.ingest.readers import _sniff_delimiter
+    from analytics.ingest.readers import read_csv
+
+    def delimiter(text: str) -> str:
+        return read_csv(text.encode(), "t.csv").delimiter
 
     text = "Title, with a comma\nMonth;Requests;Spend\nApr 2024;1,209;£1,165,644\nMay 2024;1,151;£1,139,573\n"
-    assert _sniff_delimiter(text) == ";"
-    assert _sniff_delimiter("a,b,c\n1,2,3\n4,5,6\n") == ","
-    assert _sniff_delimiter("a\tb\n1\t2\n") == "\t"
+    assert delimiter(text) == ";"
+    assert delimiter("a,b,c\n1,2,3\n4,5,6\n") == ","
+    assert delimiter("a\tb\n1\t2\n") == "\t"
 
 
 def test_series_sums_dimensions_but_never_totals(make_xlsx):
