@@ -68,6 +68,7 @@ class SeriesAnalysis:
     target: TargetResult | None
     warnings: tuple[str, ...]
     breaks: BreakResult | None = None
+    last_year: pd.Series | None = None  # each period's value a year before (compare.values_a_year_before)
     settings: dict = field(default_factory=dict, compare=False)  # the analyse_series options it was made with
 
     def with_settings(self, **changes) -> dict:
@@ -378,6 +379,7 @@ def analyse_series(series: pd.Series, *, name: str, frequency: str, unit: str = 
         forecast=forecast_result, period_change=period_change, year_change=year_change, ytd=ytd,
         baseline_change=baseline_change, baseline=bounds, target=target_result,
         warnings=tuple(dict.fromkeys(warns)), breaks=break_result,
+        last_year=compare.values_a_year_before(values, frequency),
         settings={"frequency": frequency, "unit": unit, "polarity": polarity, "window": window, "target": target,
                   "rebase_at": tuple(rebase_at), "baseline_points": baseline_points, "baseline": baseline,
                   "horizon": horizon, "seasonal": seasonal, "cumulative": cumulative,

@@ -206,6 +206,17 @@ def same_period_last_year(series: pd.Series, frequency: str, unit: str = "count"
                      (period_label(previous, frequency), after_label))
 
 
+def values_a_year_before(series: pd.Series, frequency: str) -> pd.Series:
+    """Last year's value at each period of ``series``, matched as :func:`same_period_last_year` matches (NaN
+    where there is none): the chart's "same period last year" line, whose latest point is that comparison's
+    ``before``."""
+    check_frequency(frequency)
+    index = pd.DatetimeIndex(series.index)
+    values = as_float_series(series)
+    return pd.Series(values.reindex(a_year_back(index, frequency)).to_numpy(dtype=float), index=index,
+                     name="last_year")
+
+
 def _aggregate(values: pd.Series, unit: str) -> float:
     observed = values.dropna()
     if observed.empty:

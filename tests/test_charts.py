@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import analytics
-from analytics import benchmark, charts, derive, finance, forecast, seasonal, spc, trend
+from analytics import benchmark, charts, compare, derive, finance, forecast, seasonal, spc, trend
 from analytics.errors import AnalysisError
 from tests.conftest import SAMPLES
 
@@ -53,7 +53,7 @@ def all_layers(starts):
         "seasonal": seasonal.decompose(starts, "W"),
     }
     chart = charts.trend_chart(starts, title="Reablement starts rose 17%", unit="count", frequency="W", window=6,
-                               last_year=True, **results)
+                               last_year=compare.values_a_year_before(starts, "W"), **results)
     return chart, chart.to_dict(), results
 
 
@@ -80,12 +80,12 @@ def test_only_the_actual_layer_without_options(starts):
 
 
 @pytest.mark.parametrize("option, name", [
-    ({"window": 6}, "Moving average"),
-    ({"last_year": True}, "Same period last year"),
-    ({"target": 30.0}, "Target"),
+    (lambda values: {"window": 6}, "Moving average"),
+    (lambda values: {"last_year": compare.values_a_year_before(values, "W")}, "Same period last year"),
+    (lambda values: {"target": 30.0}, "Target"),
 ])
 def test_each_option_adds_its_layer(starts, option, name):
-    names = charts.layer_names(charts.trend_chart(starts, title="t", unit="count", frequency="W", **option))
+    names = charts.layer_names(charts.trend_chart(starts, title="t", unit="count", frequency="W", **option(starts)))
     assert name in names
     assert len(names) == 3
 
@@ -181,7 +181,8 @@ def test_gaps_and_suppressed_values_break_the_line_and_do_not_crash():
     values = values.drop(values.index[6])  # an absent month as well as a suppressed one
     result = spc.xmr(values, frequency="M")
     spec = charts.trend_chart(values, title="t", unit="count", frequency="M", window=3, spc=result,
-                              trend=trend.linear_trend(values, "M"), last_year=True).to_dict()
+                              trend=trend.linear_trend(values, "M"),
+                              last_year=compare.values_a_year_before(values, "M")).to_dict()
     actual = rows(spec, layer(spec, "Actual"))
     assert len(actual) == 14  # the absent month is restored...
     assert [r["value"] for r in actual].count(None) == 2  # ...as a gap, like the suppressed one
@@ -192,7 +193,7 @@ def test_gaps_and_suppressed_values_break_the_line_and_do_not_crash():
 def test_all_missing_layers_are_left_out_not_drawn_empty():
     values = monthly([10, 12, 11, 13, 12])
     names = charts.layer_names(charts.trend_chart(values, title="t", unit="count", frequency="M", window=6,
-                                                  last_year=True))
+                                                  last_year=compare.values_a_year_before(values, "M")))
     assert "Moving average" not in names  # window longer than the series: all NaN
     assert "Same period last year" not in names  # no earlier year
     constant = monthly([5.0] * 15)
@@ -241,19 +242,6 @@ def test_forecast_bands_nest_and_line_starts_at_the_last_actual(all_layers, star
     line = rows(spec, layer(spec, "Forecast"))
     assert line[0]["value"] == starts.iloc[-1]
     assert len(line) == 13
-
-
-def test_same_period_last_year_matches_compare():
-    from analytics import compare
-    weekly = pd.Series(np.arange(110, dtype=float), index=pd.date_range("2022-08-08", periods=110, freq="7D"))
-    overlay = charts.same_period_last_year(weekly, "W")
-    change = compare.same_period_last_year(weekly, "W")
-    assert overlay.iloc[-1] == change.before
-    assert np.isnan(overlay.iloc[0])
-    daily = pd.Series(np.arange(400, dtype=float), index=pd.date_range("2023-01-02", periods=400, freq="D"))
-    assert charts.same_period_last_year(daily, "D").iloc[-1] == compare.same_period_last_year(daily, "D").before
-    months = monthly(range(24))
-    assert charts.same_period_last_year(months, "M").iloc[-1] == 11
 
 
 def test_long_daily_series_is_averaged_by_week_and_says_so():

@@ -192,3 +192,16 @@ def test_weekly_year_to_date_compares_the_same_number_of_weeks():
     result = compare.year_to_date(values, "W")
     assert result.before == result.after == 170.0
     assert not any("Not like for like" in w for w in result.warnings)
+
+
+def test_the_values_a_year_before_are_those_same_period_last_year_compares_with():
+    weekly = pd.Series(np.arange(110, dtype=float), index=pd.date_range("2022-08-08", periods=110, freq="7D"))
+    line = compare.values_a_year_before(weekly, "W")
+    assert line.iloc[-1] == compare.same_period_last_year(weekly, "W").before and np.isnan(line.iloc[0])
+    assert line.iloc[52:].tolist() == weekly.iloc[:58].tolist()  # ISO week matched: 52 weeks back in these years
+    daily = pd.Series(np.arange(400, dtype=float), index=pd.date_range("2023-01-02", periods=400, freq="D"))
+    line = compare.values_a_year_before(daily, "D")
+    assert line.iloc[-1] == compare.same_period_last_year(daily, "D").before == 399 - 364
+    months = pd.Series(np.arange(24.0), index=pd.date_range("2023-04-01", periods=24, freq="MS"))
+    assert compare.values_a_year_before(months, "M").iloc[-1] == 11
+    assert compare.values_a_year_before(months, "M").iloc[:12].isna().all()

@@ -128,6 +128,30 @@ def test_the_running_totals_drawn_are_compare_s():
     assert drawn["cumulative"].tolist() == totals.table["cumulative"].tolist()
 
 
+@pytest.mark.parametrize(("frequency", "start", "n"), [("W", "2022-08-08", 110), ("M", "2021-04-01", 30),
+                                                     ("D", "2023-01-02", 420)])
+def test_the_last_year_line_drawn_is_the_analysis_own_and_ends_at_the_year_change(frequency, start, n):
+    """The chart's "same period last year" line is the analysis' ``last_year``, drawn as it is (the chart once
+    looked last year's values up itself), and its latest point is the value the year-on-year sentence compares
+    with."""
+    from ui.widgets import ChartView
+
+    rng = np.random.default_rng(3)
+    steps = {"W": "7D", "M": "MS", "D": "D"}
+    series = pd.Series(rng.normal(100, 10, n).round(), index=pd.date_range(start, periods=n, freq=steps[frequency]))
+    series.iloc[n // 3] = np.nan  # a suppressed value: a gap in both lines
+    result = analysis.analyse_series(series, name="Calls", frequency=frequency)
+    layers = ChartView(last_year=True).chart_layers(result)
+    assert layers["last_year"] is result.last_year
+    spec = charts.trend_chart(result.series, title="t", unit="count", frequency=frequency, **layers).to_dict()
+    drawn = _layer_rows(spec, "Same period last year").dropna(subset=["value"])
+    expected = result.last_year.dropna()
+    assert pd.to_datetime(drawn["period"]).tolist() == expected.index.tolist()
+    assert drawn["value"].tolist() == expected.tolist()
+    assert expected.iloc[-1] == result.year_change.before
+    assert ChartView(last_year=False).chart_layers(result)["last_year"] is None
+
+
 # --- the same sentences in every view ------------------------------------------------------------------------------
 def step_change_csv() -> bytes:
     """48 months with a fall from about 200 to about 120 after month 30 (a step change the analysis finds)."""

@@ -134,7 +134,7 @@ def not_drawn(view: ChartView, result) -> list[str]:
     """The layers switched on that the analysis could not make (too few points, no year before...)."""
     missing = [label for layer, label in LAYER_LABELS.items()
                if getattr(view, layer) and getattr(result, layer) is None]
-    if view.last_year and charts.same_period_last_year(result.series, result.frequency).notna().sum() == 0:
+    if view.last_year and (result.last_year is None or result.last_year.notna().sum() == 0):
         missing.append("Last year")
     return missing
 

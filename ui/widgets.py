@@ -161,7 +161,7 @@ class ChartView:
                 "spc": result.spc if self.spc else None,
                 "forecast": result.forecast if self.forecast else None,
                 "seasonal": result.seasonal if self.seasonal else None,
-                "last_year": self.last_year,
+                "last_year": result.last_year if self.last_year else None,
                 "target": self.target}
 
 

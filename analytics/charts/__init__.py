@@ -120,7 +120,6 @@ from analytics.charts.styles import (  # noqa: F401
 )
 from analytics.charts.trend import (  # noqa: F401
     SPC_TOOLTIP,
-    same_period_last_year,
     spc_chart,
     trend_band,
     trend_chart,

@@ -71,17 +71,6 @@ def trend_band(trend: TrendResult) -> pd.DataFrame | None:
     return table[["lower", "upper"]]
 
 
-def same_period_last_year(values: pd.Series, frequency: str) -> pd.Series:
-    """Last year's value at each period, matched as :func:`analytics.compare.same_period_last_year` matches.
-
-    Weeks by ISO week number (week 53 has no match), days by the same weekday 52 weeks (364 days)
-    earlier, months, quarters and years by the same date a year earlier. NaN where there is no match.
-    """
-    index = pd.DatetimeIndex(values.index)
-    matched = periods.a_year_back(index, frequency)
-    return pd.Series(values.reindex(matched).to_numpy(dtype=float), index=index, name=LAST_YEAR)
-
-
 # ===================================================================================================== layers
 class _Layers:
     """Collects the trend chart's layers and its legend entries, then encodes them on one shared scale."""
@@ -193,7 +182,7 @@ def trend_chart(
     spc: SpcResult | None = None,
     forecast: ForecastResult | None = None,
     seasonal: SeasonalResult | None = None,
-    last_year: bool = False,
+    last_year: pd.Series | None = None,
     target: float | None = None,
     show_points: bool = True,
     subtitle: str | Sequence[str] | None = None,
@@ -224,8 +213,9 @@ def trend_chart(
         Adds the forecast with its 80% and 95% prediction intervals.
     seasonal : SeasonalResult, optional
         Adds the seasonally adjusted line (periods that had to be filled in are left as gaps).
-    last_year : bool, default False
-        Adds last year's values at this year's periods (see :func:`same_period_last_year`).
+    last_year : pd.Series, optional
+        Last year's value at each period (``SeriesAnalysis.last_year``, from
+        :func:`analytics.compare.values_a_year_before`), drawn as it is.
     target : float, optional
         A red dashed target line; defaults to ``spc.target`` when SPC has one.
     show_points : bool, default True
@@ -271,8 +261,8 @@ def trend_chart(
         layers.line(MOVING_AVERAGE, prepare(moving_average), label)
     if seasonal is not None:
         layers.line(SEASONAL, prepare(seasonal.adjusted.where(~seasonal.table["filled"])))
-    if last_year:
-        layers.line(LAST_YEAR, same_period_last_year(values, frequency))
+    if last_year is not None:
+        layers.line(LAST_YEAR, prepare(last_year))
     if trend is not None:
         layers.line(TREND, prepare(trend.fitted))
         band = trend_band(trend)
