@@ -18,7 +18,7 @@ from analytics import compare, forecast, spc, trend, vocabulary
 from analytics import seasonal as seasonal_module
 from analytics.breaks import BreakResult
 from analytics.catalogue import describe
-from analytics.compare import Change, TargetResult
+from analytics.compare import Change, RunningTotals, TargetResult
 from analytics.dataset import Dataset, sum_by_period
 from analytics.errors import AnalysisError
 from analytics.forecast import ForecastResult
@@ -69,6 +69,7 @@ class SeriesAnalysis:
     warnings: tuple[str, ...]
     breaks: BreakResult | None = None
     last_year: pd.Series | None = None  # each period's value a year before (compare.values_a_year_before)
+    running_totals: RunningTotals | None = None  # financial year to date, when the values add up
     settings: dict = field(default_factory=dict, compare=False)  # the analyse_series options it was made with
 
     def with_settings(self, **changes) -> dict:
@@ -161,6 +162,14 @@ def _ytd(observed: pd.Series, frequency: str, unit: str, warns: list[str]) -> Ch
         return None
     warns.extend(change.warnings)
     return replace(change, before_label=financial_year_label(previous_start), after_label=financial_year_label(latest))
+
+
+def _running_totals(observed: pd.Series, frequency: str, unit: str) -> RunningTotals | None:
+    """The financial-year running totals the cumulative chart draws; None where they mean nothing (yearly data,
+    a unit that does not add up, no values): the year-to-date sentence says why where it matters."""
+    if frequency in YEARLY or unit not in SUMMED_UNITS or not observed.notna().any():
+        return None
+    return compare.financial_year_running_totals(observed, unit, frequency)
 
 
 def _date(text: str) -> pd.Timestamp | None:
@@ -380,6 +389,7 @@ def analyse_series(series: pd.Series, *, name: str, frequency: str, unit: str = 
         baseline_change=baseline_change, baseline=bounds, target=target_result,
         warnings=tuple(dict.fromkeys(warns)), breaks=break_result,
         last_year=compare.values_a_year_before(values, frequency),
+        running_totals=_running_totals(observed, frequency, unit) if cumulative else None,
         settings={"frequency": frequency, "unit": unit, "polarity": polarity, "window": window, "target": target,
                   "rebase_at": tuple(rebase_at), "baseline_points": baseline_points, "baseline": baseline,
                   "horizon": horizon, "seasonal": seasonal, "cumulative": cumulative,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from analytics import charts, derive, topics
+from analytics import derive, topics
 
 TOPIC = topics.TOPICS["placements"]
 
@@ -21,7 +21,7 @@ series = ui.measure_series(data, measure, filters)
 if series is None:
     st.stop()
 unit = data.measures[measure].unit
-placements, counts = measure, series  # the raw counts, before any rate
+placements = measure  # the measure's own name, before any rate
 
 population = st.number_input("Population of the age band shown (optional, for rates per 100,000)", value=None,
                              min_value=1, step=1000, key=f"{key}:population", placeholder="not given")
@@ -30,14 +30,14 @@ if population:
     unit = "rate"
     measure = f"{measure} per 100,000 population"
 
+analysed = ui.measure_analysis(name, placements)
 st.subheader("Trend")
-ui.trend_panel(data, measure, f"{key}:{population}", analysed=ui.measure_analysis(name, placements), series=series,
-               unit=unit, spc=True, filters=filters)
+ui.trend_panel(data, measure, f"{key}:{population}", analysed=analysed, series=series, unit=unit, spc=True,
+               filters=filters)
 
 if data.frequency in ("M", "W"):
     st.subheader("Financial year to date against last year")
-    ui.draw(charts.cumulative_ytd_chart(counts, title=f"{placements}: cumulative from April",
-                                                unit=data.measures[placements].unit))
+    ui.running_totals_chart(analysed, data, placements, filters, title=f"{placements}: cumulative from April")
 
 ui.other_sheet_measures(name, data, ("people_in_care", "weekly_cost"), key=f"placements:other:{name}")
 

@@ -316,7 +316,8 @@ def test_stacked_percent_many_periods_drop_the_labels_and_zero_totals_have_no_ba
 # ----------------------------------------------------------------------------------------------------- cumulative
 def test_cumulative_ytd_by_financial_year_on_real_data():
     admissions = analytics.load(SAMPLES / "placements_monthly.xlsx").series("Admissions")
-    spec = charts.cumulative_ytd_chart(admissions, title="t", unit="count").to_dict()
+    spec = charts.cumulative_ytd_chart(compare.financial_year_running_totals(admissions, "count"), title="t",
+                                       unit="count").to_dict()
     data = pd.DataFrame(rows(spec, layer(spec, "Years")))
     assert data["x"].iloc[0] == "Apr"
     assert data.groupby("fy")["cumulative"].last().to_dict() == admissions.groupby(
@@ -328,17 +329,19 @@ def test_cumulative_ytd_by_financial_year_on_real_data():
 
 
 def test_cumulative_ytd_weekly_is_summed_into_months_and_refuses_percentages(starts):
-    spec = charts.cumulative_ytd_chart(starts, title="t", unit="count").to_dict()
+    spec = charts.cumulative_ytd_chart(compare.financial_year_running_totals(starts, "count"), title="t",
+                                       unit="count").to_dict()
     assert any("summed into months" in line for line in spec["title"]["subtitle"])
     data = pd.DataFrame(rows(spec, layer(spec, "Years")))
     assert data["value"].sum() == starts.sum()
     with pytest.raises(AnalysisError, match="count or money"):
-        charts.cumulative_ytd_chart(starts, title="t", unit="percent")
+        compare.financial_year_running_totals(starts, "percent")
 
 
 def test_cumulative_ytd_missing_month_is_named():
     values = monthly([5, 6, 7, 8, 9, 10, 11, 12]).drop(pd.Timestamp("2023-06-01"))
-    spec = charts.cumulative_ytd_chart(values, title="t", unit="currency").to_dict()
+    spec = charts.cumulative_ytd_chart(compare.financial_year_running_totals(values, "currency"), title="t",
+                                       unit="currency").to_dict()
     assert any("1 month(s) with no data" in line and "June 2023" in line for line in spec["title"]["subtitle"])
 
 

@@ -29,9 +29,14 @@ def _elements(at: AppTest) -> list:
     return out
 
 
+def chart_elements(at: AppTest) -> list:
+    """Every chart drawn (AppTest has no typed accessor for charts): ``proto.spec`` and ``proto.datasets``."""
+    return [e for e in _elements(at) if getattr(e, "type", "") == "vega_lite_chart"]
+
+
 def chart_specs(at: AppTest) -> list[dict]:
-    """Vega-Lite specs of every chart drawn (AppTest has no typed accessor for charts)."""
-    return [json.loads(e.proto.spec) for e in _elements(at) if getattr(e, "type", "") == "vega_lite_chart"]
+    """Vega-Lite specs of every chart drawn."""
+    return [json.loads(e.proto.spec) for e in chart_elements(at)]
 
 
 def layer_names(spec: dict) -> list[str]:

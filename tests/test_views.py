@@ -7,6 +7,7 @@ stacked chart draws are exactly :func:`analytics.derive.mix`'s, the running tota
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -32,6 +33,16 @@ def _layer_rows(spec: dict, name: str) -> pd.DataFrame:
 
     [child] = [c for c in walk(spec) if c.get("name") == name]
     return pd.DataFrame(spec["datasets"][(child.get("data") or spec["data"])["name"]])
+
+
+def _spec_with_data(element) -> dict:
+    """A chart's spec as the page sent it, with the datasets Streamlit sends beside it (Arrow) put back inline."""
+    import pyarrow as pa
+
+    spec = json.loads(element.proto.spec)
+    spec["datasets"] = {d.name: pa.ipc.open_stream(d.data.data).read_all().to_pandas().to_dict("records")
+                        for d in element.proto.datasets}
+    return spec
 
 
 @st.composite
@@ -123,9 +134,29 @@ def test_the_running_totals_drawn_are_compare_s():
     totals = compare.financial_year_running_totals(values, "count")
     assert totals.table["cumulative"].tolist() == [5, 11, 7, 15, 24, 34, 45, 57, 61, 64, 66, 67, 73, 80]
     assert totals.table["fy"].iloc[[0, 2, -1]].tolist() == ["2022/23", "2023/24", "2023/24"]
-    spec = charts.cumulative_ytd_chart(values, title="t", unit="count").to_dict()
+    result = analysis.analyse_series(values, name="Admissions", frequency="M")
+    assert result.running_totals.table.equals(totals.table)
+    spec = charts.cumulative_ytd_chart(result.running_totals, title="t", unit="count").to_dict()
     drawn = _layer_rows(spec, "Years")
     assert drawn["cumulative"].tolist() == totals.table["cumulative"].tolist()
+    assert drawn["value"].tolist() == totals.table["value"].tolist()
+
+
+@pytest.mark.parametrize(("frequency", "step", "n"), [("M", "MS", 30), ("W", "7D", 120), ("Q", "QS-JAN", 12)])
+def test_the_cumulative_chart_draws_the_analysis_running_totals_and_ends_at_its_year_to_date(frequency, step, n):
+    """The chart adds nothing up: it draws ``SeriesAnalysis.running_totals`` (gaps add nothing), and this year's
+    last point is the total the year-to-date sentence states."""
+    rng = np.random.default_rng(11)
+    series = pd.Series(rng.poisson(40, n).astype(float), index=pd.date_range("2021-04-01", periods=n, freq=step))
+    series.iloc[n // 2] = np.nan
+    result = analysis.analyse_series(series, name="Admissions", frequency=frequency)
+    table = result.running_totals.table
+    drawn = _layer_rows(charts.cumulative_ytd_chart(result.running_totals, title="t", unit="count").to_dict(), "Years")
+    assert drawn["fy"].tolist() == table["fy"].tolist()
+    np.testing.assert_array_equal(drawn["cumulative"].to_numpy(float), table["cumulative"].to_numpy(float))
+    assert table.dropna(subset=["cumulative"])["cumulative"].iloc[-1] == result.ytd.after
+    level = analysis.analyse_series(series, name="People in care", frequency=frequency)
+    assert level.running_totals is None and level.ytd is None  # a level does not add up over a year
 
 
 @pytest.mark.parametrize(("frequency", "start", "n"), [("W", "2022-08-08", 110), ("M", "2021-04-01", 30),
@@ -302,3 +333,32 @@ def test_daily_data_is_said_as_days_on_the_page_in_the_pack_and_on_the_command_l
     assert not at.exception, [e.value for e in at.exception]
     weekly = _page_bullets(at)
     assert weekly[:len(words)] != words and "previous week" in weekly[1]
+
+
+@pytest.mark.parametrize("filters", [{}, {"age_band": "65+"}])
+def test_the_placements_page_draws_the_running_totals_the_one_analysis_holds(filters):
+    """The Placements page's year-to-date chart is the stored analysis' running totals of the series it shows (a
+    split picked too), not a sum the page or the chart works out."""
+    from streamlit.testing.v1 import AppTest
+
+    import analytics
+    import ui
+    from analytics import dataset_analysis
+    from tests.test_pages import chart_elements
+
+    path = ROOT / "sample_data" / "placements_monthly.xlsx"
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.session_state[ui.REGISTRY_KEY] = {path.name: ui.Upload(path.name, path.read_bytes())}
+    at.run()
+    at.switch_page("pages/placements.py").run()
+    for dimension, value in filters.items():
+        at.selectbox(key=f"placements:{path.name}:Admissions:{dimension}").set_value(value).run()
+    assert not at.exception, [e.value for e in at.exception]
+    data = analytics.load(path)
+    stored = dataset_analysis.series_named(dataset_analysis.analyse(data, measure="Admissions").series,
+                                           dataset_analysis.series_name(data, "Admissions", filters))
+    table = stored.running_totals.table
+    drawn = [_layer_rows(spec, "Years") for spec in map(_spec_with_data, chart_elements(at)) if "Years" in str(spec)]
+    assert len(drawn) == 1
+    assert drawn[0]["fy"].tolist() == table["fy"].tolist()
+    np.testing.assert_array_equal(drawn[0]["cumulative"].to_numpy(float), table["cumulative"].to_numpy(float))

@@ -14,6 +14,7 @@ from ui.panels import (  # noqa: F401
     not_drawn,
     other_sheet_measures,
     record_split,
+    running_totals_chart,
     series_result,
     trend_panel,
     trend_spec,

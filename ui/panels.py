@@ -176,6 +176,18 @@ def record_split(name: str, data: Dataset, key: str) -> None:
     draw(charts.stacked_percent_chart(shares, title=f"{next(iter(split.measures))} by {column.lower()}"))
 
 
+def running_totals_chart(analysed: tuple[SeriesAnalysis, ...], data: Dataset, measure: str,
+                         filters: dict[str, str] | None, *, title: str) -> None:
+    """Financial year to date against last year: the running totals the one analysis of the series shown holds
+    (``SeriesAnalysis.running_totals``), drawn as they are."""
+    shown = dataset_analysis.series_named(analysed, dataset_analysis.series_name(data, measure, filters))
+    if shown is None or shown.running_totals is None:
+        st.caption("No running total from April for this series: it needs values that add up over the year "
+                   "(admissions or spend, not a level such as people in care).")
+        return
+    draw(charts.cumulative_ytd_chart(shown.running_totals, title=title, unit=shown.unit))
+
+
 def other_sheet_measures(name: str, data: Dataset, keys: tuple[str, ...], key: str) -> None:
     """Trends of matching measures found on the workbook's other sheets (people in care, weekly cost)."""
     upload = registry()[name]

@@ -47,7 +47,6 @@ from analytics.charts.styles import (
     VALUE_FORMAT,
     VARIANCE_CHART_CHROME,
     VARIANCE_LABEL_ROOM,
-    dated_series,
     finish,
     period_labels,
     unit_title,
@@ -138,18 +137,18 @@ def stacked_percent_chart(mix: Mix, *, title: str, frequency: str | None = None,
     return finish(alt.layer(*layers), title=title, subtitle=subtitle, description=description)
 
 
-def cumulative_ytd_chart(series: pd.Series, *, title: str, unit: str, frequency: str | None = None,
+def cumulative_ytd_chart(totals: compare.RunningTotals, *, title: str, unit: str,
                          subtitle: str | Sequence[str] | None = None) -> alt.LayerChart:
     """Cumulative financial year to date, this year against last year (earlier years faint).
 
-    Draws :func:`analytics.compare.financial_year_running_totals` (the arguments and errors are its own).
+    Draws ``totals`` as they are: :func:`analytics.compare.financial_year_running_totals`' result, which
+    ``SeriesAnalysis.running_totals`` holds (the chart adds nothing up).
 
     Returns
     -------
     alt.LayerChart
         Layers "Years" (a line per financial year) and "This year and last year points".
     """
-    totals = compare.financial_year_running_totals(dated_series(series), unit, frequency)
     quarterly = totals.frequency == "Q"
     names = FY_QUARTERS if quarterly else FY_MONTHS
     data = totals.table.drop(columns="period").assign(
