@@ -144,7 +144,7 @@ def cross_validate(f, sheets: list[Sheet], protocol: str, folds: int = 5, *, sta
 def time_classifier(rows: int = SPEED_ROWS, cols: int = SPEED_COLS, repeats: int = 3) -> tuple[float, float]:
     """Best of ``repeats`` seconds for classify_lines on a typed record extract (title, header, data), and,
     as a yardstick for how busy the machine is, the best time of a bare ``str()`` of every cell."""
-    from analytics.ingest.roles import classify_lines
+    from bench.learned_roles import classify_lines
 
     rng = np.random.default_rng(7)
     data = {}

@@ -1,9 +1,9 @@
-"""Train the line-role classifier on the annotated corpora and write analytics/ingest/line_roles_model.json.
+"""Train the line-role classifier on the annotated corpora and write bench/line_roles_model.json.
 
     .venv/bin/python bench/train_line_roles.py [--corpus DIR] [--out PATH]
 
 Needs scikit-learn (requirements-dev.txt only): the shipped model is plain JSON arrays that
-`analytics.ingest.roles.TreeEnsemble` evaluates with numpy, so the app never imports scikit-learn.
+`bench.learned_roles.TreeEnsemble` evaluates with numpy, so the app never imports scikit-learn.
 
 Two stages (both scikit-learn random forests): stage one reads each line's own and neighbouring features
 (`roles.line_features`); stage two adds stage one's class probabilities for the line and the two non-empty
@@ -24,7 +24,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analytics.ingest import roles  # noqa: E402
+from bench import learned_roles as roles  # noqa: E402
 from bench.line_roles import DEFAULT_CORPUS, Sheet, load_sheets  # noqa: E402
 
 CLASSES = sorted(r for r in roles.ROLES if r != "empty")  # scikit-learn's order: stage two reads it

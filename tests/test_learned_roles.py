@@ -1,4 +1,4 @@
-"""Line roles (analytics/ingest/roles.py): hand-built sheets of each shape, the model file, speed, the scorer."""
+"""The learned line classifier (bench/learned_roles.py): sheets of each shape, the model file, speed, scorer."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.ingest import roles
-from analytics.ingest.roles import ROLES, classify_lines
+from bench import learned_roles as roles
+from bench.learned_roles import ROLES, classify_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,7 +1,8 @@
-"""Line roles: what each line of a sheet is (title, header, group label, data, total, note, blank).
+"""A learned line classifier: the research baseline the pipeline's own line roles are scored against.
 
-The stage between cells and tables (README "Modules"): `classify_lines` takes the cell grid a reader gives and
-returns one role per line, so table finding, the ledger and the Data page all read the same classification.
+The app does not use it: `analytics.ingest.line_roles` (pipeline.sheet_roles) gives every line its role from
+the table finder and the tidy stage, rules that explain themselves, and scores as well or better on the
+corpora (bench/results.md). This module stays in bench/ so the comparison can be rerun.
 
 Method (after Pytheas, Strudel and MaGRiTTE): every line is described by features read column by column from
 the grid (how many cells are empty, numbers, text, dates or years; what the first filled cell says; where
