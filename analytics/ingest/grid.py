@@ -47,16 +47,21 @@ class Cells:
 
 
 def _text_kinds(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Kinds of a column of stripped strings, and where a '%' was typed.
+    """Kinds of a column of strings, and where a '%' was typed.
 
-    Each distinct value is classified once (Arrow's dictionary encoding finds them): a column of five
-    outcome labels costs five tests however long it is, and a used range of a million mostly blank rows
-    costs what its few values cost.
+    Each distinct value is stripped and classified once (Arrow's dictionary encoding finds them, chunk by
+    chunk into one dictionary): a column of five outcome labels costs five tests however long it is, and a
+    used range of a million mostly blank rows costs what its few values cost.
     """
     arr = pa.array(text.array)  # as pandas holds it: no copy into another string type
-    encoded = pc.dictionary_encode(arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr)
-    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    unique_kind, unique_percent = _distinct_kinds(encoded.dictionary)
+    encoded = pc.dictionary_encode(arr)
+    chunks = encoded.chunks if isinstance(encoded, pa.ChunkedArray) else [encoded]
+    if not chunks:
+        return np.zeros(0, dtype=np.int8), np.zeros(0, dtype=bool)
+    codes = np.concatenate([c.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+                            for c in chunks])
+    stripped = pa.array([v.strip() for v in chunks[0].dictionary.to_pylist()], type=pa.string())
+    unique_kind, unique_percent = _distinct_kinds(stripped)
     filled = codes >= 0
     if not filled.any():
         return np.zeros(len(codes), dtype=np.int8), np.zeros(len(codes), dtype=bool)
@@ -128,7 +133,7 @@ def column_kinds(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         return np.where(column.isna().to_numpy(), EMPTY, TEXT).astype(np.int8), np.zeros(len(column), bool)
     if is_object_dtype(dtype) and not _all_strings(column):
         return _object_kinds(column)
-    return _text_kinds(column.astype("string").str.strip())
+    return _text_kinds(column.astype("string"))
 
 
 def _all_strings(column: pd.Series) -> bool:
@@ -159,7 +164,7 @@ def read_cells(grid: pd.DataFrame, percent_cells: frozenset[tuple[int, int]] = f
             text_columns.append(j)
     if text_columns:
         stacked = pd.concat([grid.iloc[:, j].astype("string") for j in text_columns], ignore_index=True)
-        stacked_kind, stacked_percent = _text_kinds(stacked.str.strip())
+        stacked_kind, stacked_percent = _text_kinds(stacked)
         kind[:, text_columns] = stacked_kind.reshape(len(text_columns), n_rows).T
         percent[:, text_columns] = stacked_percent.reshape(len(text_columns), n_rows).T
     for row, col in percent_cells:

@@ -144,19 +144,21 @@ def stream_sheet_text(part) -> SheetText:
     """A worksheet part's SheetText, streamed from an open part (the reader's way when the check kept none)."""
     scan, carry = _PartScan(), b""
     while chunk := part.read(_CHUNK):
-        _keep_sheet_text(scan, carry + chunk, chunk)
+        _keep_sheet_text(scan, carry, chunk)
         carry = chunk[-_OVERLAP:]
     return SheetText(scan.start, scan.merges)
 
 
-def _keep_sheet_text(scan: _PartScan, window: bytes, text: bytes) -> None:
-    """Keep a worksheet's start and, from where it begins, its merged-range list (after the cells)."""
+def _keep_sheet_text(scan: _PartScan, carry: bytes, text: bytes) -> None:
+    """Keep a worksheet's start and, from where it begins, its merged-range list (after the cells);
+    ``carry`` is the end of the last chunk, where the list's start may have been cut."""
     if len(scan.start) < SHEET_HEAD_BYTES:
         scan.start += text[:SHEET_HEAD_BYTES - len(scan.start)]
     if scan.merges:
         scan.merges += text
-    elif (at := window.find(MERGE_START)) >= 0:
-        scan.merges = window[at:]
+    elif MERGE_START in carry + text[:len(MERGE_START)] or MERGE_START in text:
+        window = carry + text
+        scan.merges = window[window.find(MERGE_START):]
 
 
 def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, keep: bool = False) -> _PartScan:
@@ -177,19 +179,21 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, kee
                 kind = ("workbook" if _WORKBOOK_ROOT.search(text[:8192]) else
                         "ods" if _ODS_CONTENT_ROOT.search(text[:8192]) else "other")
             text = chunk.replace(b"\x00", b"") if wide else chunk
-            window = carry + text
-            if b"<!" in window and _DTD.search(window):
+            # The chunk with the carried bytes before it is only built where a marker may be (a megabyte
+            # copied per chunk of a 100 MB sheet adds up).
+            seam = carry + text[:_OVERLAP]
+            if (b"<!" in text or b"<!" in seam) and _DTD.search(carry + text):
                 scan.dtd = True
                 return scan
             if kind == "workbook":
-                scan.sheets += _count_new(_SHEET_ENTRY, window, len(carry))
+                scan.sheets += _count_new(_SHEET_ENTRY, carry + text, len(carry))
             elif kind == "ods":
-                scan.sheets += _count_new(_ODS_TABLE, window, len(carry))
+                scan.sheets += _count_new(_ODS_TABLE, carry + text, len(carry))
             if len(scan.head) < _CHUNK and not _SHEET_DATA.search(scan.head):
                 scan.head = (scan.head + text)[:_CHUNK]
-            scan.tail = (scan.tail + text)[-_TAIL:]
+            scan.tail = text[-_TAIL:] if len(text) >= _TAIL else (scan.tail + text)[-_TAIL:]
             if keep and not wide:
-                _keep_sheet_text(scan, window, text)
+                _keep_sheet_text(scan, carry, text)
             carry = text[-_OVERLAP:]
     return scan
 
@@ -243,12 +247,12 @@ def _check_extent(scan: _PartScan) -> None:
         rows = (int(match.group(2)), int(match.group(4)))
         shown = match.group(0).decode().split("=")[1]
     else:  # no dimension: rows are in order, so the tail holds the last row; columns from both ends
-        refs = [(_column_number(m.group(1)), int(m.group(2)))
-                for m in (*_ANY_REF.finditer(scan.head), *_ANY_REF.finditer(scan.tail))]
+        refs = _ANY_REF.findall(scan.head) + _ANY_REF.findall(scan.tail)
         if not refs:
             return
-        cols = (min(c for c, _ in refs), max(c for c, _ in refs))
-        rows = (min(r for _, r in refs), max(r for _, r in refs))
+        columns = [_column_number(letters) for letters in {letters for letters, _ in refs}]
+        numbers = [int(number) for number in {number for _, number in refs}]
+        cols, rows = (min(columns), max(columns)), (min(numbers), max(numbers))
         shown = "from its first and last cells"
     n_rows, n_cols = rows[1] - rows[0] + 1, cols[1] - cols[0] + 1
     if n_rows * n_cols > MAX_DECLARED_CELLS:
