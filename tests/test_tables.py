@@ -205,3 +205,9 @@ def test_short_labels_straight_after_a_table_are_rows_without_values_and_prose_i
     assert _roles(rows) == ["header", *["data"] * 4, "data", "data", "notes", "empty", "notes"]
     reasons = _load(rows).ledger.excluded.set_index("row")["reason"].to_dict()
     assert reasons[6] == reasons[7] == "no values" and reasons[8] == "note"
+
+
+def test_a_label_then_years_five_apart_is_a_header_line_as_abstracts_print_it():
+    rows = [["See notes"], [None], ["Item", 1975, 1980, 1985, 1990], [None]]
+    rows += [[f"Item {i}", 10 + i, 12 + i, 14 + i, 16 + i] for i in range(5)]
+    assert _roles(rows) == ["metadata", "empty", "header", "empty", *["data"] * 5]

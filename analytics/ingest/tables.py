@@ -27,7 +27,7 @@ MAX_GAP_ROWS = 6
 MIN_NUMBERS = 2
 MIN_COUNTING = 5
 CALENDAR_YEARS = (1900, 2100)  # whole numbers in this range, in a header, are calendar years
-MIN_YEARS_ACROSS = 3  # years rising by one across a labelled row make it a header line
+MIN_YEARS_ACROSS = 3  # years rising across a labelled row make it a header line
 MIN_STACKED_SPAN = 3
 HELPER_SHEET = re.compile(r"chart|helper|lookup|calc|pivot|hidden|data\s*val|list|contents|cover|notes?$|"
                           r"information|terms|metadata|definitions", re.I)
@@ -120,8 +120,8 @@ def _counting_row(grid: pd.DataFrame, row: int, columns: np.ndarray) -> bool:
 
 def _years_row(grid: pd.DataFrame, row: int, columns: np.ndarray) -> bool:
     """A header line of calendar years: years only (1990, 2000, 2008 over the columns, no label), as
-    statistical abstracts spread a heading over them; or labels then years rising by one (Country | Code |
-    1960 | 1961 | ...), as a wide extract's header."""
+    statistical abstracts spread a heading over them; or labels then rising years (Country | Code | 1960 |
+    1961 | ..., Item | 1975 | 1980 | 1985), as a wide extract's or an abstract's header."""
     texts = [label_text(grid.iat[row, c]) for c in columns]
     filled = [t for t in texts if t]
     values = pd.to_numeric(pd.Series(filled, dtype=object), errors="coerce")
@@ -129,7 +129,8 @@ def _years_row(grid: pd.DataFrame, row: int, columns: np.ndarray) -> bool:
     years = bool(len(numbers)) and bool((numbers % 1 == 0).all()) and bool(numbers.between(*CALENDAR_YEARS).all())
     if len(filled) >= 2 and len(numbers) == len(filled):
         return years
-    return years and len(numbers) >= MIN_YEARS_ACROSS and bool((numbers.diff().dropna() == 1).all())
+    steps = numbers.diff().dropna()
+    return years and len(numbers) >= MIN_YEARS_ACROSS and bool((steps >= 0).all()) and bool((steps > 0).any())
 
 
 def _is_axis_row(row: np.ndarray, below: np.ndarray) -> bool:
