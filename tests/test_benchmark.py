@@ -515,3 +515,16 @@ def test_the_trend_over_years_has_one_tick_a_year_labelled_as_the_sentences_say(
     x = spec["layer"][0]["encoding"]["x"]
     assert (x["field"], x["type"], x["sort"]) == ("label", "ordinal", ["2013/14", "2014/15"])
     assert spec["layer"][0]["encoding"]["y"]["title"] == "£ thousands"
+
+
+def test_spend_on_a_service_in_thousands_takes_no_polarity_from_the_service():
+    # the 2006-07 expenditure table: 'C1 Assessment and care management' is spend (£ thousands), not assessments
+    data = analytics.load(CORPUS / "ic_pss_expenditure_by_council_2006_07.xls", sheet="Net expenditure 2006-2007")
+    name = next(m for m in data.measures if m.startswith("C1 Assessment and care management"))
+    assert (data.measures[name].unit, data.measures[name].polarity) == ("currency_thousands", "neutral")
+    table = benchmark.place_table(data)
+    item = next(i for i in table.items if i.startswith("C1 "))
+    info = benchmark.measure_info(data, table, item)
+    c = benchmark.compare(table, item, "Trafford", unit=info.unit, polarity=info.polarity)
+    assert c.latest.result.value == 3501.0 and c.latest.result.quartile is None  # EF60 in the manifest
+    assert "Trafford £3,501k, England total" in commentary.describe_comparison(c)[0].text

@@ -227,7 +227,7 @@ def _with_money_units(tidied: Tidied, table: Table) -> Tidied:
         elif own is None:
             renamed[name] = f"{name} ({scale})"
         if scale != "£" and info.unit in ("count", "currency"):  # money in £ thousands / millions, scale kept
-            changed[name] = MeasureInfo(MONEY_SCALES[scale], info.polarity, info.known_as)
+            changed[name] = _as_money(info, MONEY_SCALES[scale])
     if not scales:
         return tidied
     measures = {renamed.get(n, n): changed.get(n, i) for n, i in tidied.measures.items()}
@@ -235,6 +235,14 @@ def _with_money_units(tidied: Tidied, table: Table) -> Tidied:
     note = f"Money is in {', '.join(sorted(scales))}, as the file states; values are kept as printed."
     return replace(tidied, frame=frame, measures=measures, warnings=[*tidied.warnings, note],
                    axes=(*tidied.axes, ("Units", ", ".join(sorted(scales)))))
+
+
+def _as_money(info: MeasureInfo, unit: str) -> MeasureInfo:
+    """A measure the file says is money, in ``unit``: a count's polarity does not carry over ('Assessment and
+    care management (£ thousands)' is spend, not assessments completed, so more is not better)."""
+    if info.unit == "count":
+        return MeasureInfo(unit, "neutral", None)
+    return MeasureInfo(unit, info.polarity, info.known_as)
 
 
 def _tidy(table: Table, *, layout, period_column, split_by, record_frequency, filename, year) -> Tidied:
