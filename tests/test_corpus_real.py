@@ -59,12 +59,14 @@ def test_councils_across_are_places_and_england_a_comparator():
     assert data.source.layout == "places_across" and data.frame["category"].nunique() == 151
     assert data.frame.loc[data.frame["category"] == "ENGLAND", "flag"].eq("aggregate").all()
     assert data.frame["group"].str.startswith("C: OLDER PEOPLE").any()
+    assert dict(data.source.axes)["Measures"] == "95 (95 £ thousands)"  # said '95 count' beside '£ thousands'
 
 
 def test_ages_across_are_not_years():
     data = _load("ons_mye2_population_by_single_year_of_age_mid2015.xls", "Persons UK")
     assert data.kind == "table" and data.frequency is None
     assert data.frame["age"].nunique() == 92  # all ages, 0 ... 90
+    assert dict(data.source.axes)["Ages"] == "across the columns: 91 ages, 1 total"  # was '91 s'
 
 
 def test_long_format_codes_are_labels_not_measures():

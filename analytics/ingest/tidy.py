@@ -233,8 +233,10 @@ def _with_money_units(tidied: Tidied, table: Table) -> Tidied:
     measures = {renamed.get(n, n): changed.get(n, i) for n, i in tidied.measures.items()}
     frame = tidied.frame.assign(measure=tidied.frame["measure"].replace(renamed)) if renamed else tidied.frame
     note = f"Money is in {', '.join(sorted(scales))}, as the file states; values are kept as printed."
+    axes = tuple((what, _measures_text(measures) if what == "Measures" and text == _measures_text(tidied.measures)
+                  else text) for what, text in tidied.axes)  # the count by unit, after the money is known
     return replace(tidied, frame=frame, measures=measures, warnings=[*tidied.warnings, note],
-                   axes=(*tidied.axes, ("Units", ", ".join(sorted(scales)))))
+                   axes=(*axes, ("Units", ", ".join(sorted(scales)))))
 
 
 def _as_money(info: MeasureInfo, unit: str) -> MeasureInfo:
@@ -789,14 +791,23 @@ def _describe_axes(axis: HeaderAxis, frame: pd.DataFrame, measures: dict[str, Me
         how = f" ({axis.description})" if axis.description else ""
         out.append(("Periods", f"{len(periods)} across the columns{how}{span}"))
     else:
-        levels = pd.Series(axis.levels).value_counts()
+        noun = "age" if axis.kind == "ages" else "area"  # ages carry no level but 'total' (All ages)
+        levels = pd.Series([lvl or noun for lvl in axis.levels], dtype=object).value_counts()
         parts = ", ".join(f"{n} {lvl}{'s' if n != 1 else ''}" for lvl, n in levels.items())
-        out.append(("Places", f"across the columns: {parts}"))
+        out.append(("Ages" if axis.kind == "ages" else "Places", f"across the columns: {parts}"))
         if period_down:
             out.append(("Periods", "down a column"))
-    units = pd.Series([m.unit for m in measures.values()]).value_counts()
-    out.append(("Measures", f"{len(measures)} ({', '.join(f'{n} {u}' for u, n in units.items())})"))
+    out.append(("Measures", _measures_text(measures)))
     return tuple(out)
+
+
+UNIT_WORDS = {"currency": "£", "currency_thousands": "£ thousands", "currency_millions": "£ millions"}
+
+
+def _measures_text(measures: dict[str, MeasureInfo]) -> str:
+    """'95 (95 £ thousands)', '3 (2 count, 1 percent)': how many measures, in which units."""
+    units = pd.Series([UNIT_WORDS.get(m.unit, m.unit) for m in measures.values()], dtype=object).value_counts()
+    return f"{len(measures)} ({', '.join(f'{n} {u}' for u, n in units.items())})"
 
 
 def _cross_section(body: Body, names) -> Tidied:
