@@ -42,3 +42,15 @@ def test_a_column_of_zeros_with_a_suppressed_cell_is_a_measure_not_a_chart_helpe
     data = analytics.load(xlsx_bytes(rows), filename="zeros.xlsx", isolated=False)
     assert set(data.measures) == {"Referrals received", "Assessments completed"}
     assert data.series("Assessments completed").fillna(-1).tolist() == [0, 0, -1]
+
+
+def test_a_blank_code_is_not_filled_down_from_the_row_above():
+    import analytics
+    csv = (b"Code,Area,Region,Residents,Places\n"
+           b"E12000002,North West,North West,500,40\nE08000009,Trafford,North West,100,8\n"
+           b",England,,5000,400\nE06000008,Blackburn,,90,7\n")
+    data = analytics.load(csv, filename="areas.csv", isolated=False)
+    england = data.frame[data.frame["category"] == "England"]
+    code = next(c for c in data.frame.columns if c.lower() == "code")
+    assert england[code].isna().all()  # not E08000009, Trafford's
+    assert data.frame.loc[data.frame["category"] == "Blackburn", "region"].eq("North West").all()  # filled down

@@ -839,7 +839,8 @@ def _cross_section(body: Body, names) -> Tidied:
     dims = [p for p in text_cols if p != category_pos and p not in answers]
     category = labels[category_pos].copy()
     for p in dims:
-        labels[p] = labels[p].ffill()  # merged or blank-below cells in a hierarchy column
+        if not is_code_column(labels[p]):  # a code is one row's own: a blank one is not the code above it
+            labels[p] = labels[p].ffill()  # merged or blank-below cells in a hierarchy column
     category = category.fillna(labels[dims].bfill(axis=1).iloc[:, 0] if dims else category)
     row_text = labels.fillna("").astype(str).agg(" ".join, axis=1)
     places = category.fillna("").map(lambda t: (place_of(t) or ("", ""))[1])
