@@ -103,6 +103,7 @@ for other in (d for n, d in datasets.items() if n not in names):
 table = benchmark.place_table(data)
 same = {other: t for other in names if other != name
         and set((t := benchmark.place_table(datasets[other])).items) & set(table.items)}
+years: list[str] = []
 if same:
     years = st.multiselect("Add the years in other files of this publication", list(same),
                            key=f"benchmarking:{name}:years")
@@ -119,12 +120,21 @@ info = benchmark.measure_info(data, table, item)
 population, band = (population_picker(name, data, cols[1], key, benchmark.age_band_of(item))
                     if info.unit == "count" else (None, None))
 group = group_picker(table, key)
-try:
-    comparison = benchmark.compare(table, item, mine, group=group, unit=info.unit, polarity=info.polarity,
-                                   population=population, age_band=band)
-except AnalysisError as exc:
-    st.warning(ui.markdown_text(exc.user_message))
-    st.stop()
+# As first shown (all councils, this file's year, no rates), the comparison is the one analysis' own, as the pack
+# and the command line state it; a group, population or years the user picks compares again with those.
+stored = None
+if not years and group == benchmark.Group() and population is None:
+    result = ui.benchmarked(name, mine.name if mine else None)
+    stored = next((b for b in result.benchmarks if b.item == item), None) if result else None
+if stored is not None and stored.comparison is not None:
+    comparison = stored.comparison
+else:
+    try:
+        comparison = benchmark.compare(table, item, mine, group=group, unit=info.unit, polarity=info.polarity,
+                                       population=population, age_band=band)
+    except AnalysisError as exc:
+        st.warning(ui.markdown_text(exc.user_message))
+        st.stop()
 said = commentary.describe_comparison(comparison)
 shown = comparison.latest.result.council
 title = said[0].text if said else item

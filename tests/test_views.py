@@ -362,3 +362,35 @@ def test_the_placements_page_draws_the_running_totals_the_one_analysis_holds(fil
     assert len(drawn) == 1
     assert drawn[0]["fy"].tolist() == table["fy"].tolist()
     np.testing.assert_array_equal(drawn[0]["cumulative"].to_numpy(float), table["cumulative"].to_numpy(float))
+
+
+def test_the_benchmarking_page_shows_the_analysis_comparison_as_the_cli_says_it(capsys, monkeypatch):
+    """As first shown (all councils, no rates, one year) the Benchmarking page draws and says the comparison the
+    one analysis holds, the sentences `summary --council` prints, and compares nothing itself; a group the user
+    picks is compared again."""
+    from streamlit.testing.v1 import AppTest
+
+    import ui
+    from analytics import benchmark
+    from analytics.__main__ import main
+
+    path = ROOT / "sample_data" / "benchmarking_south_east.xlsx"
+    assert main(["summary", str(path), "--council", "Kent"]) == 0
+    cli = capsys.readouterr().out.splitlines()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.session_state[ui.REGISTRY_KEY] = {path.name: ui.Upload(path.name, path.read_bytes())}
+    at.session_state[ui.YOUR_COUNCIL] = "Kent"
+    at.run()
+    at.switch_page("pages/benchmarking.py").run()  # analyses the file once (cached)
+    calls = []
+    real = benchmark.compare
+    monkeypatch.setattr(benchmark, "compare", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = _page_bullets(at)
+    said = [line.split(": ", 1)[1] for line in cli if ": " in line]  # 'measure: sentence'
+    assert shown and all(sentence in said for sentence in shown), [s for s in shown if s not in said]
+    assert calls == []  # the page read the stored comparison
+    key = f"benchmarking:{path.name}"
+    at.radio(key=f"{key}:group").set_value("region").run()
+    assert calls  # the user's own group is compared for them

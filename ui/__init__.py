@@ -38,6 +38,7 @@ from ui.session import (  # noqa: F401
     analysed,
     analyses,
     analysis_of,
+    benchmarked,
     clear,
     dataset,
     fault_message,

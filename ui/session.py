@@ -379,6 +379,18 @@ def analyse_upload(upload: Upload, options: Options | None = None) -> DatasetAna
         return None
 
 
+def benchmarked(name: str, council: str | None) -> DatasetAnalysis | None:
+    """The cached analysis of the upload called ``name`` with its table of places benchmarked for ``council``
+    (:func:`analytics.dataset_analysis.for_council`): what the Benchmarking page shows by default, and what the
+    pack and ``summary --council`` say."""
+    upload = registry()[name]
+    result = analyse_upload(upload)
+    if result is None:
+        return None
+    return _cached(upload, upload.options, "benchmarked", lambda: dataset_analysis.for_council(result, council),
+                   part=council or "")
+
+
 def analysis_of(name: str) -> DatasetAnalysis | None:
     """The cached analysis of the upload called ``name``."""
     return analyse_upload(registry()[name])
