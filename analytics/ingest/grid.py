@@ -115,8 +115,7 @@ def _object_kinds(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     is_number = obj.map(lambda v: isinstance(v, int | float | np.number) and not isinstance(v, bool)
                         and v == v).to_numpy(dtype=bool)
     is_date = obj.map(lambda v: hasattr(v, "year") and v is not pd.NaT).to_numpy(dtype=bool)
-    text = obj.where(~(is_number | is_date)).astype("string").str.strip()
-    kind, percent = _text_kinds(text)
+    kind, percent = _text_kinds(obj.where(~(is_number | is_date)).astype("string"))  # stripped there, once
     kind[is_number] = NUMBER
     kind[is_date] = DATE
     return kind, percent

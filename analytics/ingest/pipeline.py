@@ -120,7 +120,7 @@ def _trailing_rows(table: Table, code: np.ndarray, counts: np.ndarray) -> None:
     grid, first = table.sheet.grid, table.columns[0]
     row = table.data_rows[1] + 1
     while row < len(code) and code[row] == ROLE_CODE["notes"]:
-        cells = [(c, label_text(v)) for c, v in enumerate(grid.iloc[row].tolist()) if label_text(v)]
+        cells = [(c, t) for c, v in enumerate(grid.iloc[row].tolist()) if (t := label_text(v))]
         text = " ".join(t for _, t in cells)
         if cells[0][0] != first or cells[-1][0] > table.columns[-1] or NOTE_LABEL.search(text) or \
                 len(text.split()) >= NOTE_MIN_WORDS or text.rstrip().endswith((".", ":")):

@@ -233,8 +233,9 @@ def _with_money_units(tidied: Tidied, table: Table) -> Tidied:
     measures = {renamed.get(n, n): changed.get(n, i) for n, i in tidied.measures.items()}
     frame = tidied.frame.assign(measure=tidied.frame["measure"].replace(renamed)) if renamed else tidied.frame
     note = f"Money is in {', '.join(sorted(scales))}, as the file states; values are kept as printed."
-    axes = tuple((what, _measures_text(measures) if what == "Measures" and text == _measures_text(tidied.measures)
-                  else text) for what, text in tidied.axes)  # the count by unit, after the money is known
+    before = _measures_text(tidied.measures)  # the count by unit is restated now the money is known
+    axes = tuple((what, _measures_text(measures) if what == "Measures" and text == before else text)
+                 for what, text in tidied.axes)
     return replace(tidied, frame=frame, measures=measures, warnings=[*tidied.warnings, note],
                    axes=(*axes, ("Units", ", ".join(sorted(scales)))))
 
@@ -801,7 +802,7 @@ def _describe_axes(axis: HeaderAxis, frame: pd.DataFrame, measures: dict[str, Me
     return tuple(out)
 
 
-UNIT_WORDS = {"currency": "£", "currency_thousands": "£ thousands", "currency_millions": "£ millions"}
+UNIT_WORDS = {unit: words for words, unit in MONEY_SCALES.items()}  # "currency_thousands" -> "£ thousands"
 
 
 def _measures_text(measures: dict[str, MeasureInfo]) -> str:
