@@ -61,7 +61,7 @@ def main() -> int:
 def _one_chart_seconds(data) -> float:
     a = analysis.analyse_series(data.series("Starts"), name="Starts", frequency="W", horizon=13)
     start = time.perf_counter()
-    charts.trend_chart(a.series, title="t", unit="count", frequency="W", window=6, last_year=True,
+    charts.trend_chart(a.series, title="t", unit="count", frequency="W", window=6, last_year=a.last_year,
                        moving_average=a.moving_average, trend=a.trend, spc=a.spc, forecast=a.forecast,
                        seasonal=a.seasonal).to_dict()
     return time.perf_counter() - start
