@@ -6,8 +6,9 @@ import streamlit as st
 
 import ui
 from analytics.ingest.guard import MAX_FILE_MB
-from analytics.ingest.sandbox import TIME_LIMIT_SECONDS
+from analytics.ingest.sandbox import TIME_LIMIT_SECONDS, start
 
+start()  # the parsing sandbox starts with the server, so the first upload does not wait for it
 st.set_page_config(page_title="ASC Performance Explorer", page_icon=":bar_chart:", layout="wide")
 
 pages = [

@@ -63,8 +63,10 @@ def _one(name: str) -> dict:
     """Run one reader in this process and return its time and peak memory.
 
     Libraries are imported before the clock starts, for every reader alike. "analytics.load" is timed as the
-    running app sees it: its sandbox's forkserver already started by an earlier (tiny) file; the first file
-    after a server start also pays for starting it, timed as "analytics.load (first file after start)".
+    running app sees it: its sandbox's forkserver already started by an earlier (tiny) file. "analytics.load
+    (first file after start)" is the worst case of a file arriving the instant the server has started: the
+    sandbox is started as app.py starts it, and the clock starts straight after, so the file waits for what
+    is left of the sandbox's start.
     """
     sys.path.insert(0, str(ROOT))
     import fastexcel  # noqa: F401
@@ -74,6 +76,10 @@ def _one(name: str) -> dict:
 
     if name == "analytics.load":
         analytics.load(WARM_UP, filename="warm_up.csv")
+    elif name == "analytics.load (first file after start)":
+        from analytics.ingest.sandbox import start
+
+        start()
     started = time.perf_counter()
     if name in ("analytics.load", "analytics.load (first file after start)"):
         data = analytics.load(DATA)
@@ -189,7 +195,8 @@ def main() -> int:
         f"Each reader in a fresh process, same run, libraries imported before the clock starts; best of {REPEATS} "
         "interleaved runs (pandas+openpyxl: one). "
         "analytics.load is timed with its sandbox already running, as in the app after its first file; the "
-        "first file after a server start also starts the sandbox (its own row).", "",
+        "first file after a server start is timed from the instant the app starts its sandbox (the worst case: "
+        "the file waits for what is left of the sandbox's start).", "",
         "| Reader | Seconds | Peak memory (MB) | Rows |", "|---|---:|---:|---:|",
         *[f"| {r['name']} | {r['seconds']:.2f} | {r['peak_mb']:.0f} | {r['rows']:,} |" for r in results.values()],
         "",

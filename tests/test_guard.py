@@ -67,6 +67,38 @@ def test_xml_entity_expansion_refused(make_xlsx):
     _refused(out.getvalue(), "billion.xlsx", "DTD")
 
 
+@pytest.mark.parametrize("at", [0, 1, 2, 30])
+def test_a_dtd_deep_in_a_big_part_is_found_wherever_the_chunks_split_it(at):
+    """The check looks for '<!' only in chunks holding a '!' (a memchr scan): a DTD split across two
+    1 MiB chunks ('<' ending one, '!DOCTYPE' starting the next) or deep inside one is still refused."""
+    from analytics.ingest.guard import check_file
+
+    chunk = 1024 * 1024
+    filler = b"<x/>" * (chunk // 4)  # no '!' anywhere
+    body = filler[:chunk - at] + b"<!DOCTYPE d>" + filler
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", body)
+    with pytest.raises(analytics.IngestError, match="DTD"):
+        check_file(data.getvalue(), "deep.xlsx")
+
+
+def test_sandbox_start_runs_the_forkserver_and_a_load_still_works():
+    """`sandbox.start` (app.py calls it at start-up) leaves one forkserver running; calling it again starts
+    no other, and files load through it."""
+    from multiprocessing import forkserver
+
+    if sandbox.start_method() != "forkserver":
+        pytest.skip("children are spawned here: there is no forkserver to start")
+    sandbox.start()
+    pid = forkserver._forkserver._forkserver_pid  # the stdlib's record of the server it started
+    sandbox.start()
+    assert pid is not None and forkserver._forkserver._forkserver_pid == pid
+    os.kill(pid, 0)  # alive
+    assert analytics.load(b"Week,Calls\n01/04/2024,5\n08/04/2024,6\n", filename="w.csv").frame["value"].sum() == 11
+
+
 def test_cells_far_apart_refused_before_parsing():
     book = openpyxl.Workbook()
     book.active["A1"] = 1

@@ -7,6 +7,7 @@ classified in one vectorised pass: a 200,000-row extract is never walked cell by
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -28,6 +29,9 @@ _PERIOD_START = re.compile(
 _ISO_OR_SLASH = re.compile(r"^(?:\d{4}-\d{1,2}-\d{1,2}(?:[ T][\d:.]+)?|\d{1,2}[/.]\d{1,2}[/.](?:\d{2}|\d{4}))$")
 PERIOD_TEXT_MAX = 40
 _MARKER_SET = pa.array(sorted(MARKERS), type=pa.string())
+# What str.strip() removes, so Arrow trims distinct values exactly as Python would (200,000 distinct case IDs
+# are not turned into Python strings just to be stripped).
+PYTHON_WHITESPACE = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ def _text_kinds(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(0, dtype=np.int8), np.zeros(0, dtype=bool)
     codes = np.concatenate([c.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
                             for c in chunks])
-    stripped = pa.array([v.strip() for v in chunks[0].dictionary.to_pylist()], type=pa.string())
+    stripped = pc.utf8_trim(chunks[0].dictionary, characters=PYTHON_WHITESPACE).cast(pa.string())
     unique_kind, unique_percent = _distinct_kinds(stripped)
     filled = codes >= 0
     if not filled.any():

@@ -181,8 +181,10 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, kee
             text = chunk.replace(b"\x00", b"") if wide else chunk
             # The chunk with the carried bytes before it is only built where a marker may be (a megabyte
             # copied per chunk of a 100 MB sheet adds up).
+            # '!' is rare in sheet XML and found by memchr; '<' is in every tag, so looking for '<!' itself
+            # in each megabyte costs ten times more (a third of the check's time on a 100 MB sheet).
             seam = carry + text[:_OVERLAP]
-            if (b"<!" in text or b"<!" in seam) and _DTD.search(carry + text):
+            if (b"!" in text and b"<!" in text or b"<!" in seam) and _DTD.search(carry + text):
                 scan.dtd = True
                 return scan
             if kind == "workbook":

@@ -25,7 +25,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from multiprocessing import spawn
+from multiprocessing import forkserver, spawn
 from typing import Any
 
 from analytics.errors import IngestError
@@ -70,6 +70,21 @@ def _get_context() -> mp.context.BaseContext:
                 ctx.set_forkserver_preload(_PRELOAD)
             _context = ctx
         return _context
+
+
+def start() -> None:
+    """Start the forkserver now, in the background, where children fork from one.
+
+    It is a fresh interpreter that imports pandas and the readers (about a second); started when the app
+    starts, the first file uploaded does not wait for it. Returns at once; calling it again costs nothing.
+    """
+    if _get_context().get_start_method() == "forkserver":
+        with _lock:
+            spawn.get_preparation_data = _without_main
+            try:
+                forkserver.ensure_running()
+            finally:
+                spawn.get_preparation_data = _original_preparation_data
 
 
 def _without_main(name: str) -> dict:
