@@ -23,6 +23,22 @@ def test_the_whole_array_path_gives_each_value_the_kind_the_one_value_path_gives
     assert [(int(k), bool(p)) for k, p in zip(kind, percent, strict=True)] == [grid._text_kind(v) for v in values]
 
 
+SPACES = st.sampled_from([" ", "\t", "\n", "\x1c", "\x1f", "\x85", "\xa0", "\u2009", "\u2028", "\u3000",
+                         "\u200b", "\ufeff"])  # the last two are not whitespace to str.strip: they stay
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.lists(SPACES, max_size=3), TYPED, st.lists(SPACES, max_size=3)), min_size=1,
+                max_size=30))
+def test_cells_are_stripped_in_arrow_exactly_as_str_strip_strips_them(parts):
+    """Distinct values are trimmed by Arrow with str.strip's own set of whitespace, so a cell padded with
+    no-break, thin or ideographic spaces gets the kind its stripped text has, as Python would give it."""
+    cells = ["".join(before) + core + "".join(after) for before, core, after in parts]
+    kind, percent = grid._text_kinds(pd.Series(cells, dtype="string"))
+    expected = [grid._text_kind(c.strip()) if c.strip() else (grid.EMPTY, False) for c in cells]
+    assert [(int(k), bool(p)) for k, p in zip(kind, percent, strict=True)] == expected
+
+
 def test_kinds_of_known_cells():
     kind, percent = grid._text_kinds(pd.Series(KNOWN + ["", None], dtype="string"))
     names = {grid.EMPTY: "empty", grid.NUMBER: "number", grid.DATE: "date", grid.TEXT: "text",

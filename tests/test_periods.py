@@ -121,3 +121,15 @@ def test_a_year_back_matches_iso_weeks_weekdays_and_dates():
     months = pd.date_range("2023-04-01", periods=13, freq="MS")
     assert p.a_year_back(months, "M")[-1] == pd.Timestamp("2023-04-01")
     assert pd.isna(p.a_year_back(months, "M")[0])
+
+
+def test_iso_texts_read_once_per_distinct_text_read_as_the_whole_column_reads():
+    """ISO texts are read once per distinct text and spread back: every cell, repeated or not, blank, out of
+    pandas' range, impossible or with fractions of a second, gets what reading the whole column gives it."""
+    cells = ["2024-01-01 00:00:00", "2024-01-08", None, "", "3000-01-01", "2024-02-30", "2024-01-01 00:00:00.500",
+             "2024-01-15"] * 40
+    texts = pd.Series(cells, dtype="string")
+    whole = p._nanoseconds(pd.to_datetime(texts, format="ISO8601", errors="coerce"))
+    assert p._iso_dates(texts).equals(whole) and whole.dtype == "datetime64[ns]"
+    assert whole.isna().tolist()[:8] == [False, False, True, True, True, True, False, False]
+    assert p._iso_dates(pd.Series([None, None], dtype="string")).isna().all()
