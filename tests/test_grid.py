@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pandas as pd
 import pyarrow as pa
 from hypothesis import given, settings
@@ -37,6 +39,10 @@ def test_cells_are_stripped_in_arrow_exactly_as_str_strip_strips_them(parts):
     kind, percent = grid._text_kinds(pd.Series(cells, dtype="string"))
     expected = [grid._text_kind(c.strip()) if c.strip() else (grid.EMPTY, False) for c in cells]
     assert [(int(k), bool(p)) for k, p in zip(kind, percent, strict=True)] == expected
+
+
+def test_the_whitespace_arrow_trims_is_exactly_what_str_strip_strips():
+    assert grid.PYTHON_WHITESPACE == "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
 
 
 def test_kinds_of_known_cells():

@@ -173,3 +173,19 @@ def test_record_split_candidates_skip_ids_and_dates():
     candidates = split_candidates(data.records)
     assert "Contact ID" not in candidates and "date" not in candidates
     assert {"Source", "Outcome", "Age band"} <= set(candidates)
+
+
+def test_record_rows_with_no_readable_date_or_no_values_are_left_out_and_the_rest_kept_whole():
+    """One row per record: a blank row and a row whose date cannot be read go to the ledger with their
+    reasons; every other record keeps each of its cells, as text, in ``records``."""
+    rows = ["Case ID,Date received,Team,Minutes"]
+    rows += [f"C{i:04d},2024-04-{1 + i % 28:02d},Team {i % 3},{5 + i}" for i in range(60)]
+    rows[10] = ",,,"
+    rows[20] = "C0019,not a date,Team 1,24"
+    data = analytics.load("\n".join(rows).encode(), filename="cases.csv", isolated=False)
+    assert data.kind == "records" and len(data.records) == 58
+    reasons = dict(zip(data.ledger.excluded["row"], data.ledger.excluded["reason"].astype(str), strict=False))
+    assert reasons[11] == "blank" and reasons[21] == "unparseable date"
+    assert data.records["Case ID"].tolist()[:3] == ["C0000", "C0001", "C0002"]
+    assert "C0019" not in set(data.records["Case ID"]) and data.records["Minutes"].iloc[-1] == "64"
+    assert data.records["Team"].dtype == "string"

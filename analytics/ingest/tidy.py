@@ -928,17 +928,19 @@ def _records(block, names, period_pos, fy_year, split_by, record_frequency, file
     counts = block.notna().sum(axis=1).to_numpy()
     blank_rows = block.index[counts == 0]
     excluded += _row_exclusions(block, blank_rows, "blank")
-    block = block.drop(index=blank_rows)
+    if len(blank_rows):  # dropping nothing still copies every column of a 200,000-row extract
+        block = block.drop(index=blank_rows)
     parsed = parse_periods(block.iloc[:, period_pos], header=names[period_pos], fy_year=fy_year)
     warnings += parsed.warnings
     bad = parsed.periods.isna()
     for row in block.index[bad.to_numpy()]:
         excluded.append(_exclusion(row, "unparseable date", _row_text(block, row)))
     kept = block.index[~bad.to_numpy()]
+    rows = block.loc[kept] if bad.any() else block  # one take for all the columns, none when every date reads
     records = pd.DataFrame({"date": parsed.periods[kept]})
     for pos, name in enumerate(names):
         if pos != period_pos:
-            records[name] = block.loc[kept, pos].astype("string")
+            records[name] = rows[pos].astype("string")
     frequency = record_frequency or default_record_frequency(records["date"])
     measure = record_measure_name(filename)
     frame = count_records(records, frequency=frequency, split_by=split_by, measure=measure)
