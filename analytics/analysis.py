@@ -545,6 +545,15 @@ def _vs(change: Change | None, polarity: str) -> str | None:
     return direction
 
 
+def _limits_words(result: SpcResult | None) -> str | None:
+    """How far the SPC limits can be trusted: settled, trial, or too few points for any verdict."""
+    if result is None:
+        return None
+    if result.too_few_points:
+        return spc.too_few_words(result.latest_points)
+    return TRIAL_LIMITS_WORDS if result.provisional else "settled"
+
+
 def kpi_summary(analyses: list[SeriesAnalysis]) -> pd.DataFrame:
     """One row per analysis for a KPI table: latest value, RAG, direction of travel, SPC icons, sparkline."""
     rows = []
@@ -562,7 +571,7 @@ def kpi_summary(analyses: list[SeriesAnalysis]) -> pd.DataFrame:
             "vs_last_year": _vs(a.year_change, a.polarity),
             "variation": a.spc.variation if a.spc else None,
             "assurance": a.spc.assurance if a.spc else None,
-            "spc_limits": (TRIAL_LIMITS_WORDS if a.spc.provisional else "settled") if a.spc else None,
+            "spc_limits": _limits_words(a.spc),
             "trend": a.trend.direction if a.trend else None,
             "sparkline": [float(v) for v in observed.iloc[-SPARKLINE_POINTS:].dropna()],  # a gap breaks the cell
             "warnings": len(a.warnings),
@@ -590,7 +599,9 @@ def statistics_table(a: SeriesAnalysis) -> pd.DataFrame:
                   else ""),
                  ("Trend direction (5% level)", t.direction or "no verdict")]
     s = a.spc
-    if s is not None and len(s.groups):
+    if s is not None and s.too_few_points:
+        rows.append(("SPC", _capitalised(spc.too_few_words(s.latest_points))))
+    elif s is not None and len(s.groups):
         latest = s.groups.iloc[-1]
         special = int(s.table["special_cause"].sum())
         rows += [("SPC mean (latest group)", fixed(float(latest["mean"]))),
@@ -611,12 +622,19 @@ def statistics_table(a: SeriesAnalysis) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Statistic", "Value"])
 
 
+def _capitalised(text) -> str:
+    return text[:1].upper() + text[1:] if isinstance(text, str) else text
+
+
 def kpi_display(kpi: pd.DataFrame) -> pd.DataFrame:
     """The KPI summary with SPC icon names in words, for people rather than programs."""
     trial = kpi["spc_limits"].eq(TRIAL_LIMITS_WORDS) if "spc_limits" in kpi.columns else False
     variation = kpi["variation"].map(lambda v: VARIATION_WORDS.get(v, ""))
     # the caveat travels with the icon: trial limits settle nothing (SPC.md guards)
     variation = variation.where(~trial | variation.eq(""), variation + f" ({TRIAL_LIMITS_WORDS})")
+    if "spc_limits" in kpi.columns:  # no icon at all: say why where the icon would be
+        too_few = kpi["spc_limits"].map(lambda w: isinstance(w, str) and w.startswith(spc.TOO_FEW_FOR_SPC))
+        variation = variation.where(~too_few, kpi["spc_limits"].map(_capitalised))
     words = kpi.assign(variation=variation, assurance=kpi["assurance"].map(lambda v: ASSURANCE_WORDS.get(v, "")))
     text = ["rag", "vs_last_period", "vs_last_year", "trend"]
     return words.assign(**{c: words[c].fillna("") for c in text})

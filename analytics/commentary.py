@@ -272,6 +272,13 @@ def _signal_words(a: SeriesAnalysis, noun: str) -> str:
 
 def _spc_sentences(a: SeriesAnalysis, noun: str) -> list[Sentence]:
     s = a.spc
+    if s.too_few_points:  # no verdict: "common cause" from two points would claim what they cannot show
+        points = s.latest_points
+        since = (f" since the limits were recalculated from {format_period(s.groups['start'].iloc[-1], a.frequency)}"
+                 if len(s.groups) > 1 and isinstance(s.groups["start"].iloc[-1], pd.Timestamp) else "")
+        return [Sentence(f"{a.name}: too few points for SPC ({_plural(points, 'value')}{since}; an SPC chart needs "
+                         f"at least {spc.MIN_SPC_POINTS}), so no signal is stated", "spc", a.name,
+                         {"points": points, "points_needed": spc.MIN_SPC_POINTS})]
     groups = s.groups
     latest = groups.iloc[-1]
     points = int(latest["n_values"]) if "n_values" in latest else int(latest["n"])

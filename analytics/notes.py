@@ -23,6 +23,7 @@ NoteCode = Literal[
     "partial_period",  # a first or last period the record extract covers only in part
     "absent_periods",  # periods absent from the index (spc)
     "trial_limits",  # SPC limits from fewer than spc.TRIAL_LIMITS_BELOW points
+    "too_few_points",  # fewer than spc.MIN_SPC_POINTS points: no SPC verdict at all
     "previous_period_missing",  # period on period compared across a gap (compare)
     "not_like_for_like",  # year-to-date windows with different numbers of values (compare)
     "no_polarity",  # ranks or RAG without a better direction (already said in the sentence)

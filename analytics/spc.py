@@ -27,6 +27,9 @@ TWO_OF_THREE_WINDOW = 3
 TWO_OF_THREE_NEEDED = 2
 MIN_BASELINE_POINTS = 12  # a fixed baseline needs at least this many points
 TRIAL_LIMITS_BELOW = 13  # a group with fewer points has trial limits
+# Fewer values than the shortest run or trend rule can never show those signals, so "no signal" from them
+# would be a claim the data cannot make: below this, the latest group gets no variation or assurance icon.
+MIN_SPC_POINTS = max(RUN_LENGTH, TREND_LENGTH)
 # --- guards the app adds ------------------------------------------------------------------------------------
 DENOMINATOR_RATIO_WARNING = 2.0  # warn when the largest denominator is over twice the smallest
 
@@ -81,7 +84,9 @@ class SpcResult:
     ``concern_high``, ``concern_low``, ``neutral_high``, ``neutral_low``) or None with no limits and no
     flagged last point; ``assurance`` names the assurance icon (``consistent_pass``, ``consistent_fail``,
     ``inconsistent``) or None. ``provisional`` is True when the latest group has trial limits, so no
-    icon verdict is settled. ``basis`` is ``values`` or ``seasonally adjusted values``.
+    icon verdict is settled; ``too_few_points`` when it has fewer than :data:`MIN_SPC_POINTS` values, so
+    neither icon is stated at all (both are None) and the views say so instead of "common cause".
+    ``basis`` is ``values`` or ``seasonally adjusted values``.
     """
 
     table: pd.DataFrame
@@ -93,6 +98,12 @@ class SpcResult:
     target: float | None
     provisional: bool
     basis: str = "values"
+    too_few_points: bool = False
+
+    @property
+    def latest_points(self) -> int:
+        """Values present in the latest group (the ones its limits and icons rest on)."""
+        return int(self.groups["n_values"].iloc[-1]) if len(self.groups) else 0
 
 
 @dataclass(frozen=True)
@@ -303,14 +314,32 @@ def _points(n: int) -> str:
     return f"{n} point" if n == 1 else f"{n} points"
 
 
+TOO_FEW_FOR_SPC = "too few points for SPC"
+
+
+def too_few_words(n: int) -> str:
+    """How many points there are and how many SPC needs, for a table cell ("too few points for SPC: 2 of the
+    7 needed")."""
+    return f"{TOO_FEW_FOR_SPC}: {n} of the {MIN_SPC_POINTS} needed"
+
+
+def _too_few_points(label: str, n: int) -> Note:
+    return Note(f"Too few points for SPC: {label.lower()} has {n} and an SPC chart needs at least "
+                f"{MIN_SPC_POINTS} (the run and trend rules need {MIN_SPC_POINTS} in a row), so no limits, signal "
+                "or icon are stated.", "too_few_points")
+
+
 def _trial_limits(label: str, n: int) -> Note:
     return caveat(f"{label} has {_points(n)}: these are trial limits (fewer than {TRIAL_LIMITS_BELOW} points), "
                   "so no signal or icon is settled yet.", "trial_limits")
 
 
-def _group_warnings(k: int, n: int, lim: _Limits, baseline_points: int | None) -> list[str]:
+def _group_warnings(k: int, n: int, lim: _Limits, baseline_points: int | None, latest: bool) -> list[str]:
     label = f"Group {k + 1}" if k else "The series"
     warns = []
+    if latest and n < MIN_SPC_POINTS:  # the latest group's limits and icons are the ones stated
+        warns.append(_too_few_points(label, n))
+        return warns
     if n < TRIAL_LIMITS_BELOW:
         warns.append(_trial_limits(label, n))
     if baseline_points is not None and n < baseline_points:  # n: values present
@@ -397,19 +426,22 @@ def xmr(
     warns = _data_warnings(series, frequency, denominators)
     y_all = series.to_numpy()
     frames, group_rows = [], []
-    for k, (start, stop) in enumerate(_group_bounds(len(series), rebase_at)):
+    bounds = _group_bounds(len(series), rebase_at)
+    for k, (start, stop) in enumerate(bounds):
         y = y_all[start:stop]
         lim = _group_limits(y, baseline_points, screen_outliers)
         # guards count the values present, not the rows: a gap is not a point
-        warns.extend(_group_warnings(k, int(np.isfinite(y).sum()), lim, baseline_points))
+        warns.extend(_group_warnings(k, int(np.isfinite(y).sum()), lim, baseline_points, k == len(bounds) - 1))
         frames.append(_group_table(y, lim, k, improvement))
         group_rows.append(_group_row(k, series.index[start], start, y, lim))
     table = pd.concat(frames, ignore_index=True).set_index(series.index)
     if target is not None:
         table["target"] = float(target)
     groups = pd.DataFrame(group_rows)
-    variation = _variation(table, improvement, warns)
-    assurance = _assurance(groups, improvement, None if target is None else float(target), warns)
+    too_few = int(groups["n_values"].iloc[-1]) < MIN_SPC_POINTS
+    variation = None if too_few else _variation(table, improvement, warns)
+    assurance = None if too_few else _assurance(groups, improvement, None if target is None else float(target),
+                                                warns)
     return SpcResult(
         table=table,
         variation=variation,
@@ -419,6 +451,7 @@ def xmr(
         improvement=improvement,
         target=None if target is None else float(target),
         provisional=bool(groups["trial_limits"].iloc[-1]),
+        too_few_points=too_few,
     )
 
 
@@ -598,12 +631,16 @@ def p_chart(numerators, denominators, *, improvement: str = "neutral", laney: bo
                             "n_baseline": len(p), "mean": 100 * p_bar, "mean_moving_range": math.nan,
                             "lpl": float(last["lpl"]), "upl": float(last["upl"]),
                             "trial_limits": n_values < TRIAL_LIMITS_BELOW, "sigma_z": sigma_z}])
-    if n_values < TRIAL_LIMITS_BELOW:
+    too_few = n_values < MIN_SPC_POINTS
+    if too_few:
+        warns.append(_too_few_points("The series", n_values))
+    elif n_values < TRIAL_LIMITS_BELOW:
         warns.append(_trial_limits("The series", n_values))
-    variation = _variation(table, improvement, warns)
-    assurance = _assurance(groups, improvement, None if target is None else float(target), warns)
+    variation = None if too_few else _variation(table, improvement, warns)
+    assurance = None if too_few else _assurance(groups, improvement, None if target is None else float(target),
+                                                warns)
     basis = ("Laney p' chart (limits widened by sigma_z = "
              f"{sigma_z:.2f} for variation beyond the binomial)") if laney else "p-chart"
     return SpcResult(table=table, variation=variation, assurance=assurance, groups=groups, warnings=tuple(warns),
                      improvement=improvement, target=None if target is None else float(target),
-                     provisional=n_values < TRIAL_LIMITS_BELOW, basis=basis)
+                     provisional=n_values < TRIAL_LIMITS_BELOW, basis=basis, too_few_points=too_few)

@@ -43,6 +43,18 @@ def test_short_odd_series_gives_none_and_warnings_not_errors():
     assert len(a.warnings) == len(set(a.warnings))
 
 
+def test_kpi_and_statistics_say_too_few_points_for_spc_not_common_cause():
+    two = analyse_series(monthly([510.0, 540.0]), name="Admissions", frequency="M")
+    kpi = kpi_summary([two])
+    assert kpi["variation"].isna().all() and kpi["spc_limits"].tolist() == ["too few points for SPC: 2 of the 7 needed"]
+    assert analysis.kpi_display(kpi)["variation"].tolist() == ["Too few points for SPC: 2 of the 7 needed"]
+    stats = dict(analysis.statistics_table(two).to_numpy())
+    assert stats["SPC"] == "Too few points for SPC: 2 of the 7 needed" and "SPC variation" not in stats
+    eight = kpi_summary([analyse_series(monthly([510.0, 540.0, 530, 520, 525, 535, 515, 530]), name="A",
+                                        frequency="M")])
+    assert analysis.kpi_display(eight)["variation"].iloc[0].startswith("Common cause")
+
+
 def test_gaps_become_nan_rows_and_baseline_change():
     series = monthly(np.r_[np.full(12, 10.0), np.full(12, 12.0)]).drop(pd.Timestamp("2023-01-01"))
     a = analyse_series(series, name="Admissions", frequency="M",

@@ -202,6 +202,13 @@ def test_all_missing_layers_are_left_out_not_drawn_empty():
     assert "Mean" in charts.layer_names(spec)
 
 
+def test_too_few_points_for_spc_draw_no_limits_and_say_why():
+    values = monthly([510.0, 540.0, 530.0])
+    spec = charts.spc_chart(values, spc.xmr(values), title="t", unit="count", frequency="M").to_dict()
+    assert not {"Process limits", "Mean", "SPC points"} & set(charts.layer_names(spec))
+    assert f"No SPC limits: 3 points, and SPC needs at least {spc.MIN_SPC_POINTS}." in spec["title"]["subtitle"]
+
+
 def test_trend_band_brackets_the_line_and_is_absent_below_six_points(all_layers, starts):
     _, spec, results = all_layers
     band = pd.DataFrame(rows(spec, layer(spec, "Trend 95% confidence interval")))

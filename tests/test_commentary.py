@@ -71,9 +71,20 @@ def test_spc_run_sentence_and_short_series_caveats():
     a = analyse_series(weekly(values), name="Waits", frequency="W", polarity="lower_is_better")
     spc_text = texts(describe_series(a), "spc")[0]
     assert spc_text.startswith("Waits: special cause variation, improvement: ")
-    short = describe_series(analyse_series(weekly([3, 4, 5, 4, 3]), name="Falls", frequency="W"))
+    short = describe_series(analyse_series(weekly([3, 4, 5, 4, 3, 4, 5, 4]), name="Falls", frequency="W"))
     caveats = " ".join(texts(short, "caveat"))
-    assert "only 5 values" in caveats and "under 10" in caveats and "trial limits" in caveats
+    assert "only 8 values" in caveats and "under 10" in caveats and "trial limits" in caveats
+
+
+def test_too_few_points_for_spc_say_so_instead_of_common_cause():
+    # two yearly values (a bridging-year return): no rule could fire, so "no signal" would be a claim
+    two = analyse_series(pd.Series([1125.4, 1151.5], index=pd.to_datetime(["2013-04-01", "2014-04-01"])),
+                         name="Spend", frequency="FY", unit="currency")
+    [sentence] = texts(describe_series(two), "spc")
+    assert sentence == "Spend: too few points for SPC (2 values; an SPC chart needs at least 7), so no signal is stated"
+    assert "common cause" not in " ".join(s.text for s in describe_series(two))
+    enough = analyse_series(weekly([3, 4, 5, 4, 3, 4, 5]), name="Falls", frequency="W")
+    assert "common cause" in texts(describe_series(enough), "spc")[0]
 
 
 def test_target_sentence_percent_in_points():

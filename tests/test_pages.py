@@ -254,8 +254,10 @@ def test_a_toggle_that_draws_nothing_says_why_in_full_view():
     at.toggle(key=f"{key}:seasonal").set_value(True).run()
     assert not at.exception
     notes = [i.value.replace("\\", "") for i in at.main.info]
-    assert any(n.startswith("Seasonal adj.: not drawn for this series.") and "(24 values); this series has 6" in n
-               for n in notes), notes
+    # six points: too few for SPC as well (SPC limits are on by default), and each reason is given
+    assert any(n.startswith("SPC limits and Seasonal adj.: not drawn for this series.")
+               and "Too few points for SPC: the series has 6 and an SPC chart needs at least 7" in n
+               and "(24 values); this series has 6" in n for n in notes), notes
 
 
 def test_kpi_table_shows_only_columns_that_say_something():

@@ -246,6 +246,32 @@ def test_trial_limits_below_thirteen_points():
     assert not spc.xmr(BASE + [6.0]).provisional
 
 
+def test_fewer_points_than_a_run_or_trend_give_no_icon_at_all():
+    # two points: no rule but "outside limits" could fire, and that on one moving range; "common cause"
+    # (or "hit or miss" against a target) would be a claim the data cannot make
+    assert spc.MIN_SPC_POINTS == spc.RUN_LENGTH == spc.TREND_LENGTH == 7
+    two = spc.xmr([1125.4, 1151.5], improvement="increase", target=1100.0)
+    assert two.too_few_points and two.variation is None and two.assurance is None and two.latest_points == 2
+    assert any(w.startswith("Too few points for SPC: the series has 2 and an SPC chart needs at least 7")
+               for w in two.warnings)
+    assert not any("trial limits" in w for w in two.warnings)
+    assert two.groups["upl"].iloc[0] == pytest.approx(1138.45 + 2.66 * 26.1)  # the reference's numbers are kept
+    seven = spc.xmr([6.0, 4.0, 6.0, 4.0, 6.0, 4.0, 6.0], improvement="increase")
+    assert not seven.too_few_points and seven.variation == "common_cause" and seven.provisional
+
+
+def test_a_short_latest_group_after_a_rebase_gives_no_icon():
+    result = spc.xmr(BASE + [20.0, 21.0, 20.0], rebase_at=[12])
+    assert result.too_few_points and result.variation is None and result.latest_points == 3
+    assert any(w.startswith("Too few points for SPC: group 2 has 3") for w in result.warnings)
+    assert not spc.xmr(BASE + [20.0, 21.0, 20.0]).too_few_points
+
+
+def test_a_p_chart_on_few_points_gives_no_icon():
+    result = spc.p_chart([40, 42, 45], [100, 100, 100], improvement="increase")
+    assert result.too_few_points and result.variation is None
+
+
 def test_baseline_needs_twelve_points():
     with pytest.raises(AnalysisError, match="at least 12"):
         spc.xmr(BASE, baseline_points=11)

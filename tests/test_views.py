@@ -394,3 +394,38 @@ def test_the_benchmarking_page_shows_the_analysis_comparison_as_the_cli_says_it(
     key = f"benchmarking:{path.name}"
     at.radio(key=f"{key}:group").set_value("region").run()
     assert calls  # the user's own group is compared for them
+
+
+def test_every_view_says_two_points_are_too_few_for_spc_and_claims_no_common_cause(tmp_path, capsys):
+    """A bridging-year return has two years: no SPC rule can fire on two points, so the KPI summary once said
+    "Common cause: no significant change" from them. The KPI page, Explore, the command line and the pack now
+    all say there are too few points, how many there are and how many SPC needs."""
+    from streamlit.testing.v1 import AppTest
+
+    import analytics
+    import ui
+    from analytics import report, spc
+    from analytics.__main__ import main
+
+    path = tmp_path / "two_years.csv"
+    path.write_bytes(b"Year,Admissions\n2022/23,510\n2023/24,540\n")
+    said = f"too few points for SPC (2 values; an SPC chart needs at least {spc.MIN_SPC_POINTS})"
+    assert main(["summary", str(path)]) == 0
+    cli = capsys.readouterr().out
+    assert f"Admissions: {said}, so no signal is stated" in cli and "common cause" not in cli.lower()
+    pack = report.build_pack({path.name: analytics.load(path)})
+    assert pack.kpi["spc limits"].tolist() == [f"too few points for SPC: 2 of the {spc.MIN_SPC_POINTS} needed"]
+    assert pack.kpi["variation"].isna().all()  # no icon: the Word pack says "No icon"
+    assert any(said.lower() in sentence.lower() for sentence in pack.sections[0].sentences)
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.session_state[ui.REGISTRY_KEY] = {path.name: ui.Upload(path.name, path.read_bytes())}
+    at.run()
+    at.switch_page("pages/kpi.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    [variation] = at.dataframe[0].value["variation"].tolist()
+    assert variation == f"Too few points for SPC: 2 of the {spc.MIN_SPC_POINTS} needed"
+    at.switch_page("pages/explore.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(said.lower() in bullet.lower() for bullet in _page_bullets(at))
+    assert any(i.value.startswith("SPC limits") or "SPC limits" in i.value for i in at.info)

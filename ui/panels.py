@@ -133,7 +133,8 @@ LAYER_LABELS = {"trend": "Trend line", "spc": "SPC limits", "forecast": "Forecas
 def not_drawn(view: ChartView, result) -> list[str]:
     """The layers switched on that the analysis could not make (too few points, no year before...)."""
     missing = [label for layer, label in LAYER_LABELS.items()
-               if getattr(view, layer) and getattr(result, layer) is None]
+               if getattr(view, layer) and (getattr(result, layer) is None
+                                            or (layer == "spc" and result.spc.too_few_points))]
     if view.last_year and (result.last_year is None or result.last_year.notna().sum() == 0):
         missing.append("Last year")
     return missing

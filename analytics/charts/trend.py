@@ -48,7 +48,7 @@ from analytics.charts.styles import (
 )
 from analytics.forecast import ForecastResult
 from analytics.seasonal import SeasonalResult
-from analytics.spc import SpcResult
+from analytics.spc import MIN_SPC_POINTS, SpcResult
 from analytics.trend import (
     TrendResult,
     check_frequency,
@@ -246,6 +246,9 @@ def trend_chart(
         if spc is not None:
             notes.append("SPC limits apply to the original values, so they are not drawn on weekly averages.")
         spc, frequency = None, "W"
+    if spc is not None and spc.too_few_points:  # limits from a handful of points would look like a verdict
+        notes.append(f"No SPC limits: {spc.latest_points} points, and SPC needs at least {MIN_SPC_POINTS}.")
+        spc = None
 
     def prepare(line: pd.Series) -> pd.Series:
         line = dated_series(line)
