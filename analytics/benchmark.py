@@ -20,6 +20,7 @@ from analytics import ascof, councils
 from analytics.compare import POLARITIES, format_number
 from analytics.dataset import SUMMARY_FLAGS, Dataset
 from analytics.errors import AnalysisError
+from analytics.formatting import format_short, format_value
 from analytics.notes import Note
 from analytics.periods import financial_year_in_text, format_period
 
@@ -706,6 +707,44 @@ class Comparison:
 
     def period_label(self, period: pd.Timestamp | None) -> str:
         return "" if period is None or pd.isna(period) else format_period(period, self.frequency or "FY")
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One summary tile: a label, a value short enough to show in full (None: nothing to show, a dash) and
+    its help (the exact value as the sentences state it, or why there is none)."""
+
+    label: str
+    value: str | None
+    help: str | None = None
+
+
+CHOOSE_COUNCIL = "Choose your council in the sidebar to see its value, its region, its rank and quartile."
+
+
+def summary_tiles(comparison: Comparison) -> tuple[Tile, ...]:
+    """Your council, England, the region, the group median and the rank, as ``comparison`` holds them (a sum
+    of councils is labelled a total). Money and large counts are shortened (£1.15bn) so that no tile is cut
+    off; without a council, only England and the group median (the page says how to choose one)."""
+    latest, r = comparison.latest, comparison.latest.result
+
+    def tile(label: str, x: float | None) -> Tile:
+        if x is None or not np.isfinite(x):
+            return Tile(label, None, "Not in this file.")
+        return Tile(label, format_short(x, comparison.unit), format_value(x, comparison.unit))
+
+    def total(label: str, which: str) -> str:
+        return f"{label} total" if which in latest.totals else label
+
+    england, median = tile(total("England", "england"), latest.england), tile("Group median", r.median)
+    if comparison.council is None:
+        return england, median
+    better = "highest" if comparison.polarity == "neutral" else "best"
+    quarter = f"{QUARTILE_NAMES[r.quartile]} quartile; " if r.quartile else ""
+    rank = (Tile(f"Rank of {r.n}", str(r.rank), f"{quarter}1 = {better}") if r.rank
+            else Tile("Rank", None, "Not ranked: your council has no value for this measure."))
+    return (tile(comparison.shown_as or "Your council", r.value), england,
+            tile(total(comparison.region_name or "Region", "region"), latest.region), median, rank)
 
 
 def _scope(council_rows: pd.DataFrame) -> str:

@@ -62,6 +62,37 @@ def format_value(x: float, unit: str = "count") -> str:
     return format_number(x)
 
 
+SHORT_WIDTH = 8  # characters a summary tile shows in full at its font size, five tiles to a row
+_POUNDS_PER = {"currency": 1.0, "currency_thousands": 1e3, "currency_millions": 1e6}
+_SCALES = ((1e9, "bn"), (1e6, "m"), (1e3, "k"))
+
+
+def _three_figures(x: float) -> str:
+    """x (at least 1) to three significant figures, whole from 100 up: 1.15, 23.7, 152."""
+    for digits, below in ((2, 10), (1, 100)):
+        if round_half_away(x, digits) < below:  # 9.999 is 10.0, not 10.00
+            return f"{round_half_away(x, digits):,.{digits}f}"
+    return f"{round_half_away(x):,.0f}"
+
+
+def format_short(x: float, unit: str = "count", width: int = SHORT_WIDTH) -> str:
+    """A value short enough for a summary tile: as :func:`format_value` writes it when that fits in ``width``
+    characters, else money in pounds and counts to three significant figures with k, m or bn ('£1.15bn' for
+    £1,151,544k, '£23.7m', '1.25m'). The tile states the full value beside it (its help), so nothing is lost."""
+    full = format_value(x, unit)
+    if len(full) <= width or x is None or not math.isfinite(float(x)) or unit not in (*_POUNDS_PER, "count"):
+        return full
+    amount = abs(float(x)) * _POUNDS_PER.get(unit, 1.0)
+    sign, pound = ("-" if x < 0 else ""), ("£" if unit in _POUNDS_PER else "")
+    for k, (scale, suffix) in enumerate(_SCALES):
+        if amount >= scale:
+            text = _three_figures(amount / scale)
+            if text == "1,000" and k:  # 999.96m rounds up to the next scale: £1.00bn
+                text, suffix = "1.00", _SCALES[k - 1][1]
+            return f"{sign}{pound}{text}{suffix}"
+    return full
+
+
 def format_millions(x: float) -> str:
     """£m to 2 decimal places, with a minus sign when negative: '£31.89m', '-£0.92m'."""
     sign = "-" if x < 0 and round_half_away(abs(x), 2) != 0 else ""

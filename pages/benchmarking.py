@@ -55,32 +55,12 @@ def population_picker(name: str, data, container, key: str, age_band: str | None
     return table, band
 
 
-CHOOSE = "choose your council in the sidebar"
-
-
 def summary_tiles(comparison: benchmark.Comparison) -> None:
-    """Your council, England, the region, the group median and the rank, as the comparison holds them: a sum of
-    councils is labelled a total, and without a council the tiles that need one say how to choose it."""
-    latest, r = comparison.latest, comparison.latest.result
-    chosen = comparison.council is not None
-
-    def value(x, needs_council: bool = False) -> str:
-        if x is not None:
-            return commentary.format_value(x, comparison.unit)
-        return CHOOSE if needs_council and not chosen else "not in file"
-
-    def total(label: str, which: str) -> str:
-        return f"{label} total" if which in latest.totals else label
-
-    quarter = (f", {benchmark.QUARTILE_NAMES[r.quartile]} quartile" if r.quartile else "")
-    rank = f"{r.rank} of {r.n}" if r.rank else CHOOSE if not chosen else "not ranked"
-    tiles = ((comparison.shown_as or "Your council", value(r.value, True), None),
-             (total("England", "england"), value(latest.england), None),
-             (total(comparison.region_name or "Region", "region"), value(latest.region, True), None),
-             ("Group median", value(r.median), None),
-             ("Rank", rank, f"1 = {'highest' if comparison.polarity == 'neutral' else 'best'}{quarter}"))
-    for column, (label, shown_value, help_text) in zip(st.columns(len(tiles)), tiles, strict=True):
-        column.metric(label, shown_value, help=help_text)
+    tiles = benchmark.summary_tiles(comparison)
+    for column, tile in zip(st.columns(max(len(tiles), 3)), tiles, strict=False):
+        column.metric(ui.markdown_text(tile.label), tile.value and ui.markdown_text(tile.value), help=tile.help)
+    if comparison.council is None:
+        st.info(benchmark.CHOOSE_COUNCIL, icon=":material/location_city:")
 
 
 def not_benchmarkable(datasets: dict) -> None:
@@ -143,8 +123,6 @@ ui.draw(charts.ranked_dot_chart(comparison.table, council=shown, title=title, un
         alt=" ".join(s.text for s in said))
 summary_tiles(comparison)
 ui.sentences(said)
-if shown is None:
-    st.info("Choose your council in the sidebar to see its rank, quartile and comparison with England.")
 if len(comparison.years) > 1 and shown is not None:
     st.subheader("Over time")
     ui.draw(charts.benchmark_trend_chart(benchmark.trend_lines(comparison), council=comparison.shown_as,

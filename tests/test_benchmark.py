@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics import benchmark
+from analytics import benchmark, formatting
 from analytics.errors import AnalysisError
 
 PEERS = pd.Series({"A": 10.0, "B": 20.0, "C": 20.0, "D": 30.0, "E": np.nan, "F": 5.0, "G": 40.0, "H": 25.0})
@@ -528,3 +528,18 @@ def test_spend_on_a_service_in_thousands_takes_no_polarity_from_the_service():
     c = benchmark.compare(table, item, "Trafford", unit=info.unit, polarity=info.polarity)
     assert c.latest.result.value == 3501.0 and c.latest.result.quartile is None  # EF60 in the manifest
     assert "Trafford £3,501k, England total" in commentary.describe_comparison(c)[0].text
+
+
+def test_summary_tiles_show_every_value_in_full_and_the_exact_value_in_their_help():
+    # the Benchmarking page once cut these off: "£1,151,5..." (England total) and "choose y..." (no council)
+    table = corpus_places("nhsd_pss_ex1_2014_15_bridging_year_council_columns_cp1252.csv")
+    data = analytics.load(CORPUS / "nhsd_pss_ex1_2014_15_bridging_year_council_columns_cp1252.csv")
+    item = table.items[0]
+    info = benchmark.measure_info(data, table, item)
+    kent = benchmark.summary_tiles(benchmark.compare(table, item, "Kent", unit=info.unit, polarity=info.polarity))
+    assert [t.label for t in kent] == ["Kent", "England total", "South East total", "Group median", "Rank of 152"]
+    assert all(t.value is None or len(t.value) <= formatting.SHORT_WIDTH for t in kent)
+    assert (kent[1].value, kent[1].help) == ("£1.15bn", "£1,151,544k")
+    assert (kent[0].value, kent[0].help) == ("£23,668k", "£23,668k")
+    nobody = benchmark.summary_tiles(benchmark.compare(table, item, None, unit=info.unit, polarity=info.polarity))
+    assert [t.label for t in nobody] == ["England total", "Group median"]

@@ -48,3 +48,16 @@ def test_the_old_names_are_the_same_functions():
     assert commentary.format_value is formatting.format_value and commentary.format_millions is format_millions
     assert compare.round_half_away is formatting.round_half_away and compare.format_number is formatting.format_number
     assert word.cell_text is excel.cell_text is formatting.cell_text and analysis.fixed is formatting.fixed
+
+
+@pytest.mark.parametrize(("x", "unit", "expected"), [
+    (1151543.95, "currency_thousands", "£1.15bn"), (-1151543.95, "currency_thousands", "-£1.15bn"),
+    (23668.0, "currency_thousands", "£23,668k"),  # fits: as format_value writes it
+    (4_030_000.0, "currency", "£4.03m"), (999_960_000.0, "currency", "£1.00bn"),
+    (12345.6, "currency_millions", "£12.3bn"),
+    (99_999_999.0, "count", "100m"), (9_994_999.0, "count", "9.99m"), (123456.0, "count", "123,456"),
+    (45.5, "percent", "45.5%"), (12412.2, "rate", "12,412.2"), (float("nan"), "count", "no value"),
+])
+def test_short_values_for_tiles(x, unit, expected):
+    from analytics.formatting import SHORT_WIDTH, format_short
+    assert format_short(x, unit) == expected and len(expected) <= SHORT_WIDTH
