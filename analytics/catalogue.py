@@ -123,6 +123,9 @@ def money_unit(text: str) -> str | None:
     return None
 
 
+# a time a name states as its unit, in brackets: 'Median wait (weeks)', 'Length of stay (in days)'; never a
+# threshold ('No. within 18 weeks' counts pathways)
+_TIME_UNIT_WORDS = re.compile(r"\(\s*(?:in\s+)?(days|weeks)\s*\)", re.I)
 _RANK_WORDS = re.compile(r"^\W*(?:\w+\s*-\s*)?rank\b|\brank\s+of\b", re.I)  # 'IMD - Rank of proportion ...'
 
 
@@ -137,6 +140,8 @@ def unit_from_name(name: str) -> str | None:
         return "percent"
     if (scaled := money_unit(name)) is not None:
         return scaled
+    if (time := _TIME_UNIT_WORDS.search(name)) is not None:
+        return time.group(1).lower()
     if _CURRENCY_WORDS.search(name):
         return "currency"
     return None
@@ -148,6 +153,7 @@ _UNIT_WORDS = (  # a "Unit" column's cell, as councils and publications write it
     ("currency", re.compile(r"^(?:£|gbp|pounds?|(?:£|gbp)\s*\(?\s*(?:'?000'?s?|k|m|mn|thousands?|millions?)\)?|"
                             r"(?:thousands|millions) of pounds|money|cost)$", re.I)),
     ("days", re.compile(r"^(?:days?|average days|number of days)$", re.I)),
+    ("weeks", re.compile(r"^(?:weeks?|average weeks|number of weeks)$", re.I)),
     ("count", re.compile(r"^(?:counts?|number|no\.?|people|persons?|clients?|cases|numbers?|volume|n)$", re.I)),
 )
 
@@ -169,7 +175,8 @@ def describe(name: str) -> MeasureInfo:
     named_unit = unit_from_name(name)
     if entry is None:
         return MeasureInfo(unit=named_unit or "count")
-    unit = named_unit if named_unit in {"percent", "rate", "currency_thousands", "currency_millions"} else entry.unit
+    stated = {"percent", "rate", "currency_thousands", "currency_millions", "days", "weeks"}  # the name says so
+    unit = named_unit if named_unit in stated else entry.unit
     return MeasureInfo(unit=unit, polarity=entry.polarity, known_as=entry.key)
 
 

@@ -80,7 +80,7 @@ def change(before: float, after: float, unit: str = "count") -> Change:
     ----------
     before, after : float
         The two values; NaN or None for missing.
-    unit : {"count", "percent", "currency", "days", "rate"}, default "count"
+    unit : {"count", "percent", "currency", "days", "weeks", "rate"}, default "count"
         For ``percent`` the words are in percentage points, since a change of a rate is not a %
         change.
 

@@ -55,8 +55,8 @@ def format_value(x: float, unit: str = "count") -> str:
         if abs(x) >= 1000 or float(x).is_integer():
             return f"{sign}£{int(round_half_away(abs(x))):,}"
         return f"{sign}£{round_half_away(abs(x), 2):,.2f}"
-    if unit == "days":
-        return f"{round_half_away(x, 1):,.1f} days"
+    if unit in ("days", "weeks"):
+        return f"{round_half_away(x, 1):,.1f} {unit}"
     if unit == "rate":
         return f"{round_half_away(x, 1):,.1f}"
     return format_number(x)
@@ -115,8 +115,8 @@ def slope_text(x: float, unit: str, *, with_unit: bool = True) -> str:
         return text
     if unit == "percent":
         return f"{text} percentage points"
-    if unit == "days":
-        return f"{text} days"
+    if unit in ("days", "weeks"):
+        return f"{text} {unit}"
     return text
 
 

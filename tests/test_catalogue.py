@@ -28,15 +28,25 @@ def test_a_percentage_of_a_known_count_keeps_its_polarity_and_key():
 
 
 @pytest.mark.parametrize(("text", "unit"), [("Rate per 100,000 population", "rate"), ("% aged 65+", "percent"),
-                                            ("Gross spend £000", "currency_thousands"), ("Calls", None)])
+                                            ("Gross spend £000", "currency_thousands"), ("Calls", None),
+                                            ("Incomplete RTT pathways Median wait (weeks)", "weeks"),
+                                            ("92nd percentile (weeks)", "weeks"), ("Length of stay (in days)", "days"),
+                                            ("No. within 18 weeks", None), ("% within 18 weeks", "percent")])
 def test_unit_from_name(text, unit):
     assert unit_from_name(text) == unit
 
 
 @pytest.mark.parametrize(("text", "unit"), [("%", "percent"), ("Number", "count"), ("£000", "currency_thousands"),
-                                            ("per 100,000", "rate"), ("days", "days"), ("blue", None)])
+                                            ("per 100,000", "rate"), ("days", "days"), ("Weeks", "weeks"),
+                                            ("blue", None)])
 def test_unit_from_a_unit_cell(text, unit):
     assert unit_from_word(text) == unit
+
+
+def test_a_time_unit_the_name_states_wins_over_the_catalogue_entry_s_count():
+    # 'wait' makes it a waiting measure (a count of people waiting); '(weeks)' says what the values are
+    info = catalogue.describe("Incomplete RTT pathways Median wait (weeks)")
+    assert (info.unit, info.polarity, info.known_as) == ("weeks", "lower_is_better", "waiting")
 
 
 def test_every_entry_uses_the_vocabulary_and_keys_are_listed_once():

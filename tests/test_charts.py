@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,6 +12,8 @@ import analytics
 from analytics import benchmark, charts, compare, derive, finance, forecast, seasonal, spc, trend
 from analytics.errors import AnalysisError
 from tests.conftest import SAMPLES
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 # ----------------------------------------------------------------------------------------------------- helpers
@@ -200,6 +204,22 @@ def test_all_missing_layers_are_left_out_not_drawn_empty():
     spec = charts.spc_chart(constant, spc.xmr(constant), title="t", unit="count", frequency="M").to_dict()
     assert "Process limits" not in charts.layer_names(spec)  # no limits on a constant series
     assert "Mean" in charts.layer_names(spec)
+
+
+def test_a_median_wait_in_weeks_is_drawn_on_a_weeks_axis_and_said_in_weeks():
+    # NHS England's RTT overview: the median wait was drawn on a "Count" axis, summed into a year to date and
+    # caveated as "small numbers"
+    from analytics import analysis, commentary
+
+    data = analytics.load(ROOT / "tests" / "corpus_real" / "nhse_rtt_overview_timeseries_2022-10.xlsx")
+    name = "Incomplete RTT pathways Median wait (weeks)"
+    assert data.measures[name].unit == "weeks"
+    [a] = [a for a in analysis.analyse_dataset(data) if a.name == name]
+    spec = charts.trend_chart(a.series, title="t", unit=a.unit, frequency=a.frequency, spc=a.spc).to_dict()
+    assert layer(spec, "Actual")["encoding"]["y"]["title"] == "Weeks"
+    said = [s.text for s in commentary.describe_series(a)]
+    assert said[0] == f"{name}: 13.9 weeks in October 2022"
+    assert a.ytd is None and not any("small numbers" in s.lower() for s in said)
 
 
 def test_too_few_points_for_spc_draw_no_limits_and_say_why():

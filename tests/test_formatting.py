@@ -24,7 +24,8 @@ def test_round_half_away_from_zero(x, digits, expected):
 @pytest.mark.parametrize(("x", "unit", "expected"), [
     (1234.0, "count", "1,234"), (12.25, "count", "12.3"), (31.45, "percent", "31.5%"),
     (1047.523, "currency", "£1,048"), (47.525, "currency", "£47.53"), (-12.0, "currency", "-£12"),
-    (20.25, "days", "20.3 days"), (12.45, "rate", "12.5"), (math.nan, "count", "no value")])
+    (20.25, "days", "20.3 days"), (13.94, "weeks", "13.9 weeks"), (12.45, "rate", "12.5"),
+    (math.nan, "count", "no value")])
 def test_a_value_in_its_unit(x, unit, expected):
     assert format_value(x, unit) == expected
 
