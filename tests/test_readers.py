@@ -89,3 +89,13 @@ def test_old_mac_line_ends_are_left_to_the_csv_module_and_still_read(monkeypatch
     assert readers._fast_grid("a,b\r1,2\r", ",") is None
     grid = readers.read_csv(b"a,b\r1,2\r", "mac.csv").grid
     assert grid.astype(object).values.tolist() == [["a", "b"], ["1", "2"]]
+
+
+def test_a_comma_file_whose_headings_hold_semicolons_and_quotes_is_split_at_its_commas():
+    # An ABS-style series header: ';' in every heading and '"' opening a field after one; split at ';'
+    # the quote is never closed and the whole file was one row of 61 fields.
+    heading = ',"Dwellings ;  New ;  Houses ;","Dwellings ;  New ;  Flats, units ;","Dwellings ;  Total ;"'
+    lines = [heading, "Unit,Number,Number,Number"] + [f"2010-0{m}-01,{m},{m + 1},{2 * m + 1}" for m in range(1, 9)]
+    sheet = readers.read_csv(("\n".join(lines) + "\n").encode(), "series.csv")
+    assert sheet.delimiter == ","
+    assert sheet.grid.shape == (10, 4)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 import analytics
 from analytics.catalogue import unit_from_word
 
@@ -53,4 +55,31 @@ def test_a_blank_code_is_not_filled_down_from_the_row_above():
     england = data.frame[data.frame["category"] == "England"]
     code = next(c for c in data.frame.columns if c.lower() == "code")
     assert england[code].isna().all()  # not E08000009, Trafford's
-    assert data.frame.loc[data.frame["category"] == "Blackburn", "region"].eq("North West").all()  # filled down
+    assert england["region"].isna().all()  # nor Trafford's region: a new area starts a new branch
+
+
+def test_labels_fill_down_within_their_branch_only():
+    import analytics
+    csv = (b"State,Area,Line,Population,Violent crime,Property crime\n"
+           b"ALABAMA,Metropolitan,,3700,,\n,,Reported,0.99,203,1535\n,,Estimated total,1,205,1548\n"
+           b",Cities outside,,518,,\n,,Reported,0.94,35,264\n,,Estimated total,1,37,277\n"
+           b"ALASKA,Metropolitan,,348,,\n,,Reported,1,38,418\n,Cities outside,,127,,\n,,Reported,0.97,6,212\n")
+    data = analytics.load(csv, filename="states.csv", isolated=False)
+    population = data.frame[data.frame["measure"] == "Population"].set_index("value")
+    # Before: 'Cities outside' and ALASKA inherited 'Estimated total' from the branch above and were dropped
+    # as totals; a new label to the left starts a new branch.
+    assert population.loc[518.0, "flag"] == "" and pd.isna(population.loc[518.0, "line"])
+    assert population.loc[348.0, "flag"] == ""
+    assert population.loc[0.94, "line"] == "Reported" and population.loc[0.94, "area_label"] == "Cities outside"
+    assert set(data.ledger.excluded["row"]) == {1, 4, 7}  # the header and the two estimated totals
+
+
+def test_a_row_blank_in_the_tables_columns_with_text_beside_them_is_not_a_blank_line():
+    import analytics
+    rows = ["Name,Referrals,Assessments,,Comment"] + [f"Team {i},{i + 3},{i + 1},,note {i}" for i in range(6)]
+    rows.insert(3, ",,,,carried on from the line above")
+    csv = ("\n".join(rows) + "\n").encode()
+    roles = analytics.ingest.line_roles(csv, filename="aside.csv")
+    assert roles.loc[roles["row"] == 4, "role"].tolist() == ["data"]  # was 'empty' though it holds text
+    excluded = analytics.load(csv, filename="aside.csv", isolated=False).ledger.excluded
+    assert excluded.loc[excluded["row"] == 4, "reason"].tolist() == ["no values"]

@@ -87,7 +87,9 @@ def _decode(data: bytes) -> tuple[str, str]:
 def _sniff_delimiter(text: str) -> str:
     """The delimiter that splits most lines into the same number (> 1) of fields.
 
-    csv.Sniffer is fooled by commas inside numbers ('1,234') in semicolon files; consistency is not.
+    csv.Sniffer is fooled by commas inside numbers ('1,234') in semicolon files; consistency is not. The
+    share is of lines, not of parsed rows: a wrong delimiter can open a quote it never closes ('a ;"b",c'
+    split at ';') and swallow the file into one wide row, which is consistent with itself.
     """
     lines = [line for line in text.splitlines()[:200] if line.strip()]
     best, best_score = ",", -1.0
@@ -96,7 +98,7 @@ def _sniff_delimiter(text: str) -> str:
         if widths.empty:
             continue
         modal = int(widths.mode().max())
-        score = float((widths == modal).mean()) * (modal > 1) + 0.001 * min(modal, 50)
+        score = float((widths == modal).sum() / len(lines)) * (modal > 1) + 0.001 * min(modal, 50)
         if score > best_score:
             best, best_score = delimiter, score
     return best

@@ -154,9 +154,16 @@ class Body:
     names: tuple[str, ...]
     header_texts: list[list[str]]
     inner_names: tuple[str, ...] = ()  # the first stacked block's own header ('Region | ICB Code | ICB Name')
+    aside: np.ndarray | None = None  # bool per row: a cell outside the table's columns is filled
 
     def counts(self) -> pd.Series:
         return pd.Series((self.kinds != EMPTY).sum(axis=1), index=self.block.index)
+
+    def blank(self) -> np.ndarray:
+        """Rows with nothing on them: a row blank in the table's columns with text beside them (a wrapped
+        description, a comment) is a row whose values are missing, not a blank line."""
+        empty = (self.kinds == EMPTY).all(axis=1)
+        return empty & ~self.aside if self.aside is not None else empty
 
     def percent_share(self, rows: pd.Index, pos: int) -> float:
         """Share of a column's numbers (over ``rows``) shown as percentages."""
@@ -174,7 +181,10 @@ def _body(table: Table) -> Body:
     percent = table.cells.percent[first:last + 1][:, cols]
     inner = tuple(label_text(table.sheet.grid.iat[table.inner_headers[0], c]) for c in cols) \
         if table.inner_headers else ()
-    return Body(block, kinds, percent, table.names, table.header_matrix(), inner)
+    outside = np.ones(table.cells.kind.shape[1], dtype=bool)
+    outside[cols] = False
+    aside = (table.cells.kind[first:last + 1][:, outside] != EMPTY).any(axis=1)
+    return Body(block, kinds, percent, table.names, table.header_matrix(), inner, aside)
 
 
 def _notes_text(table: Table) -> str:
@@ -360,7 +370,8 @@ def _classify_rows(body: Body, label_pos: int | None) -> dict[int, str]:
         "total / average row"
     notes = map_distinct(first_text, lambda t: bool(NOTE_LABEL.search(t or ""))).to_numpy(dtype=bool)
     reasons[(counts == 1) & notes] = "note"
-    reasons[counts == 0] = "blank"
+    reasons[(counts == 0).to_numpy() & ~body.blank()] = "no values"
+    reasons[body.blank()] = "blank"
     return reasons.dropna().to_dict()
 
 
@@ -639,7 +650,9 @@ def _across(body: Body, axis: HeaderAxis, label_positions: list[int], period_pos
     roles[plain & ~has_values & after], reasons[plain & ~has_values & after] = "notes", "note"
     reasons[plain & ~has_values & ~after] = "no values"
     reasons[plain & has_values & ~labelled] = "no label"
-    roles[counts == 0], reasons[counts == 0] = "empty", "blank"
+    blank = body.blank()
+    reasons[(counts == 0) & ~blank] = "no values"
+    roles[blank], reasons[blank] = "empty", "blank"
     continued = (struct == "continued") & np.roll(plain & has_values & labelled, 1)
     reasons[continued] = ""
     keep = np.flatnonzero(plain & has_values & labelled)
@@ -839,9 +852,8 @@ def _cross_section(body: Body, names) -> Tidied:
         warnings.append(f"'{names[p]}' holds Yes/No answers, not numbers or labels: left out of the measures.")
     dims = [p for p in text_cols if p != category_pos and p not in answers]
     category = labels[category_pos].copy()
-    for p in dims:
-        if not is_code_column(labels[p]):  # a code is one row's own: a blank one is not the code above it
-            labels[p] = labels[p].ffill()  # merged or blank-below cells in a hierarchy column
+    codes = {p for p in text_cols if is_code_column(labels[p])}
+    _fill_hierarchy(labels, [p for p in dims if p not in codes], outer=[p for p in text_cols if p not in codes])
     category = category.fillna(labels[dims].bfill(axis=1).iloc[:, 0] if dims else category)
     row_text = labels.fillna("").astype(str).agg(" ".join, axis=1)
     places = category.fillna("").map(lambda t: (place_of(t) or ("", ""))[1])
@@ -884,6 +896,17 @@ def _cross_section(body: Body, names) -> Tidied:
             ("Measures", f"{len(measures)}, one per column"))
     return Tidied(frame, "table", "table", None, measures, tuple(dim_names), None,
                   set(rows) - set(derived), excluded, warnings, row_roles=row_roles, axes=axes)
+
+
+def _fill_hierarchy(labels: pd.DataFrame, columns: list[int], outer: list[int]) -> None:
+    """Fill blank-below (merged) cells down each of ``columns`` in place, within its branch: a new label in
+    an ``outer`` column to its left starts a new branch, so 'Cities outside metropolitan areas' does not
+    inherit 'Estimated total' from the state's previous branch, nor England a region from Trafford above.
+    Codes are neither filled nor outer: a code is one row's own, whatever column it stands in."""
+    for p in columns:
+        left = [q for q in outer if q < p]
+        branch = labels[left].notna().any(axis=1).cumsum().to_numpy() if left else np.zeros(len(labels), int)
+        labels[p] = labels[p].groupby(branch).ffill()
 
 
 YES_NO = {"yes", "no", "y", "n"}
