@@ -16,7 +16,7 @@ from analytics.periods import format_period
 from analytics.seasonal import weekly_totals
 from analytics.spc import MIN_BASELINE_POINTS
 from analytics.topics import Topic
-from analytics.vocabulary import SUMMED_UNITS, by_frequency
+from analytics.vocabulary import SUMMARY_FLAGS, SUMMED_UNITS, by_frequency
 from ui.session import (
     SAMPLE_DIR,
     add_upload,
@@ -92,15 +92,18 @@ def sentences(items) -> None:
 
 
 def dimension_filters(data: Dataset, measure: str, container, key: str) -> dict[str, str]:
-    """One select per dimension ("All" sums it, where the unit allows adding up)."""
+    """One select per dimension ("All" sums it, where the unit allows adding up, or takes every row when there is
+    one a period, so nothing is added: a label filled in on some periods only is no split of the series)."""
     info = data.measures[measure]
     rows = data.frame[data.frame["measure"] == measure]
+    one_a_period = not rows.loc[~rows["flag"].isin(SUMMARY_FLAGS), "period"].duplicated().any() \
+        if "period" in rows.columns else False
     chosen = {}
     for dim in data.dimensions:
         values = sorted(v for v in rows[dim].dropna().unique() if v)
         if len(values) < 2:
             continue
-        options = (["All"] if info.unit in SUMMED_UNITS else []) + values
+        options = (["All"] if info.unit in SUMMED_UNITS or one_a_period else []) + values
         pick = container.selectbox(dim.replace("_", " ").capitalize(), options, key=f"{key}:{dim}")
         if pick != "All":
             chosen[dim] = pick
