@@ -4,8 +4,9 @@ A seeded 200,000-row record-level .xlsx (12 columns: dates, numbers, short text,
 bench/tmp/. Each reader runs in its own fresh process (so peak memory is its own), all in this one run,
 and the results are printed as a markdown section and, last, one ``BENCH_RESULT {json}`` line that
 bench/run.py (``make bench``) collects into bench/results.md. Exits non-zero when a target is missed:
-analytics.load at least 10x faster than pandas+openpyxl, within 2x of bare fastexcel, peak under 1 GB; and
-every corpus and sample file loaded within 1 s plus twice a bare read of all its sheets.
+analytics.load at least 10x faster than pandas+openpyxl, within 2x of bare fastexcel (the first file after a
+server start included), peak under 1 GB; and every corpus and sample file loaded within 1 s plus twice a bare
+read of all its sheets.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def _one(name: str) -> dict:
         from analytics.ingest.sandbox import start
 
         start()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), _cpu_seconds()
     if name in ("analytics.load", "analytics.load (first file after start)"):
         data = analytics.load(DATA)
         rows = data.ledger.rows_used
@@ -95,9 +96,16 @@ def _one(name: str) -> dict:
         import pandas as pd
 
         rows = len(pd.read_excel(DATA, engine=name.split("+")[1]))
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu_started
     peak_kb = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
-    return {"name": name, "seconds": seconds, "peak_mb": peak_kb / 1024, "rows": rows}
+    return {"name": name, "seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak_kb / 1024, "rows": rows}
+
+
+def _cpu_seconds() -> float:
+    """User + system CPU time of this process and its reaped children. Unlike the wall clock it hardly moves
+    when other work shares the machine; a sandboxed parse runs in the forkserver's child, so it is not here."""
+    return sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+               for f in ("ru_utime", "ru_stime"))
 
 
 CORPORA = (Path("/work/shared/corpus/real"), ROOT.parent / "shared" / "corpus" / "real", ROOT / "tests" / "corpus_real",
@@ -188,6 +196,10 @@ def main() -> int:
     ours = results["analytics.load"]
     vs_openpyxl = results["pandas+openpyxl"]["seconds"] / ours["seconds"]
     vs_fastexcel = ours["seconds"] / results["fastexcel (bare)"]["seconds"]
+    first_vs_fastexcel = results["analytics.load (first file after start)"]["seconds"] / \
+        results["fastexcel (bare)"]["seconds"]
+    cpu_bare = min(r["cpu_seconds"] for r in runs["fastexcel (bare)"])
+    cpu_ours = min(r["cpu_seconds"] for r in runs["analytics.load (in-process)"])
     peak = results["analytics.load (in-process)"]["peak_mb"]
     lines = [
         "## Ingest (bench/ingest.py)", "",
@@ -204,6 +216,10 @@ def main() -> int:
         f"- analytics.load takes **{vs_fastexcel:.2f}x** the bare fastexcel read "
         f"(target <= {TARGET_VS_FASTEXCEL:.0f}x; it also finds the table, parses dates, counts records per week "
         "and builds the ledger, in a sandboxed child)",
+        f"- the first file after a server start takes **{first_vs_fastexcel:.2f}x** the bare read "
+        f"(target <= {TARGET_VS_FASTEXCEL:.0f}x)",
+        f"- CPU time (user + system, best of {REPEATS}; it hardly moves when other work shares the machine): bare "
+        f"fastexcel {cpu_bare:.2f} s, analytics.load in-process {cpu_ours:.2f} s = **{cpu_ours / cpu_bare:.2f}x**",
         f"- peak memory of the same parse in-process: **{peak:.0f} MB** (target < {TARGET_PEAK_MB} MB)", "",
         "### Every corpus and sample file", "",
         f"analytics.load (sandbox running) against a bare read of every sheet of the same file (fastexcel; "
@@ -216,6 +232,8 @@ def main() -> int:
     figures = [
         figure("analytics.load speed-up over pandas+openpyxl", vs_openpyxl, "x", TARGET_VS_OPENPYXL, "higher"),
         figure("analytics.load time / bare fastexcel time", vs_fastexcel, "x", TARGET_VS_FASTEXCEL, "lower"),
+        figure("first file after start time / bare fastexcel time", first_vs_fastexcel, "x", TARGET_VS_FASTEXCEL,
+               "lower"),
         figure("analytics.load peak memory", peak, "MB", TARGET_PEAK_MB, "lower"),
         figure("corpus files loaded within 1 s + 2x a bare read", sum(c["met"] for c in corpus), "files",
                len(corpus), "higher"),
