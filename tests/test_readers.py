@@ -99,3 +99,18 @@ def test_a_comma_file_whose_headings_hold_semicolons_and_quotes_is_split_at_its_
     sheet = readers.read_csv(("\n".join(lines) + "\n").encode(), "series.csv")
     assert sheet.delimiter == ","
     assert sheet.grid.shape == (10, 4)
+
+
+def test_text_far_down_a_column_of_numbers_or_dates_is_read_not_made_blank():
+    """fastexcel types a column from its first 1,000 rows unless told to look at all of them: a column of
+    numbers (no header cell) with 'x' at row 1,201, or of dates with 'bad' at row 1,301, lost those cells
+    as blanks. Every row decides now, so they are read (as text, like every mixed column)."""
+    import datetime as dt
+
+    from tests.conftest import xlsx_bytes
+
+    rows = [[i, "x" if i == 1200 else i * 0.5, dt.datetime(2022, 4, 1) if i != 1300 else "bad"] for i in range(1500)]
+    grid = readers.read_workbook(xlsx_bytes(rows)).sheets[0].grid
+    assert grid.iat[1200, 1] == "x" and grid.iat[1300, 2] == "bad"
+    assert grid.iat[5, 1] == "2.5" and grid.iat[5, 2].startswith("2022-04-01")
+    assert grid.iloc[:, 0].dtype.kind == "f"  # a column of numbers only is still read as numbers

@@ -164,7 +164,9 @@ class SheetError(Exception):
 
 
 def _raw_sheet(reader: fastexcel.ExcelReader, name: str) -> RawSheet:
-    sheet = reader.load_sheet(name, header_row=None, skip_rows=0, whitespace_as_null=True)
+    # Every row decides a column's type (fastexcel samples 1,000 by default): a column of numbers with an 'x'
+    # or a note further down is then read as text, not as numbers with those cells silently made blank.
+    sheet = reader.load_sheet(name, header_row=None, skip_rows=0, whitespace_as_null=True, schema_sample_rows=None)
     columns = sheet.selected_columns  # available_columns() re-scans the sheet (0.1 s on 200,000 rows)
     if sheet.width > MAX_COLUMNS:
         # A used range stretched by formatting (16,382 columns on a contents page): keep the columns up to
