@@ -147,3 +147,34 @@ def test_money_in_thousands_from_the_title():
     assert pounds.measures["Carers"].unit == "currency"
     sentence = _load([["Requests and spend (£), 2024/25"], ["Month", "Requests"], ["Apr 2024", 1], ["May 2024", 2]])
     assert sentence.measures["Requests"].unit == "count"  # a '(£)' inside a sentence states nothing
+
+
+def _roles(rows) -> list[str]:
+    return analytics.ingest.line_roles(xlsx_bytes(rows), filename="t.xlsx")["role"].astype(str).tolist()
+
+
+def test_a_line_under_a_row_describing_it_is_not_a_group_heading():
+    rows = [["Area", "Cities", "Population", "Violent crime", "Property crime"]]
+    areas = [("Abilene MSA", "Callahan", 170), ("Akron MSA", "Portage", 703), ("Albany MSA", "Baker", 151)]
+    for name, county, pop in areas:
+        rows += [[name, None, pop], [None, f"Includes {county} County"],
+                 [None, f"City of {name[:6]}", pop // 2, 6, 13], [None, "Rate per 100,000", None, 4.4, 8.1]]
+    roles = _roles(rows)
+    assert roles[2] == roles[6] == roles[10] == "data"  # were 'group': each describes the area above it
+
+
+def test_several_headings_under_a_row_of_values_still_head_their_rows():
+    rows = [["Age", "Week 1", "Week 2", "Week 3"], ["All deaths", 100, 110, 120], [None, "Males"],
+            [None, "65-74", 10, 11, 12], [None, "75+", 40, 41, 42], [None, "Females"], [None, "65-74", 9, 9, 9],
+            [None, "75+", 41, 40, 39]]
+    roles = _roles(rows)
+    assert roles[2] == roles[5] == "group"
+
+
+def test_a_record_with_its_values_missing_is_not_a_heading_but_a_name_with_its_code_is():
+    rows = [["Provider", "Address", "Town", "Fee"], ["Mountain Care", "1305 2nd St", "Nampa", 160],
+            ["Peak Recovery", "2423 Georgia", "Caldwell", 200], ["Port of Hope", "508 Florida"],
+            ["Life Counselling", "112 12th Ave", "Nampa", 100], ["Canada:", "CA"],
+            ["Home Care", "5 Main St", "Leduc", 90], ["North Care", "7 High St", "Leduc", 95]]
+    roles = _roles(rows)
+    assert roles[3] == "data" and roles[5] == "group"

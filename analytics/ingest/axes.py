@@ -315,6 +315,7 @@ def row_structure(kinds: np.ndarray, texts: pd.DataFrame, label_positions: list[
     typical = float(np.median(label_counts[has_values])) if has_values.any() else 0.0
     fully_labelled = (typical >= 2) & (label_counts >= typical)
     candidate = labels_filled & ~has_values
+    first_label = _first_label_column(kinds, label_positions)
     kind = np.full(n, "", dtype=object)
     if candidate.sum() > MAX_GROUP_ROWS:  # a list of text (records), not a table with group headings
         return kind, np.full(n, "", dtype=object)
@@ -333,8 +334,10 @@ def row_structure(kinds: np.ndarray, texts: pd.DataFrame, label_positions: list[
         if tuple(cells) in known_headers or (len(cells) >= 2 and all(len(c) <= 40 for c in cells)
                                              and any(_HEADER_WORDS.search(c) for c in cells)):
             kind[i] = "header"
-        elif not fully_labelled[i] or _capitals(cells) and not _capitals(
-                [texts.iat[nxt[i], p] for p in label_positions if texts.iat[nxt[i], p]]):
+        elif _capitals(cells) and not _capitals([texts.iat[nxt[i], p] for p in label_positions
+                                                 if texts.iat[nxt[i], p]]):
+            kind[i] = "group"
+        elif not fully_labelled[i] and _lone_label(cells) and _heads_below(i, first_label, has_values, candidate):
             kind[i] = "group"
     # The label carried down: set at each heading (nested when no row of values lies between two headings),
     # cleared at a stacked block's header, then filled down: only the heading rows are visited in Python.
@@ -353,6 +356,34 @@ def row_structure(kinds: np.ndarray, texts: pd.DataFrame, label_positions: list[
         marks[i] = ": ".join(current)
     carried = marks.ffill().fillna("").to_numpy(dtype=object)
     return kind, carried
+
+
+def _first_label_column(kinds: np.ndarray, label_positions: list[int]) -> np.ndarray:
+    """Per row, the leftmost label position holding text (len(label_positions) when none): its depth."""
+    if not label_positions:
+        return np.zeros(len(kinds), dtype=int)
+    text = kinds[:, label_positions] == TEXT
+    return np.where(text.any(axis=1), text.argmax(axis=1), len(label_positions))
+
+
+def _lone_label(cells: list[str]) -> bool:
+    """One label, perhaps with its code ('Canada: | CA'), or one ending in a colon: how a heading is set.
+    A row of several labels and no values ('Port of Hope | 508 E. Florida | Nampa') is a record whose
+    values are missing."""
+    return sum(not _CODE.match(c) for c in cells) == 1 or cells[0].rstrip().endswith(":")
+
+
+def _heads_below(i: int, depth: np.ndarray, has_values: np.ndarray, candidate: np.ndarray) -> bool:
+    """A lone label heads the rows beneath it. Set deeper than a row of values just above it, it heads only
+    as one of several such headings under that row ('Males', then 'Females', under 'Total deaths, all
+    ages'); alone there it describes that row ('Includes Callahan, Jones and Taylor Counties' under
+    'Abilene, TX M.S.A. | 170,995', the next area following)."""
+    if not (i > 0 and has_values[i - 1] and depth[i] > depth[i - 1]):
+        return True
+    after = depth[i + 1:]
+    back = np.flatnonzero(after <= depth[i - 1])
+    branch = slice(i + 1, i + 1 + (int(back[0]) if len(back) else len(after)))
+    return bool((candidate[branch] & (depth[branch] == depth[i])).any())
 
 
 def _next_filled(filled: np.ndarray) -> np.ndarray:
