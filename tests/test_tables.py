@@ -211,3 +211,12 @@ def test_a_label_then_years_five_apart_is_a_header_line_as_abstracts_print_it():
     rows = [["See notes"], [None], ["Item", 1975, 1980, 1985, 1990], [None]]
     rows += [[f"Item {i}", 10 + i, 12 + i, 14 + i, 16 + i] for i in range(5)]
     assert _roles(rows) == ["metadata", "empty", "header", "empty", *["data"] * 5]
+
+
+def test_numbers_alone_straight_after_a_table_are_its_values_not_notes():
+    # One column longer than the others (a curve read past the other units' range).
+    rows = [["Load", "Unit 1", "Unit 2"]] + [[k, 10 - k / 10, 12 - k / 10] for k in range(1, 7)]
+    rows += [[None, None, 11.2 - k / 10] for k in range(4)] + [[], ["Source: plant tests"]]
+    roles = line_roles(xlsx_bytes(rows), filename="curve.xlsx")["role"].astype(str).tolist()
+    assert roles[7:11] == ["data"] * 4  # were notes
+    assert roles[12] == "notes"

@@ -247,7 +247,7 @@ def _states_unit(grid: pd.DataFrame, row: int) -> bool:
 def _segments(grid: pd.DataFrame, cells: Cells, counts: np.ndarray) -> list[tuple[int, int]]:
     """Runs of multi-cell rows, joined across short gaps when the next run has no header of its own."""
     merged: list[tuple[int, int]] = []
-    for start, end in _with_blank_periods(cells, counts, runs_of(counts >= 2)):
+    for start, end in _with_lone_numbers(cells, counts, _with_blank_periods(cells, counts, runs_of(counts >= 2))):
         if merged:
             prev_start, prev_end = merged[-1]
             # Blank rows count as the gap; single-cell rows between (a group heading, a label's second
@@ -283,6 +283,16 @@ def _with_blank_periods(cells: Cells, counts: np.ndarray, runs: list[tuple[int, 
                 break
         out.append((start, end))
     return out
+
+
+def _with_lone_numbers(cells: Cells, counts: np.ndarray, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Runs carried over the rows straight after them that hold one number and nothing else (one column
+    longer than the others: a curve read past the other units' range). A number alone is a value: never a
+    note, never the next table's title."""
+    lone = (counts == 1) & (cells.kind == NUMBER).any(axis=1)
+    rows = np.arange(len(lone))
+    next_other = np.minimum.accumulate(np.where(lone, len(lone), rows)[::-1])[::-1]  # first row >= i not lone
+    return [(start, end if end + 1 >= len(lone) else int(next_other[end + 1]) - 1) for start, end in runs]
 
 
 def _labels_only_header(cells: Cells, prev_start: int, prev_end: int, row: int) -> bool:
