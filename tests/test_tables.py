@@ -220,3 +220,10 @@ def test_numbers_alone_straight_after_a_table_are_its_values_not_notes():
     roles = line_roles(xlsx_bytes(rows), filename="curve.xlsx")["role"].astype(str).tolist()
     assert roles[7:11] == ["data"] * 4  # were notes
     assert roles[12] == "notes"
+
+
+def test_a_label_set_lower_than_the_other_headings_over_a_column_of_years_is_a_header_line():
+    rows = [["Annual indexes"], [], [None, "United States", "Australia", "Austria"], ["Year"]]
+    rows += [[1950 + k, 12.3 + k, 5.2 + k, 7.1 + k] for k in range(6)]
+    roles = line_roles(xlsx_bytes(rows), filename="indexes.xlsx")["role"].astype(str).tolist()
+    assert roles[2:4] == ["header", "header"]  # 'Year' was read as a row with its values missing

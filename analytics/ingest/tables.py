@@ -390,7 +390,7 @@ def _table_from_segment(sheet: RawSheet, cells: Cells, counts: np.ndarray, start
     last = start + int(np.flatnonzero(live).max())
     header_rows = _header_lines(live, start, data_pos)
     header_rows = _trim_title_rows(cells, header_rows, columns)
-    header_rows, data_pos = _group_rows_out_of_header(cells, header_rows, columns, start, data_pos)
+    header_rows, data_pos = _group_rows_out_of_header(grid, cells, header_rows, columns, start, data_pos)
     header_rows = _group_labels_above(cells, header_rows, columns, floor) + header_rows
     cols = [int(c) for c in columns]
     names = header_names(grid, header_rows, cols, sheet.column_offset, sheet.merges)
@@ -419,8 +419,8 @@ def _header_lines(live: np.ndarray, start: int, data_pos: int) -> list[int]:
     return filled[-MAX_HEADER_ROWS:]
 
 
-def _group_rows_out_of_header(cells: Cells, header_rows: list[int], columns: np.ndarray, start: int,
-                              data_pos: int) -> tuple[list[int], int]:
+def _group_rows_out_of_header(grid: pd.DataFrame, cells: Cells, header_rows: list[int], columns: np.ndarray,
+                              start: int, data_pos: int) -> tuple[list[int], int]:
     """Trailing 'header' rows that only label the label columns, under a header row that covers the value
     columns, head the rows beneath them ('A: SERVICE STRATEGY'): they belong to the body, as groups."""
     body = cells.kind[start + data_pos:start + data_pos + HEADER_SCAN_ROWS][:, columns]
@@ -429,10 +429,32 @@ def _group_rows_out_of_header(cells: Cells, header_rows: list[int], columns: np.
     if not value_cols.any():
         return header_rows, data_pos
     covers = [bool((cells.kind[r, columns][value_cols] != EMPTY).any()) for r in header_rows]
-    while len(header_rows) > 1 and not covers[-1] and any(covers[:-1]):
+    while len(header_rows) > 1 and not covers[-1] and any(covers[:-1]) and not _names_periods(
+            grid, cells, header_rows[-1], columns, start + data_pos):
         data_pos = header_rows[-1] - start
         header_rows, covers = header_rows[:-1], covers[:-1]
     return header_rows, data_pos
+
+
+def _names_periods(grid: pd.DataFrame, cells: Cells, row: int, columns: np.ndarray, first_data: int) -> bool:
+    """The row's labels stand over columns of periods ('Year' over 1950, 1951 ...; 'Month' over dates):
+    they name those columns, a heading set lower than the others. A group heading stands over labels or
+    codes ('Metropolitan Districts' over 204, 406 ...)."""
+    filled = [c for c in columns if label_text(grid.iat[row, c])]
+    below = range(first_data, min(len(grid), first_data + HEADER_SCAN_ROWS))
+    return bool(filled) and all(_periods_column(grid, cells, below, c) for c in filled)
+
+
+def _periods_column(grid: pd.DataFrame, cells: Cells, rows: range, col: int) -> bool:
+    """Every filled cell of the column (over ``rows``) is a date or period label, or a calendar year."""
+    kinds = cells.kind[rows.start:rows.stop, col]
+    values = pd.Series([grid.iat[r, col] for r in rows], dtype=object)[kinds != EMPTY]
+    if values.empty:
+        return False
+    dates = pd.Series(kinds[kinds != EMPTY] == DATE, index=values.index)
+    years = pd.to_numeric(values[~dates].map(label_text), errors="coerce")
+    return bool(dates.all()) or bool(years.notna().all() and (years % 1 == 0).all()
+                                     and years.between(*CALENDAR_YEARS).all())
 
 
 def _group_labels_above(cells: Cells, header_rows: list[int], columns: np.ndarray, floor: int) -> list[int]:
