@@ -379,8 +379,11 @@ def _seasonal_sentence(a: SeriesAnalysis) -> Sentence | None:
     cycles = len(s.table) // s.period
     if s.frequency != "D" and cycles < SETTLED_CYCLES:
         numbers["cycles"] = cycles
-        return Sentence(f"{a.name}: only {cycles} full years of data, too few to say how strong any seasonal "
-                        "pattern is", "seasonal", a.name, numbers)
+        since = ""
+        if a.breaks is not None and a.breaks.positions and s.table.index[0] >= a.breaks.stable_start:
+            since = f" since the step change around {format_period(a.breaks.periods[-1], a.frequency)}"
+        return Sentence(f"{a.name}: only {cycles} full years of data{since}, too few to say how strong any "
+                        "seasonal pattern is", "seasonal", a.name, numbers)
     if math.isfinite(s.p_value):
         numbers["p_value"] = s.p_value
     if s.strength < MODERATE_SEASONALITY or not s.p_value < SIGNIFICANCE_LEVEL:

@@ -245,3 +245,15 @@ def test_a_comparison_without_a_better_direction_says_highest_not_first():
     ranked = describe_comparison(benchmark_module.compare(table, item, council, unit="percent",
                                                           polarity="higher_is_better"))[0].text
     assert "rank " in ranked and "quartile" in ranked
+
+
+def test_too_few_years_for_a_seasonal_verdict_are_counted_since_the_step_change():
+    # NHS England's RTT overview has 15 years, but the seasonal pattern is fitted after the April 2020 break:
+    # "only 2 full years of data" alone read as if the file held two years
+    from analytics import dataset_analysis
+
+    data = analytics.load(Path(__file__).parent / "corpus_real" / "nhse_rtt_overview_timeseries_2022-10.xlsx")
+    [a] = dataset_analysis.analyse(data, measure="Incomplete RTT pathways Median wait (weeks)").series
+    [seasonal] = texts(describe_series(a), "seasonal")
+    assert seasonal.endswith("only 2 full years of data since the step change around April 2020, too few to say "
+                             "how strong any seasonal pattern is")

@@ -233,9 +233,9 @@ KPI_ORDER = ("measure", "sparkline", "period", "latest", "target_text", "rag", "
 
 KPI_COLUMNS = {
     "measure": st.column_config.TextColumn("Measure", pinned=True, width="medium"),
-    "period": st.column_config.TextColumn("Latest period", width="small"),
+    "period": st.column_config.TextColumn("Latest period"),  # sized to its text: "October 2022" in full
     "trend": st.column_config.TextColumn("Trend (5% level)"),
-    "variation": st.column_config.TextColumn("SPC variation", width="medium"),
+    "variation": st.column_config.TextColumn("SPC variation", width="large"),  # the words of the icon, in full
     "assurance": st.column_config.TextColumn("SPC assurance"),
     "sparkline": st.column_config.LineChartColumn(f"Last {analysis.SPARKLINE_POINTS} periods", width="small"),
     "latest": st.column_config.TextColumn("Latest", width="small"),
