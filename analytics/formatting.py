@@ -93,10 +93,15 @@ def format_short(x: float, unit: str = "count", width: int = SHORT_WIDTH) -> str
     return full
 
 
+MILLIONS_WHOLE_FROM = 1000  # from £1,000m (a billion) pence of millions are false precision: '£3,218,152m'
+
+
 def format_millions(x: float) -> str:
-    """£m to 2 decimal places, with a minus sign when negative: '£31.89m', '-£0.92m'."""
-    sign = "-" if x < 0 and round_half_away(abs(x), 2) != 0 else ""
-    return f"{sign}£{round_half_away(abs(x), 2):,.2f}m"
+    """£m to 2 decimal places, with a minus sign when negative: '£31.89m', '-£0.92m'; whole millions from
+    £1,000m ('£3,218,152m', not '£3,218,152.00m')."""
+    digits = 0 if abs(x) >= MILLIONS_WHOLE_FROM else 2
+    sign = "-" if x < 0 and round_half_away(abs(x), digits) != 0 else ""
+    return f"{sign}£{round_half_away(abs(x), digits):,.{digits}f}m"
 
 
 def slope_text(x: float, unit: str, *, with_unit: bool = True) -> str:

@@ -32,6 +32,9 @@ def test_a_value_in_its_unit(x, unit, expected):
 
 def test_money_in_millions_never_shows_minus_zero():
     assert format_millions(-0.001) == "£0.00m" and format_millions(-0.925) == "-£0.93m"
+    # HM Treasury's money GDP in £ million: no pence of millions on £3.2 trillion
+    assert format_millions(3218152.0) == "£3,218,152m" and format_millions(-1000.4) == "-£1,000m"
+    assert format_millions(999.994) == "£999.99m"
 
 
 def test_table_cells_and_statistics():
@@ -55,7 +58,7 @@ def test_the_old_names_are_the_same_functions():
     (1151543.95, "currency_thousands", "£1.15bn"), (-1151543.95, "currency_thousands", "-£1.15bn"),
     (23668.0, "currency_thousands", "£23,668k"),  # fits: as format_value writes it
     (4_030_000.0, "currency", "£4.03m"), (999_960_000.0, "currency", "£1.00bn"),
-    (12345.6, "currency_millions", "£12.3bn"),
+    (12345.6, "currency_millions", "£12,346m"), (123456.7, "currency_millions", "£123bn"),
     (99_999_999.0, "count", "100m"), (9_994_999.0, "count", "9.99m"), (123456.0, "count", "123,456"),
     (45.5, "percent", "45.5%"), (12412.2, "rate", "12,412.2"), (float("nan"), "count", "no value"),
 ])
