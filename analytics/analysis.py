@@ -39,7 +39,10 @@ MAX_SPLITS = 20  # a dimension with more values (152 councils across a PSS-EX1 f
 TRIAL_LIMITS_WORDS = f"trial limits: fewer than {spc.TRIAL_LIMITS_BELOW} values"
 # Catalogue entries whose values are levels or averages, not flows: adding them up over a year means nothing.
 NOT_CUMULATIVE = ("dols_waiting", "people_in_care", "weekly_cost", "length_of_stay", "waiting_days", "waiting")
-NOT_CUMULATIVE_NAME = re.compile(r"\b(average|mean|people in|waiting list|population|caseload|open cases)\b", re.I)
+# stocks counted on the day ("no criteria to reside", the NHS discharge sitreps' patients still in a bed; beds
+# occupied), medians and averages: a year's sum of them means nothing
+NOT_CUMULATIVE_NAME = re.compile(r"\b(average|mean|median|people in|waiting list|population|caseload|open cases|"
+                                 r"criteria to reside|occupied|remain(?:s|ing|ed)? in)\b", re.I)
 IMPROVEMENT = {"higher_is_better": "increase", "lower_is_better": "decrease", "neutral": "neutral"}
 _BASELINE_TEXT = re.compile(r"baseline[^:|]*:?\s*(?:weeks?\s+(?:ending|commencing|starting)\s+)?"
                             r"(\S+)\s+to\s+(\S+)", re.I)

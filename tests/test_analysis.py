@@ -43,6 +43,16 @@ def test_short_odd_series_gives_none_and_warnings_not_errors():
     assert len(a.warnings) == len(set(a.warnings))
 
 
+@pytest.mark.parametrize(("name", "unit", "adds_up"), [
+    ("Number of patients who no longer meet the criteria to reside", "count", False),  # NHS discharge sitreps
+    ("Beds occupied", "count", False), ("Patients remaining in hospital", "count", False),
+    ("Incomplete RTT pathways Median wait (weeks)", "weeks", False), ("Total waiting (mil)", "count", False),
+    ("Number of patients discharged", "count", True), ("Admissions to residential care", "count", True),
+])
+def test_a_year_to_date_only_for_measures_that_add_up(name, unit, adds_up):
+    assert analysis.is_cumulative(name, unit) is adds_up
+
+
 def test_kpi_and_statistics_say_too_few_points_for_spc_not_common_cause():
     two = analyse_series(monthly([510.0, 540.0]), name="Admissions", frequency="M")
     kpi = kpi_summary([two])
