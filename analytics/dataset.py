@@ -133,10 +133,12 @@ def detection_summary(data: Dataset) -> pd.DataFrame:
     """What the loader detected, as 'What' / 'Found' rows for the Data page and the methods annex."""
     src = data.source
     frame = data.frame
+    covered = "Periods covered"
     if "period" in frame.columns and frame["period"].notna().any():
         span = f"{frame['period'].min():%d %b %Y} to {frame['period'].max():%d %b %Y}"
-    else:
-        span = f"{frame['category'].nunique()} rows" if "category" in frame.columns else ""
+    else:  # a table of places or categories covers no periods: "Periods covered: 151 rows" read as nonsense
+        covered, span = "Rows of the table", (f"{frame['category'].nunique()} (one per row label)"
+                                             if "category" in frame.columns else "")
     rows = [
         ("File", src.filename),
         ("Sheet", src.sheet or "(CSV)"),
@@ -145,7 +147,7 @@ def detection_summary(data: Dataset) -> pd.DataFrame:
         ("Layout", src.layout),
         ("Period column", src.period_column or ("across the columns" if src.layout == "periods_across" else "none")),
         ("Frequency", FREQUENCY_NAMES.get(data.frequency, str(data.frequency))),
-        ("Periods covered", span),
+        (covered, span),
         *([] if any(axis == "Measures" for axis, _ in src.axes) else [("Measures", str(len(data.measures)))]),
         ("Dimensions", ", ".join(data.dimensions) or "none"),
         *src.axes,

@@ -57,3 +57,11 @@ def test_frequency_names_come_from_the_vocabulary():
     assert dataset.FREQUENCY_NAMES["W"] == "weekly" and dataset.FREQUENCY_NAMES[None].startswith("none")
     summary = dataset.detection_summary(_data())
     assert {"What", "Found"} <= set(summary.columns)
+
+
+def test_the_detection_summary_of_a_table_counts_its_rows_not_periods():
+    import analytics
+
+    data = analytics.load(b"Council,Spend\nKent,1\nSurrey,2\nEssex,3\n", filename="t.csv")
+    found = dict(dataset.detection_summary(data).to_numpy())
+    assert "Periods covered" not in found and found["Rows of the table"] == "3 (one per row label)"
