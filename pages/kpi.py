@@ -24,3 +24,8 @@ shown = [c for c in ui.KPI_ORDER if c in table.columns and (c == "measure" or ta
          and not (c == "dataset" and len(chosen) < 2)]
 st.dataframe(table, hide_index=True, width="stretch", height=min(900, 36 * (len(table) + 1)),
              column_config=ui.KPI_COLUMNS, column_order=shown)
+empty = ui.without_values(table)
+if empty:  # a row of blanks says nothing: say why
+    st.info(ui.markdown_text(f"No values to summarise for {len(empty)} measure(s), because every period is missing or "
+                             f"suppressed: {', '.join(empty[:10])}{'...' if len(empty) > 10 else ''}. The Data page "
+                             "shows what was read."), icon=":material/info:")

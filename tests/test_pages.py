@@ -304,3 +304,12 @@ def test_explore_offers_the_spc_rebase_at_the_step_change_found_and_the_user_dec
     rebase = next(m for m in at.multiselect if m.label.startswith("Rebase SPC limits"))
     assert rebase.value == []  # cleared stays cleared
     assert _statistic(at, "SPC groups (rebased)") == "1"
+
+
+def test_the_kpi_summary_says_why_a_measure_has_a_blank_row():
+    # NHS England's community discharge sitrep: every row blank, nothing said (its totals cannot be added up)
+    rows = "".join(f"{m} 2024,{5 + i},*\n" for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul"]))
+    at = open_page(only({"s.csv": f"Month,Calls,Visits\n{rows}".encode()}), "kpi")
+    notes = [i.value.replace("\\", "") for i in at.main.info]
+    assert any(n.startswith("No values to summarise for 1 measure(s), because every period is missing or "
+                            "suppressed: Visits.") for n in notes), notes

@@ -19,6 +19,7 @@ from ui.panels import (  # noqa: F401
     trend_panel,
     trend_spec,
     why_not_drawn,
+    without_values,
 )
 from ui.session import (  # noqa: F401
     CACHE_BYTES,

@@ -220,6 +220,11 @@ def expected_from_baseline(data: Dataset, measure_actual: str, measure_activity:
     st.write(markdown_text(f"{measure_actual}: {result.words}."))
 
 
+def without_values(table: pd.DataFrame) -> list[str]:
+    """The measures of a KPI table (:func:`kpi_table`) with no latest value: every period missing or suppressed."""
+    return [] if table.empty else table.loc[table["latest"].eq(""), "measure"].astype(str).tolist()
+
+
 def kpi_table(datasets: dict[str, Dataset], *, totals_only: bool) -> pd.DataFrame:
     """The KPI summary of the chosen datasets: values and targets in their unit, SPC icon names in words."""
     items = analysed(datasets, totals_only=totals_only)
