@@ -458,6 +458,16 @@ def test_ranked_dot_chart_intervals_missing_lines_and_errors():
     assert "Council value" not in charts.layer_names(plain)
 
 
+def test_ranked_dot_chart_says_when_councils_share_a_rank():
+    # the 2006-07 expenditure table: most councils spent £0 on a line, all drawn as one dot at their shared rank
+    values = pd.Series({**{f"C{i}": float(i) for i in range(1, 6)}, **{f"Z{i}": 0.0 for i in range(12)}})
+    table = benchmark.benchmark(values, polarity="neutral").table
+    spec = charts.ranked_dot_chart(table, council=None, title="t", unit="currency_thousands", neutral=True).to_dict()
+    assert spec["title"]["subtitle"] == ["12 councils share rank 6 (£0): their dots are drawn on top of each other."]
+    few = benchmark.benchmark(pd.Series({"A": 1.0, "B": 1.0, "C": 2.0}), polarity="neutral").table
+    assert "subtitle" not in charts.ranked_dot_chart(few, council=None, title="t", unit="count").to_dict()["title"]
+
+
 def test_benchmark_trend_chart_lines(direct_payments):
     years = pd.DataFrame({"period": pd.to_datetime(["2022-04-01", "2023-04-01"] * 2),
                           "series": ["Kent", "Kent", "England", "England"], "value": [1.0, 2.0, 1.5, 1.6],

@@ -363,7 +363,24 @@ def ranked_dot_chart(table: pd.DataFrame, *, council: str | None, title: str, un
     shaded = ", quartiles shaded" if "quartile" in valued.columns and valued["quartile"].notna().any() else ""
     description = (f"{title}. Dot chart of {len(data)} councils in rank order ({unit_title(unit)}){shaded}, "
                    f"{described}{'; 95% intervals as vertical lines' if has_intervals else ''}.{where}")
-    return finish(alt.layer(*layers), title=title, subtitle=subtitle, description=description)
+    notes = [subtitle] if isinstance(subtitle, str) else list(subtitle or [])
+    notes += _shared_ranks(data, unit)
+    return finish(alt.layer(*layers), title=title, subtitle=notes or None, description=description)
+
+
+SHARED_RANK_NOTE_FROM = 3  # councils on one rank from which the chart says they are drawn on top of each other
+
+
+def _shared_ranks(data: pd.DataFrame, unit: str) -> list[str]:
+    """A note for the largest group of councils sharing a rank: drawn as one dot, they would look missing
+    (133 councils spending £0 on one line of the 2006-07 expenditure table sit at rank 18)."""
+    sizes = data.groupby("rank")["council"].size()
+    if sizes.empty or sizes.max() < SHARED_RANK_NOTE_FROM:
+        return []
+    rank = sizes.idxmax()
+    value = float(data.loc[data["rank"] == rank, "value"].iloc[0])
+    return [f"{sizes.max()} councils share rank {int(rank)} ({format_value(value, unit)}): their dots are drawn "
+            "on top of each other."]
 
 
 def _quartile_bands(valued: pd.DataFrame) -> alt.Chart:
