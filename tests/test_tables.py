@@ -227,3 +227,11 @@ def test_a_label_set_lower_than_the_other_headings_over_a_column_of_years_is_a_h
     rows += [[1950 + k, 12.3 + k, 5.2 + k, 7.1 + k] for k in range(6)]
     roles = line_roles(xlsx_bytes(rows), filename="indexes.xlsx")["role"].astype(str).tolist()
     assert roles[2:4] == ["header", "header"]  # 'Year' was read as a row with its values missing
+
+
+def test_a_contact_line_over_the_columns_is_not_part_of_their_names():
+    rows = [["A&E attendances"], ["Month", "Published J Smith - england.aedata@nhs.net", None],
+            [None, "Type 1 Departments", "Type 2 Departments"]]
+    rows += [[dt.datetime(2024, m, 1), 1000 + m, 200 + m] for m in range(1, 8)]
+    data = analytics.load(xlsx_bytes(rows), filename="ae.xlsx", isolated=False)
+    assert set(data.measures) == {"Type 1 Departments", "Type 2 Departments"}

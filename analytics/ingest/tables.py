@@ -33,6 +33,7 @@ HELPER_SHEET = re.compile(r"chart|helper|lookup|calc|pivot|hidden|data\s*val|lis
                           r"information|terms|metadata|definitions", re.I)
 UNIT_ONLY = re.compile(r"^(?:£\s*'?000s?|£\s*thousands?|£\s*m(?:illions?)?|£\s*s|£|thousands of pounds|"
                        r"millions of pounds|pounds)\.?$", re.I)
+CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # an email address: whom to ask, never a column's name
 ITEM_CODE = re.compile(r"^[A-Z]{1,3}\d{1,2}(?:\.\d{1,2}){0,2}[a-z]?$")  # 'A1.1', 'B1', 'J1.2', 'C13'
 
 
@@ -146,7 +147,8 @@ def header_names(grid: pd.DataFrame, header_rows: list[int], columns: list[int],
     rows = [[cell_text(grid, r, c) for c in columns] for r in header_rows]
     if not rows:
         return tuple(f"Column {column_letter(c + offset)}" for c in columns)
-    rows = [["" if UNIT_ONLY.match(t) else t for t in row] for row in rows]  # '£s' states a unit, not a name
+    # '£s' states a unit, and 'Published: J Smith - team@nhs.net' says whom to contact: neither names a column
+    rows = [["" if UNIT_ONLY.match(t) or CONTACT.search(t) else t for t in row] for row in rows]
     spans = _merge_spans(merges, header_rows, columns) if merges is not None else None
     rows, code_row = _codes_before_labels(rows)
     if spans is not None and code_row is not None:
