@@ -19,7 +19,7 @@ import pandas as pd
 from analytics import councils
 from analytics.ingest.grid import DATE, EMPTY, MARKER, NUMBER, TEXT
 from analytics.ingest.labels import clean_label
-from analytics.ingest.tables import CALENDAR_YEARS, UNIT_ONLY, Table, join_header_rows, label_text
+from analytics.ingest.tables import UNIT_ONLY, Table, calendar_years, join_header_rows, label_text
 from analytics.periods import (
     FY_START_MONTH,
     financial_year_in_text,
@@ -152,7 +152,7 @@ def _years_across(values: list[object]) -> pd.Series | None:
     """Whole numbers (CALENDAR_YEARS) rising by one across the columns are calendar years (never ages 0-90)."""
     numbers = pd.to_numeric(pd.Series([label_text(v) for v in values]), errors="coerce")
     found = numbers.dropna()
-    if len(found) < MIN_ACROSS or not found.between(*CALENDAR_YEARS).all() or (found % 1 != 0).any():
+    if len(found) < MIN_ACROSS or not calendar_years(found):
         return None
     if not (found.diff().dropna() == 1).all():
         return None

@@ -34,6 +34,13 @@ HELPER_SHEET = re.compile(r"chart|helper|lookup|calc|pivot|hidden|data\s*val|lis
 UNIT_ONLY = re.compile(r"^(?:£\s*'?000s?|£\s*thousands?|£\s*m(?:illions?)?|£\s*s|£|thousands of pounds|"
                        r"millions of pounds|pounds)\.?$", re.I)
 CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # an email address: whom to ask, never a column's name
+
+
+def calendar_years(numbers: pd.Series) -> bool:
+    """Every number (NaN-free) is a whole number within CALENDAR_YEARS, and there is at least one."""
+    return bool(len(numbers)) and bool((numbers % 1 == 0).all()) and bool(numbers.between(*CALENDAR_YEARS).all())
+
+
 ITEM_CODE = re.compile(r"^[A-Z]{1,3}\d{1,2}(?:\.\d{1,2}){0,2}[a-z]?$")  # 'A1.1', 'B1', 'J1.2', 'C13'
 
 
@@ -127,7 +134,7 @@ def _years_row(grid: pd.DataFrame, row: int, columns: np.ndarray) -> bool:
     filled = [t for t in texts if t]
     values = pd.to_numeric(pd.Series(filled, dtype=object), errors="coerce")
     numbers = values.dropna()
-    years = bool(len(numbers)) and bool((numbers % 1 == 0).all()) and bool(numbers.between(*CALENDAR_YEARS).all())
+    years = calendar_years(numbers)
     if len(filled) >= 2 and len(numbers) == len(filled):
         return years
     steps = numbers.diff().dropna()
@@ -455,8 +462,7 @@ def _periods_column(grid: pd.DataFrame, cells: Cells, rows: range, col: int) -> 
         return False
     dates = pd.Series(kinds[kinds != EMPTY] == DATE, index=values.index)
     years = pd.to_numeric(values[~dates].map(label_text), errors="coerce")
-    return bool(dates.all()) or bool(years.notna().all() and (years % 1 == 0).all()
-                                     and years.between(*CALENDAR_YEARS).all())
+    return bool(dates.all()) or (bool(years.notna().all()) and calendar_years(years))
 
 
 def _group_labels_above(cells: Cells, header_rows: list[int], columns: np.ndarray, floor: int) -> list[int]:

@@ -370,8 +370,9 @@ def _classify_rows(body: Body, label_pos: int | None) -> dict[int, str]:
         "total / average row"
     notes = map_distinct(first_text, lambda t: bool(NOTE_LABEL.search(t or ""))).to_numpy(dtype=bool)
     reasons[(counts == 1) & notes] = "note"
-    reasons[(counts == 0).to_numpy() & ~body.blank()] = "no values"
-    reasons[body.blank()] = "blank"
+    blank = body.blank()
+    reasons[(counts == 0).to_numpy() & ~blank] = "no values"
+    reasons[blank] = "blank"
     return reasons.dropna().to_dict()
 
 
