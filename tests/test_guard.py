@@ -149,13 +149,38 @@ def test_bugs_in_the_child_are_not_hidden_but_their_text_is_not_passed_on():
 def _limits() -> tuple:
     import resource
 
-    return resource.getrlimit(resource.RLIMIT_CORE), resource.getrlimit(resource.RLIMIT_AS)
+    return (resource.getrlimit(resource.RLIMIT_CORE), resource.getrlimit(resource.RLIMIT_AS),
+            sandbox.address_space_bytes())
 
 
-def test_the_child_cannot_write_a_core_dump():
-    core, address_space = sandbox.run_isolated(_limits, memory_cap=2 * 1024**3)
+def test_the_child_cannot_write_a_core_dump_and_its_cap_counts_from_its_start():
+    core, (soft, hard), mapped = sandbox.run_isolated(_limits, memory_cap=2 * 1024**3)
     assert core == (0, 0)
-    assert address_space == (2 * 1024**3, 2 * 1024**3)
+    assert soft == hard
+    assert 2 * 1024**3 < soft <= mapped + 2 * 1024**3
+
+
+def _written(n_bytes: int) -> int:
+    return len(b"\x01" * n_bytes)
+
+
+def test_the_memory_cap_is_what_a_parse_adds_not_what_the_libraries_reserve():
+    """CI failed a 1.5 GB-capped parse of a 3-row sheet: the child already mapped more than 1.5 GB (mimalloc's
+    1 GiB reservation, OpenBLAS buffers per core) while using 70 MB. A cap of 300 MB must allow 100 MB."""
+    assert sandbox.run_isolated(_written, 100 * 1024**2, memory_cap=300 * 1024**2) == 100 * 1024**2
+    with pytest.raises(analytics.IngestError, match="memory"):
+        sandbox.run_isolated(_written, 600 * 1024**2, memory_cap=300 * 1024**2)
+
+
+def _environment() -> dict:
+    return {name: os.environ.get(name) for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+
+
+def test_children_run_with_one_blas_thread_and_few_pool_threads_whatever_the_machine():
+    before = _environment()
+    assert sandbox.run_isolated(_environment) == {"OPENBLAS_NUM_THREADS": "1",
+                                                  "OMP_NUM_THREADS": str(sandbox.CHILD_THREADS)}
+    assert _environment() == before  # the parent's own environment is left as it was
 
 
 def _sleep_and_stamp(seconds: float) -> tuple[float, float]:

@@ -5,8 +5,13 @@ XFD1048576 asks for 512 GiB). So parsing happens in a child process with a memor
 parent only ever sees a result, an ``IngestError`` or the news that the child died.
 
 - POSIX (Linux, macOS): children fork from a forkserver that has already imported pandas and the readers,
-  so each parse costs a fork, not a fresh interpreter. The cap is an address-space rlimit, and the child's
-  core-dump limit is zero (a crash must never write the uploaded cells to disk).
+  so each parse costs a fork, not a fresh interpreter. The cap is an address-space rlimit on what the parse
+  adds to the child's own address space at its start, and the child's core-dump limit is zero (a crash must
+  never write the uploaded cells to disk).
+- The libraries' own reservations would otherwise decide the cap: at start a child maps about 1.4 GB of
+  address space while using 70 MB (mimalloc reserves 1 GiB; OpenBLAS maps buffers for every core, so on a
+  many-core machine a 1.5 GB cap was gone before the first cell). So the cap counts from the child's start,
+  and children run with at most ``CHILD_THREADS`` threads per pool and one BLAS thread.
 - Where ``resource`` or the forkserver are missing (Windows): children are spawned (a fresh interpreter,
   about 2 s more per file) and a watchdog in the parent polls the child's resident memory every 0.1 s,
   killing it above the same cap. The time limit is the same.
@@ -18,13 +23,14 @@ reported by exception type and code location only, never by a message that could
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing import forkserver, spawn
 from typing import Any
 
@@ -39,6 +45,10 @@ MEMORY_CAP_BYTES = int(os.environ.get("ASC_PARSE_MEMORY_CAP", 3 * 1024**3))
 TIME_LIMIT_SECONDS = float(os.environ.get("ASC_PARSE_TIME_LIMIT", 60))
 MAX_PARALLEL = int(os.environ.get("ASC_PARSE_PARALLEL", 0)) or os.cpu_count() or 1
 WATCHDOG_INTERVAL_SECONDS = 0.1
+CHILD_THREADS = min(4, os.cpu_count() or 1)
+# Read by the libraries when they load, so set for the forkserver's (or spawned child's) interpreter.
+_CHILD_ENVIRONMENT = {"OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OMP_NUM_THREADS": str(CHILD_THREADS),
+                      "RAYON_NUM_THREADS": str(CHILD_THREADS), "MALLOC_ARENA_MAX": str(CHILD_THREADS)}
 _PRELOAD = ["analytics.ingest.pipeline"]
 _lock = threading.Lock()
 _slots = threading.BoundedSemaphore(MAX_PARALLEL)
@@ -79,12 +89,8 @@ def start() -> None:
     starts, the first file uploaded does not wait for it. Returns at once; calling it again costs nothing.
     """
     if _get_context().get_start_method() == "forkserver":
-        with _lock:
-            spawn.get_preparation_data = _without_main
-            try:
-                forkserver.ensure_running()
-            finally:
-                spawn.get_preparation_data = _original_preparation_data
+        with _lock, _child_setup():
+            forkserver.ensure_running()
 
 
 def _without_main(name: str) -> dict:
@@ -99,20 +105,44 @@ def _without_main(name: str) -> dict:
 _original_preparation_data = spawn.get_preparation_data
 
 
+@contextlib.contextmanager
+def _child_setup() -> Iterator[None]:
+    """While a new interpreter starts (the forkserver, or a spawned child): no parent __main__, and the
+    child's environment. Hold ``_lock``: the parent's own environment is changed meanwhile."""
+    saved = {name: os.environ.get(name) for name in _CHILD_ENVIRONMENT}
+    os.environ.update(_CHILD_ENVIRONMENT)
+    spawn.get_preparation_data = _without_main
+    try:
+        yield
+    finally:
+        spawn.get_preparation_data = _original_preparation_data
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def _start(process: mp.process.BaseProcess) -> None:
-    with _lock:
-        spawn.get_preparation_data = _without_main
-        try:
-            process.start()
-        finally:
-            spawn.get_preparation_data = _original_preparation_data
+    with _lock, _child_setup():
+        process.start()
+
+
+def address_space_bytes() -> int:
+    """This process's mapped address space (VmSize), from /proc on Linux; 0 where unknown."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0
 
 
 def _limit_child(cap: int, rlimit: bool) -> None:
     if not rlimit:
         return  # the parent's watchdog enforces the cap
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # no core file holding the uploaded cells
-    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    limit = address_space_bytes() + cap  # what the parse may add to what the child already maps
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def crash_code(exc: BaseException) -> str:
