@@ -235,3 +235,15 @@ def test_a_contact_line_over_the_columns_is_not_part_of_their_names():
     rows += [[dt.datetime(2024, m, 1), 1000 + m, 200 + m] for m in range(1, 8)]
     data = analytics.load(xlsx_bytes(rows), filename="ae.xlsx", isolated=False)
     assert set(data.measures) == {"Type 1 Departments", "Type 2 Departments"}
+
+
+def test_years_across_spaced_out_above_more_header_lines_are_header_lines():
+    """As a statistical abstract prints it: the years, blank lines, then each year's columns, then units."""
+    parties = ["Democratic", "Republican"] * 3
+    rows = [["Table 387. Votes"], [None], ["Characteristic", 1948, None, 1952, None, 1956, None], [None], [None],
+            [None, *parties], [None], ["unit indicator", *["(percent)"] * 6]]
+    rows += [[f"Group {i}", *[50.0 + i, 50.0 - i] * 3] for i in range(5)]
+    assert _roles(rows) == ["metadata", "empty", "header", "empty", "empty", "header", "empty", "header",
+                            *["data"] * 5]
+    rows[2] = [None, 1970, 1970, 1980, 1980, 1990, 1990]  # years alone, no label
+    assert _roles(rows)[2] == "header"

@@ -264,7 +264,7 @@ def _segments(grid: pd.DataFrame, cells: Cells, counts: np.ndarray) -> list[tupl
             between = counts[prev_end + 1:start]
             gap = int((between == 0).sum()) if len(between) <= MAX_GAP_ROWS else MAX_GAP_ROWS + 1
             first = cells.kind[start]
-            header_only = not np.isin(cells.kind[prev_start:prev_end + 1], (NUMBER, DATE, MARKER)).any()
+            header_only = _header_only(grid, cells, prev_start, prev_end)
             # Header lines alone may stand further off (abstracts space their headers out); a line that
             # states the unit ('England | £ thousands') is the title's.
             far_header = header_only and gap <= MAX_GAP_ROWS and not _states_unit(grid, prev_end)
@@ -274,6 +274,16 @@ def _segments(grid: pd.DataFrame, cells: Cells, counts: np.ndarray) -> list[tupl
                 continue
         merged.append((start, end))
     return merged
+
+
+def _header_only(grid: pd.DataFrame, cells: Cells, start: int, end: int) -> bool:
+    """Rows with no values: words only, or calendar years across ('Characteristic | 1948 | 1952 | ...',
+    spaced out above the rest of an abstract's header), which head columns rather than fill them."""
+    for row in range(start, end + 1):
+        if np.isin(cells.kind[row], (NUMBER, DATE, MARKER)).any() and not _years_row(
+                grid, row, np.flatnonzero(cells.kind[row] != EMPTY)):
+            return False
+    return True
 
 
 def _with_blank_periods(cells: Cells, counts: np.ndarray, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -385,13 +395,7 @@ def _table_from_segment(sheet: RawSheet, cells: Cells, counts: np.ndarray, start
     live = (kinds != EMPTY).sum(axis=1) >= 1
     if not np.isin(kinds[:HEADER_SCAN_ROWS + 3], (NUMBER, DATE)).any():
         return None
-    data_pos = _data_start(kinds[:HEADER_SCAN_ROWS + 12])
-    while data_pos + 1 < len(kinds) and _counting_row(grid, start + data_pos, columns) and not _counting_row(
-            grid, start + data_pos + 1, columns):
-        data_pos += 1  # ages 0, 1, 2 ... or week numbers over the columns: a header row of numbers
-    while data_pos + 1 < len(kinds) and _years_row(grid, start + data_pos, columns) and not _years_row(
-            grid, start + data_pos + 1, columns):
-        data_pos += 1
+    data_pos = _past_axis_rows(grid, kinds, start, columns, _data_start(kinds[:HEADER_SCAN_ROWS + 12]))
     body = kinds[data_pos:]
     dated_column = len(body) >= 3 and bool(((body == DATE).sum(axis=0) >= 0.5 * len(body)).any())
     if (body == NUMBER).sum() < MIN_NUMBERS and not dated_column:
@@ -419,6 +423,17 @@ def _table_from_segment(sheet: RawSheet, cells: Cells, counts: np.ndarray, start
     return Table(sheet=sheet, cells=cells, first_row=int(first_row), header_rows=tuple(int(r) for r in header_rows),
                  data_rows=(int(start + data_pos), int(last)), columns=tuple(cols), names=names, title=title,
                  score=score, inner_headers=inner)
+
+
+def _past_axis_rows(grid: pd.DataFrame, kinds: np.ndarray, start: int, columns: np.ndarray, data_pos: int) -> int:
+    """The first data row, past header rows of numbers that the row below does not continue: ages 0, 1, 2
+    ... or week numbers, or calendar years over the columns. Where more header lines follow (an abstract's,
+    spaced out by blank rows), the data starts where the rows begin to agree again."""
+    for axis_row in (_counting_row, _years_row):
+        while data_pos + 1 < len(kinds) and axis_row(grid, start + data_pos, columns) and not axis_row(
+                grid, start + data_pos + 1, columns):
+            data_pos += 1 + _data_start(kinds[data_pos + 1:data_pos + 1 + HEADER_SCAN_ROWS + 12])
+    return data_pos
 
 
 def _header_lines(live: np.ndarray, start: int, data_pos: int) -> list[int]:
