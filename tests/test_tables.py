@@ -247,3 +247,30 @@ def test_years_across_spaced_out_above_more_header_lines_are_header_lines():
                             *["data"] * 5]
     rows[2] = [None, 1970, 1970, 1980, 1980, 1990, 1990]  # years alone, no label
     assert _roles(rows)[2] == "header"
+
+
+def test_a_cover_block_of_keys_and_values_above_the_table_is_metadata_not_header():
+    """As NHS England sets its time series: 'Status: | Published' and 'Contact: | ...' above the header."""
+    rows = [["Title:", "Attendances"], ["Period:", "April 2024 to March 2025"], ["Source:", "SDCS"],
+            ["Status:", "Published"], ["Revised:"], [None],
+            ["Period", "Type 1 attendances", "Type 2 attendances", "Type 3 attendances", "Total"]]
+    rows += [[dt.datetime(2024, 4 + i, 1), 100 + i, 10 + i, 50 + i, 160 + 3 * i] for i in range(6)]
+    assert _roles(rows) == [*["metadata"] * 5, "empty", "header", *["data"] * 6]
+    assert "Type 1 attendances" in _load(rows).measures
+
+
+def test_numbered_footnotes_below_a_table_are_notes_though_their_keys_read_as_numbers():
+    rows = [["Year", "Deflator", "Money GDP"]] + [[2015 + i, 90.0 + i, 2000 + 50 * i] for i in range(6)]
+    rows += [[None], ["Footnotes:"], ["(1)", "Figures from 2023 are forecasts by the OBR, November 2023."],
+             ["(2)", "Money GDP forecasts from the OBR as of the Autumn Statement."]]
+    assert _roles(rows) == ["header", *["data"] * 6, "empty", "notes", "notes", "notes"]
+
+
+def test_a_header_of_six_lines_is_all_header():
+    rows = [["Table 491. Outlays"], [None], ["National defense and veterans outlays", None, "Annual percent change"],
+            [None], [None, "Defense outlays"], [None, "Federal", "Federal", "Federal"],
+            ["Year", "Total", "Current", "Constant"],
+            [None, "outlays", "dollars", "(FY2000) dollars"], [None, "(billion dollars)", "(billion dollars)",
+                                                            "(billion dollars)"]]
+    rows += [[1960 + i, 90.5 + i, 48.1 + i, 300.2 + i] for i in range(6)]
+    assert _roles(rows) == ["metadata", "empty", "header", "empty", *["header"] * 5, *["data"] * 6]

@@ -19,7 +19,7 @@ import pandas as pd
 from analytics.ingest.grid import DATE, EMPTY, MARKER, NUMBER, TEXT, Cells
 from analytics.ingest.readers import RawSheet, column_letter
 
-MAX_HEADER_ROWS = 5
+MAX_HEADER_ROWS = 7
 HEADER_SCAN_ROWS = 30  # how far into a block to look for where the data starts
 TITLE_ROWS_ABOVE = 6
 MAX_JOIN_GAP = 2
@@ -33,6 +33,7 @@ HELPER_SHEET = re.compile(r"chart|helper|lookup|calc|pivot|hidden|data\s*val|lis
                           r"information|terms|metadata|definitions", re.I)
 UNIT_ONLY = re.compile(r"^(?:£\s*'?000s?|£\s*thousands?|£\s*m(?:illions?)?|£\s*s|£|thousands of pounds|"
                        r"millions of pounds|pounds)\.?$", re.I)
+FOOTNOTE_KEY = re.compile(r"^(?:\(\d{1,2}\)|\[\d{1,2}\]|\d{1,2}\.)$")  # '(1)', '[2]', '3.': a note's number
 CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # an email address: whom to ask, never a column's name
 
 
@@ -256,6 +257,7 @@ def _states_unit(grid: pd.DataFrame, row: int) -> bool:
 def _segments(grid: pd.DataFrame, cells: Cells, counts: np.ndarray) -> list[tuple[int, int]]:
     """Runs of multi-cell rows, joined across short gaps when the next run has no header of its own."""
     merged: list[tuple[int, int]] = []
+    every = np.arange(cells.kind.shape[1])
     for start, end in _with_lone_numbers(cells, counts, _with_blank_periods(cells, counts, runs_of(counts >= 2))):
         if merged:
             prev_start, prev_end = merged[-1]
@@ -268,7 +270,7 @@ def _segments(grid: pd.DataFrame, cells: Cells, counts: np.ndarray) -> list[tupl
             # Header lines alone may stand further off (abstracts space their headers out); a line that
             # states the unit ('England | £ thousands') is the title's.
             far_header = header_only and gap <= MAX_GAP_ROWS and not _states_unit(grid, prev_end)
-            if far_header or gap <= MAX_JOIN_GAP and (
+            if far_header or gap <= MAX_JOIN_GAP and not _numbered_notes(grid, cells, start, end, every) and (
                     not _is_header_start(first) or _labels_only_header(cells, prev_start, prev_end, start)):
                 merged[-1] = (prev_start, end)
                 continue
@@ -277,11 +279,18 @@ def _segments(grid: pd.DataFrame, cells: Cells, counts: np.ndarray) -> list[tupl
 
 
 def _header_only(grid: pd.DataFrame, cells: Cells, start: int, end: int) -> bool:
-    """Rows with no values: words only, or calendar years across ('Characteristic | 1948 | 1952 | ...',
-    spaced out above the rest of an abstract's header), which head columns rather than fill them."""
+    """Rows that head columns rather than fill them: words (with period labels such as '2004-05', or a
+    calendar year: 'State | Post office abbreviation | 2007'), or calendar years across ('Characteristic |
+    1948 | 1952 | ...'), as abstracts space them out above the rest of their header."""
     for row in range(start, end + 1):
-        if np.isin(cells.kind[row], (NUMBER, DATE, MARKER)).any() and not _years_row(
-                grid, row, np.flatnonzero(cells.kind[row] != EMPTY)):
+        kinds = cells.kind[row]
+        if not np.isin(kinds, (NUMBER, DATE, MARKER)).any():
+            continue
+        numbers = np.flatnonzero(kinds == NUMBER)
+        worded = bool((kinds == TEXT).any())
+        years = calendar_years(pd.to_numeric(pd.Series([label_text(grid.iat[row, c]) for c in numbers],
+                                                       dtype=object), errors="coerce"))
+        if not ((worded and (not len(numbers) or years)) or _years_row(grid, row, np.flatnonzero(kinds != EMPTY))):
             return False
     return True
 
@@ -398,11 +407,12 @@ def _table_from_segment(sheet: RawSheet, cells: Cells, counts: np.ndarray, start
     data_pos = _past_axis_rows(grid, kinds, start, columns, _data_start(kinds[:HEADER_SCAN_ROWS + 12]))
     body = kinds[data_pos:]
     dated_column = len(body) >= 3 and bool(((body == DATE).sum(axis=0) >= 0.5 * len(body)).any())
-    if (body == NUMBER).sum() < MIN_NUMBERS and not dated_column:
-        return None  # a block of notes that happens to mention years is not a table
+    if (body == NUMBER).sum() < MIN_NUMBERS and not dated_column or _numbered_notes(grid, cells, start + data_pos,
+                                                                                 end, columns):
+        return None  # a block of notes that happens to mention years, or numbers its notes, is not a table
     last = start + int(np.flatnonzero(live).max())
     header_rows = _header_lines(live, start, data_pos)
-    header_rows = _trim_title_rows(cells, header_rows, columns)
+    header_rows = _trim_title_rows(grid, cells, header_rows, columns)
     header_rows, data_pos = _group_rows_out_of_header(grid, cells, header_rows, columns, start, data_pos)
     header_rows = _group_labels_above(cells, header_rows, columns, floor) + header_rows
     cols = [int(c) for c in columns]
@@ -423,6 +433,15 @@ def _table_from_segment(sheet: RawSheet, cells: Cells, counts: np.ndarray, start
     return Table(sheet=sheet, cells=cells, first_row=int(first_row), header_rows=tuple(int(r) for r in header_rows),
                  data_rows=(int(start + data_pos), int(last)), columns=tuple(cols), names=names, title=title,
                  score=score, inner_headers=inner)
+
+
+def _numbered_notes(grid: pd.DataFrame, cells: Cells, first: int, last: int, columns: np.ndarray) -> bool:
+    """Footnotes keyed '(1)', '[2]' or '3.', each beside its text: the keys read as numbers ('(1)' is how
+    accounts print -1), but they number notes, not values."""
+    kinds = cells.kind[first:last + 1][:, columns]
+    rows, cols = np.nonzero(kinds == NUMBER)
+    return bool(len(rows)) and all(FOOTNOTE_KEY.match(label_text(grid.iat[first + r, int(columns[c])]))
+                                   for r, c in zip(rows.tolist(), cols.tolist(), strict=True))
 
 
 def _past_axis_rows(grid: pd.DataFrame, kinds: np.ndarray, start: int, columns: np.ndarray, data_pos: int) -> int:
@@ -497,12 +516,20 @@ def _group_labels_above(cells: Cells, header_rows: list[int], columns: np.ndarra
     return found
 
 
-def _trim_title_rows(cells: Cells, header_rows: list[int], columns: np.ndarray) -> list[int]:
-    """Leading 'header' rows whose only filled cell is in the first column of a wide table are titles (a
-    merged group label sits over the value columns instead)."""
-    while len(header_rows) > 1 and len(columns) > 3:
+def _trim_title_rows(grid: pd.DataFrame, cells: Cells, header_rows: list[int], columns: np.ndarray) -> list[int]:
+    """Leading 'header' rows that are the title's: a line whose only filled cell is in the first column of
+    a wide table (a merged group label sits over the value columns instead), or a key and its value
+    ('Status: | Published', 'Contact: | england.rtt@nhs.net'), as a cover block above the table sets them."""
+    while len(header_rows) > 1:
         filled = np.flatnonzero(cells.kind[header_rows[0], columns] != EMPTY)
-        if not (len(filled) == 1 and filled[0] == 0):
+        title = len(columns) > 3 and len(filled) == 1 and filled[0] == 0
+        if not (title or _key_value_line(grid, header_rows[0], columns[filled])):
             break
         header_rows = header_rows[1:]
     return header_rows
+
+
+def _key_value_line(grid: pd.DataFrame, row: int, filled: np.ndarray) -> bool:
+    """'Published: | 16th April 2026', or a key whose value is blank ('Revised:'): one key ending in a
+    colon, in the first filled cell, and at most one value beside it."""
+    return 1 <= len(filled) <= 2 and label_text(grid.iat[row, int(filled[0])]).endswith(":")
