@@ -114,3 +114,43 @@ def test_text_far_down_a_column_of_numbers_or_dates_is_read_not_made_blank():
     assert grid.iat[1200, 1] == "x" and grid.iat[1300, 2] == "bad"
     assert grid.iat[5, 1] == "2.5" and grid.iat[5, 2].startswith("2022-04-01")
     assert grid.iloc[:, 0].dtype.kind == "f"  # a column of numbers only is still read as numbers
+
+
+def test_a_column_mixing_times_of_day_and_durations_is_read_as_text_not_skipped():
+    """fastexcel refuses a column whose cells are times of day and durations (or a heading over durations):
+    'unsupported column type combination: {DateTime, Duration, String}'. The whole sheet used to be
+    skipped as damaged; that column is read as text instead, as every other mixed column is, and the
+    columns beside it keep their types."""
+    import datetime as dt
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Calls"
+    sheet["C1"], sheet["D1"], sheet["E1"], sheet["F1"] = "Date", "Handling time", "Wait", "Calls"
+    for i in range(3):
+        sheet.cell(2 + i, 3, dt.date(2024, 1, 1 + i))
+        sheet.cell(2 + i, 4, dt.time(9, 30) if i == 1 else dt.timedelta(hours=1, minutes=5 + i))
+        sheet.cell(2 + i, 5, dt.timedelta(minutes=3 + i))
+        sheet.cell(2 + i, 6, 5.0 + i)
+    sheet["G2"] = 7.5  # a column of numbers only, beside them
+    out = io.BytesIO()
+    book.save(out)
+    read = readers.read_workbook(out.getvalue())
+    assert not read.skipped
+    grid = read.sheets[0].grid
+    assert grid.iat[0, 1] == "Handling time" and grid.iat[1, 1] == "1899-12-31 01:05:00"
+    assert grid.iat[2, 1] == "1899-12-31 09:30:00" and grid.iat[0, 2] == "Wait"
+    assert grid.iloc[:, 4].dtype.kind == "f" and grid.iat[1, 4] == 7.5
+
+
+def test_past_the_retries_a_sheet_fastexcel_cannot_type_is_read_all_as_text(monkeypatch):
+    import datetime as dt
+
+    monkeypatch.setattr(readers, "MAX_TEXT_RETRIES", 0)
+    book = openpyxl.Workbook()
+    book.active.append(["Wait", "Calls"])
+    book.active.append([dt.timedelta(minutes=3), 4])
+    out = io.BytesIO()
+    book.save(out)
+    grid = readers.read_workbook(out.getvalue()).sheets[0].grid
+    assert grid.values.tolist() == [["Wait", "Calls"], ["1899-12-31 00:03:00", "4"]]

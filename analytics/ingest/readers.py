@@ -163,10 +163,34 @@ class SheetError(Exception):
     """One sheet cannot be read; the others may still be."""
 
 
+MAX_TEXT_RETRIES = 20  # columns fastexcel cannot type read one by one as text; beyond, the whole sheet is
+
+
+def _load_sheet(reader: fastexcel.ExcelReader, name: str):
+    """The sheet, every row deciding a column's type (fastexcel samples 1,000 by default): a column of numbers
+    with an 'x' or a note further down is then read as text, not as numbers with those cells made blank.
+
+    fastexcel reads a mixed column as text, but refuses some mixes outright (times of day with durations, a
+    heading over durations: 'unsupported column type combination'); the column it names is then read as
+    text as the others are, rather than the sheet being skipped as damaged."""
+    as_text: dict[str, str] = {}
+    while True:
+        try:
+            return reader.load_sheet(name, header_row=None, skip_rows=0, whitespace_as_null=True,
+                                     schema_sample_rows=None, dtypes=as_text or None)
+        except fastexcel.UnsupportedColumnTypeCombinationError as exc:
+            column = _UNTYPED_COLUMN.search(str(exc))
+            if column is None or column.group(1) in as_text or len(as_text) >= MAX_TEXT_RETRIES:
+                return reader.load_sheet(name, header_row=None, skip_rows=0, whitespace_as_null=True,
+                                         dtypes="string")
+            as_text[column.group(1)] = "string"
+
+
+_UNTYPED_COLUMN = re.compile(r"could not determine dtype for column (\S+)")
+
+
 def _raw_sheet(reader: fastexcel.ExcelReader, name: str) -> RawSheet:
-    # Every row decides a column's type (fastexcel samples 1,000 by default): a column of numbers with an 'x'
-    # or a note further down is then read as text, not as numbers with those cells silently made blank.
-    sheet = reader.load_sheet(name, header_row=None, skip_rows=0, whitespace_as_null=True, schema_sample_rows=None)
+    sheet = _load_sheet(reader, name)
     columns = sheet.selected_columns  # available_columns() re-scans the sheet (0.1 s on 200,000 rows)
     if sheet.width > MAX_COLUMNS:
         # A used range stretched by formatting (16,382 columns on a contents page): keep the columns up to
