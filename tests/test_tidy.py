@@ -83,3 +83,65 @@ def test_a_row_blank_in_the_tables_columns_with_text_beside_them_is_not_a_blank_
     assert roles.loc[roles["row"] == 4, "role"].tolist() == ["data"]  # was 'empty' though it holds text
     excluded = analytics.load(csv, filename="aside.csv", isolated=False).ledger.excluded
     assert excluded.loc[excluded["row"] == 4, "reason"].tolist() == ["no values"]
+
+
+def _monthly_with_year_column(year_cells, months=("2021-02-01", "2021-03-01", "2021-04-01", "2021-05-01")):
+    from tests.conftest import xlsx_bytes
+
+    rows = [["Year", "Month", "Referrals", "Assessments"]]
+    for i, (year, month) in enumerate(zip(year_cells, months, strict=True)):
+        rows.append([year, pd.Timestamp(month).to_pydatetime(), 10 + i, 5 + i])
+    return xlsx_bytes(rows)
+
+
+def test_a_column_naming_the_financial_year_each_month_falls_in_is_set_aside_not_a_dimension():
+    """'2020/21' beside February and March, '2021/22' beside April (written once, merged down): it restates
+    the period, so it does not split every series in two; the ledger and the warnings say it was set aside."""
+    data = analytics.load(_monthly_with_year_column(["2020/21", None, "2021/22", None]), filename="fy.xlsx",
+                          isolated=False)
+    assert data.dimensions == ()
+    assert data.series("Referrals").tolist() == [10, 11, 12, 13]
+    cells = data.ledger.excluded[data.ledger.excluded["column"].astype(str) == "Year"]
+    assert cells["row"].tolist() == [2, 4] and set(cells["reason"]) == {"restates the period"}
+    assert any("'Year'" in w and "restates the period" in w for w in data.warnings)
+
+
+def test_a_calendar_year_column_restates_the_month_too():
+    """A column of years (numbers) beside the months was read as a measure 'Year' valued 2021."""
+    data = analytics.load(_monthly_with_year_column([2021, 2021, 2021, 2021]), filename="y.xlsx", isolated=False)
+    assert data.dimensions == () and set(data.measures) == {"Referrals", "Assessments"}
+
+
+def test_a_year_column_that_disagrees_with_the_months_is_kept_as_a_dimension():
+    """A cohort year beside the month is something else: a year the months do not fall in stays a dimension."""
+    data = analytics.load(_monthly_with_year_column(["2019/20", None, "2019/20", None]), filename="c.xlsx",
+                          isolated=False)
+    assert len(data.dimensions) == 1
+
+
+def test_trailing_months_with_no_values_are_rows_excluded_not_periods():
+    """A template pre-fills the months to the year's end; those after the last figure hold '-' or nothing.
+    They are read, left out with the reason 'no values', and the series ends at its last figure. A month
+    with no values inside the series is still a period (a gap)."""
+    from tests.conftest import xlsx_bytes
+
+    rows = [["Month", "Referrals", "Assessments"], ["Apr 2022", 4, 3], ["May 2022", "-", "-"],
+            ["Jun 2022", 6, 5], ["Jul 2022", "-", "-"], ["Aug 2022", None, "-"], ["Sep 2022", None, None]]
+    data = analytics.load(xlsx_bytes(rows), filename="prefilled.xlsx", isolated=False)
+    series = data.series("Referrals")
+    assert series.index.max() == pd.Timestamp("2022-06-01") and len(series) == 3
+    excluded = data.ledger.excluded
+    assert excluded.loc[excluded["reason"] == "no values", "row"].tolist() == [5, 6, 7]
+    assert data.ledger.balanced and data.ledger.rows_used == 3
+    assert "No values yet for July 2022 to September 2022 (3 periods after the last value, June 2022): their rows " \
+           "were left out." in data.warnings
+
+
+def test_a_suppressed_last_month_is_still_a_period_of_the_series():
+    """'*' withholds a figure that exists: the month is one of the series (a gap), unlike '-' or '..'."""
+    from tests.conftest import xlsx_bytes
+
+    rows = [["Month", "Referrals"], ["Apr 2022", 4], ["May 2022", 5], ["Jun 2022", "*"], ["Jul 2022", ".."]]
+    data = analytics.load(xlsx_bytes(rows), filename="suppressed.xlsx", isolated=False)
+    assert data.series("Referrals").index.max() == pd.Timestamp("2022-06-01")
+    assert data.ledger.excluded.loc[data.ledger.excluded["reason"] == "no values", "row"].tolist() == [5]

@@ -30,10 +30,10 @@ from analytics.ingest.cells import MARKERS, blank_mask, parse_numbers
 from analytics.ingest.grid import DATE, EMPTY, MARKER, NUMBER
 from analytics.ingest.labels import clean_label, map_distinct, snake
 from analytics.ingest.records import count_records, default_record_frequency, record_measure_name
-from analytics.ingest.tables import Table, label_text
+from analytics.ingest.tables import Table, calendar_years, label_text
 from analytics.ingest.totals import MIN_RUN, summing_rows
-from analytics.periods import gaps_and_duplicates, parse_periods
-from analytics.vocabulary import MONEY_SCALES
+from analytics.periods import format_period, gaps_and_duplicates, parse_periods
+from analytics.vocabulary import FREQUENCIES_TABLE, MONEY_SCALES
 
 ROLE_OF_REASON = {"blank": "empty", "note": "notes", "total / average row": "derived", "group label": "group",
                   "header": "header", "title": "metadata"}
@@ -417,8 +417,20 @@ def _by_period_column(body: Body, names, period_pos, fy_year, force_long=False) 
     numeric = [p for p in _numeric_columns(body.kinds[at], {period_pos}) if not _code_header(names[p])]
     text_cols = [p for p in range(len(names)) if p not in numeric and p != period_pos
                  and not blank_mask(block.loc[rows, p]).all()]
+    restating = _restating_columns(block.loc[rows], names, [*text_cols, *numeric], parsed.periods[rows],
+                                   parsed.frequency, fy_year)
+    for p, said in restating.items():
+        excluded += _cell_exclusions(block, rows, p, names[p], "restates the period")
+        warnings.append(f"'{names[p]}' restates the period ({said}): set aside, not a dimension.")
+    numeric = [p for p in numeric if p not in restating]
+    text_cols = [p for p in text_cols if p not in restating]
     numeric, helpers = _set_aside_helpers(block.loc[rows], names, numeric)
     warnings += helpers
+    trailing = _trailing_unfilled(body, rows, numeric, parsed.periods)
+    if len(trailing):
+        excluded += _row_exclusions(block, trailing, "no values")
+        rows = rows.difference(trailing)
+        warnings.append(_trailing_text(parsed.periods[trailing], parsed.periods[rows].max(), parsed.frequency))
     measure_cols = _measure_columns(block.loc[rows], names, text_cols, numeric)
     if not measure_cols and force_long and text_cols:
         measure_cols = [text_cols[0]]
@@ -459,6 +471,97 @@ def _by_period_column(body: Body, names, period_pos, fy_year, force_long=False) 
             ("Measures", f"{len(measures)} ({where})"))
     return Tidied(frame, "timeseries", layout, parsed.frequency, measures, dim_names, names[period_pos],
                   used, excluded, warnings, row_roles=row_roles, axes=axes)
+
+
+PERIOD_WORDS = {"FY": "financial year", "Y": "calendar year"}
+
+
+def _restating_columns(block: pd.DataFrame, names, positions: list[int], periods: pd.Series,
+                       frequency: str | None, fy_year: int | None) -> dict[int, str]:
+    """Columns that only restate each row's period: the financial or calendar year each month falls in
+    ('2007/08' written once beside twelve months, merged down), which would otherwise split every series.
+    By position, what each says ('the financial year each month falls in')."""
+    found = {}
+    for p in positions:
+        said = _restated_period(block[p], periods, frequency, names[p], fy_year)
+        if said is not None:
+            found[p] = said
+    return found
+
+
+def _restated_period(values: pd.Series, periods: pd.Series, frequency: str | None, header: str,
+                     fy_year: int | None) -> str | None:
+    """What a column says of each row's period when every row's period lies within the period its cell names
+    (blank cells take the cell above, as merged cells leave them), in the same or coarser terms; None when it
+    says anything else. Plain whole numbers are years only under a header naming a period ('Year')."""
+    own = FREQUENCIES_TABLE.get(frequency or "")
+    filled = values[~blank_mask(values)]
+    if own is None or filled.empty or periods.isna().any():
+        return None
+    numbers = parse_numbers(filled).values
+    if numbers.notna().all():
+        if not (PERIOD_NAME.search(header) and calendar_years(numbers)):
+            return None
+        years = numbers.astype(int).astype(str)
+        readings = [("Y", pd.to_datetime(years + "-01-01")), ("FY", pd.to_datetime(years + "-04-01"))]
+    else:
+        if parse_periods(_filled_sample(values), header=header, fy_year=fy_year).periods.isna().any():
+            return None  # a sample first: most text columns are not periods, and a big extract is not parsed
+        parsed = parse_periods(filled, header=header, fy_year=fy_year)
+        if parsed.periods.isna().any() or parsed.frequency not in FREQUENCIES_TABLE:
+            return None
+        readings = [(parsed.frequency, parsed.periods)]
+    for code, starts in readings:
+        label = FREQUENCIES_TABLE[code]
+        if (label.months or 0) < (own.months or 0) or label.days[0] < own.days[0]:
+            continue  # finer than the rows' periods: it says more than the period does
+        start = pd.Series(np.asarray(starts, dtype="datetime64[ns]"), index=filled.index).reindex(values.index)
+        start = start.ffill()
+        if start.notna().all() and ((periods >= start) & (periods < start + label.step)).all():
+            word = PERIOD_WORDS.get(code, label.noun)
+            return f"the same {word} again" if code == own.code else f"the {word} each {own.noun} falls in"
+    return None
+
+
+def _cell_exclusions(block: pd.DataFrame, rows: pd.Index, pos: int, name: str, reason: str) -> list:
+    """Ledger entries for the filled cells of one column set aside over ``rows`` (one frame, however many)."""
+    cells = block.loc[rows, pos]
+    cells = cells[~blank_mask(cells)]
+    return [pd.DataFrame({"row": np.asarray(cells.index, dtype=np.int64) + 1, "column": name, "reason": reason,
+                          "detail": cells.map(lambda v: str(v).strip()[:120]).to_numpy(dtype=object)})]
+
+
+WITHHELD = frozenset(m for m, meaning in MARKERS.items() if meaning in ("suppressed", "low reliability"))
+
+
+def _trailing_unfilled(body: Body, rows: pd.Index, numeric: list[int], periods: pd.Series) -> pd.Index:
+    """Rows whose period comes after the last period with any value: months a template pre-fills to the
+    year's end, holding nothing or markers saying there is no figure ('-', '..'). A suppressed cell ('*')
+    has a figure, withheld: its period is one of the series. Gaps inside the series stay periods; a series
+    with no number at all is left as it is (its measures say so)."""
+    if not numeric or not len(rows):
+        return rows[:0]
+    at = body.block.index.get_indexer(rows)
+    kinds = body.kinds[at][:, numeric]
+    has_value = (kinds == NUMBER).any(axis=1)
+    if not has_value.any():
+        return rows[:0]
+    when = periods[rows].to_numpy()
+    later = when > when[has_value].max()
+    for j, pos in enumerate(numeric):  # only the cells after the last number are looked at
+        marked = later & (kinds[:, j] == MARKER)
+        if marked.any():
+            texts = body.block.loc[rows[marked], pos].map(lambda v: label_text(v).lower())
+            has_value[np.flatnonzero(marked)[texts.isin(WITHHELD).to_numpy()]] = True
+    return rows[when > when[has_value].max()]
+
+
+def _trailing_text(periods: pd.Series, last: pd.Timestamp, frequency: str | None) -> str:
+    """'No values yet for November 2022 to March 2023 (5 periods after the last value, October 2022): ...'."""
+    first, end, n = periods.min(), periods.max(), periods.nunique()
+    span = format_period(first, frequency) + (f" to {format_period(end, frequency)}" if n > 1 else "")
+    return (f"No values yet for {span} ({n} period{'s' if n > 1 else ''} after the last value, "
+            f"{format_period(last, frequency)}): {'their rows were' if n > 1 else 'its row was'} left out.")
 
 
 def _set_aside_helpers(block: pd.DataFrame, names, numeric: list[int]) -> tuple[list[int], list[str]]:
