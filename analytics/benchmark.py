@@ -482,9 +482,12 @@ def place_table(data: Dataset) -> PlaceTable:
     wide["key"] = wide["label"].map(lambda label: _place_key(info[label]))
     with_councils = set(wide.loc[wide["kind"] == "council", "item"])  # an item of aggregates only ranks nobody
     wide = wide[wide["item"].isin(with_councils)].reset_index(drop=True)
-    items = list(dict.fromkeys(wide["item"]))
+    items, thin = _rankable_first(wide)
     periods = sorted(p for p in wide["period"].dropna().unique())
     warns = []
+    if thin:
+        warns.append(f"{len(thin)} of {len(items)} item(s) have values for fewer than two councils in every "
+                     "period (suppressed or missing), so they cannot be ranked; they are listed last.")
     unmatched = [label for label in places.unmatched if label not in info]
     if unmatched:
         shown = ", ".join(unmatched[:5]) + ("..." if len(unmatched) > 5 else "")
@@ -493,6 +496,16 @@ def place_table(data: Dataset) -> PlaceTable:
     measure_of = dict(zip(wide["item"], wide["measure"], strict=True))
     return PlaceTable(wide, places, items, measure_of, [pd.Timestamp(p) for p in periods], data.frequency,
                       tuple(warns))
+
+
+def _rankable_first(wide: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The items in file order, those with values for at least two councils in some period first (a long,
+    heavily suppressed publication's first item may have one), and those without."""
+    valued = wide[(wide["kind"] == "council") & wide["value"].notna()]
+    most = valued.groupby(["item", "period"], dropna=False, sort=False)["key"].nunique().groupby(level=0).max()
+    items = list(dict.fromkeys(wide["item"]))
+    thin = [item for item in items if most.get(item, 0) < 2]
+    return [item for item in items if item not in thin] + thin, thin
 
 
 NHS_LEVEL = re.compile(r"\b(?:icbs?|sub.?icb|ccgs?|stps?|trusts?|providers?|nhs|integrated care|hospitals?|"

@@ -543,3 +543,17 @@ def test_summary_tiles_show_every_value_in_full_and_the_exact_value_in_their_hel
     assert (kent[0].value, kent[0].help) == ("£23,668k", "£23,668k")
     nobody = benchmark.summary_tiles(benchmark.compare(table, item, None, unit=info.unit, polarity=info.polarity))
     assert [t.label for t in nobody] == ["England total", "Group median"]
+
+
+def test_items_with_values_for_fewer_than_two_councils_come_last_and_are_named():
+    """A long, heavily suppressed publication (NHS Digital's deferred payments: 1,556 of 1,792 values '*')
+    put first an item with one council's value, so the Benchmarking page opened on 'needs values for at
+    least two councils; this table has 1' for a file of 56 councils."""
+    rows = [{"measure": "Agreements", "value": v, "council": c} for c, v in
+            (("Trafford", np.nan), ("Kent", 3.0), ("Lincolnshire", np.nan))]
+    rows += [{"measure": "Value recovered", "value": v, "council": c} for c, v in
+             (("Trafford", 5.0), ("Kent", 7.0), ("Lincolnshire", 6.0))]
+    table = benchmark.place_table(tidy(rows))
+    assert table.items == ["Value recovered", "Agreements"]
+    assert any("1 of 2 item(s) have values for fewer than two councils" in w for w in table.warnings)
+    assert benchmark.compare(table, table.items[0], "Kent").latest.result.n == 3

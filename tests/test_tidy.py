@@ -145,3 +145,45 @@ def test_a_suppressed_last_month_is_still_a_period_of_the_series():
     data = analytics.load(xlsx_bytes(rows), filename="suppressed.xlsx", isolated=False)
     assert data.series("Referrals").index.max() == pd.Timestamp("2022-06-01")
     assert data.ledger.excluded.loc[data.ledger.excluded["reason"] == "no values", "row"].tolist() == [5]
+
+
+def _long_with_key(key_header: str = "UUID", key=lambda i, council, age, year: f"9{i}{age[-1]}{year[-1]}"):
+    lines = [f"{key_header},Year,Council code,Council,Indicator,Age band,Value"]
+    councils = (("312", "Trafford"), ("820", "Kent"), ("503", "Lincolnshire"))
+    for code, council in councils:
+        for year in ("2014/2015", "2015/2016"):
+            for i, indicator in enumerate(("Agreements", "Value recovered")):
+                for age in ("18-64", "65 and over"):
+                    lines.append(f"{key(i, council, age, year)},{year},{code},{council},{indicator},{age},"
+                                 f"{len(council) + i}")
+    return "\n".join(lines).encode()
+
+
+def test_a_row_key_column_is_set_aside_not_a_dimension():
+    """NHS Digital's long files key each row (UUID 92101 = this indicator, characteristic, age and year):
+    the key says nothing the other columns do not, so it does not split the series; the ledger says so."""
+    data = analytics.load(_long_with_key(), filename="keyed.csv", isolated=False)
+    assert data.dimensions == ("council_code", "council", "age_band")
+    cells = data.ledger.excluded[data.ledger.excluded["column"].astype(str) == "UUID"]
+    assert len(cells) == 24 and set(cells["reason"]) == {"record key"}
+    assert any("'UUID'" in w and "record key" in w for w in data.warnings)
+
+
+def test_a_uuid_valued_column_is_a_record_key_whatever_its_header():
+    import uuid
+
+    keys = iter(uuid.UUID(int=n) for n in range(1, 100))
+    data = analytics.load(_long_with_key("Line", key=lambda *_: str(next(keys))), filename="u.csv", isolated=False)
+    assert data.dimensions == ("council_code", "council", "age_band")
+
+
+def test_a_key_that_tells_rows_apart_or_codes_one_column_stays_a_dimension():
+    """A key the other columns do not fix is a dimension, as is a key that is the code of one other column
+    (a council's code beside its name)."""
+    body = _long_with_key().decode().splitlines()
+    body.append("8888,2015/2016,503,Lincolnshire,Value recovered,65 and over,4")  # alike but for its key
+    apart = analytics.load("\n".join(body).encode(), filename="a.csv", isolated=False)
+    assert "uuid" in apart.dimensions and apart.ledger.rows_used == 25
+    coded = analytics.load(_long_with_key("Area key", key=lambda i, council, age, year: council[:3]),
+                           filename="c.csv", isolated=False)
+    assert "area_key" in coded.dimensions

@@ -435,6 +435,11 @@ def _by_period_column(body: Body, names, period_pos, fy_year, force_long=False) 
     if not measure_cols and force_long and text_cols:
         measure_cols = [text_cols[0]]
     dims = [p for p in text_cols if p not in measure_cols]
+    for p in _record_keys(block.loc[rows], names, dims, measure_cols, parsed.periods[rows]):
+        excluded += _cell_exclusions(block, rows, p, names[p], "record key")
+        warnings.append(f"'{names[p]}' identifies each row (a record key), which the other columns already "
+                        "tell apart: set aside, not a dimension.")
+        dims.remove(p)
     texts = _label_frame(body, measure_cols) if measure_cols else None
     labels = pd.Series(_row_labels(texts, measure_cols, block.index.get_indexer(rows)), index=rows) \
         if measure_cols else None
@@ -521,6 +526,36 @@ def _restated_period(values: pd.Series, periods: pd.Series, frequency: str | Non
             word = PERIOD_WORDS.get(code, label.noun)
             return f"the same {word} again" if code == own.code else f"the {word} each {own.noun} falls in"
     return None
+
+
+KEY_NAME = re.compile(r"(?:^|[\s_])(?:uu|gu)?id$|^(?:row|record|line)(?:[\s_]*(?:id|no\.?|number|key))?$|"
+                      r"[\s_]key$|^key$", re.I)
+UUID_VALUE = re.compile(r"^\{?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\}?$", re.I)
+
+
+def _record_keys(block: pd.DataFrame, names, dims: list[int], measure_cols: list[int],
+                 periods: pd.Series) -> list[int]:
+    """Dimensions that only key the rows: an identifier (a header saying so, 'UUID', 'Row ID', or values
+    that are UUIDs) which the period, the measure and the other columns already tell apart, and which is
+    not the code of any one other column (a council's code beside its name stays). NHS Digital's long
+    files key each row (92101 = this indicator, characteristic, age and year); split by it, every item
+    would be a series of its own."""
+    keys: list[int] = []
+    text: dict[int, pd.Series] = {}
+    for p in dims:
+        named = bool(KEY_NAME.search(names[p].strip()))
+        if not named and not _filled_sample(block[p]).astype(str).str.strip().str.match(UUID_VALUE).all():
+            continue
+        text = text or {q: block[q].astype("string").str.strip() for q in (*dims, *measure_cols)}
+        others = [q for q in (*dims, *measure_cols) if q != p and q not in keys]
+        rest = pd.DataFrame({"period": periods, **{q: text[q] for q in others}})
+        if rest.duplicated().any():
+            continue  # rows alike but for the key: it tells them apart
+        pairs = pd.DataFrame({"key": text[p], **{q: text[q] for q in others}})
+        if any(pairs.groupby(q, dropna=False)["key"].nunique().max() <= 1 for q in others):
+            continue  # one key for each value of another column: the code of that column
+        keys.append(p)
+    return keys
 
 
 def _cell_exclusions(block: pd.DataFrame, rows: pd.Index, pos: int, name: str, reason: str) -> list:
