@@ -79,6 +79,11 @@ CATALOGUE: tuple[_Entry, ...] = (
     _e("dols_waiting", r"(dols|deprivation).*wait|waiting\s+list", "count", "lower_is_better"),
     _e("dols_completed", r"(dols|deprivation|applications?).*(complet|authoris|signed)", "count", "higher_is_better"),
     _e("dols_applications", r"\bdols\b|deprivation\s+of\s+liberty|applications?\s+received", "count", "neutral"),
+    # NHS flows named with RTT words: new referral-to-treatment periods start (demand, a flow in), admitted
+    # and non-admitted pathways end in treatment (a flow out); neither is a waiting list (a stock)
+    _e("requests", r"\bnew\s+(?:rtt\s+)?(?:periods?|pathways?)\b|clock\s+starts?", "count", "neutral"),
+    _e("completed_pathways", r"\badmitted\b.*\b(?:no\.?|number)\s+of\s+pathways\b|completed\s+(?:rtt\s+)?pathways?|"
+                             r"clock\s+stops?", "count", "neutral"),
     # after the DoLS and brokerage waits, which name their own measure
     _e("waiting", r"\bwait(?:s|ing|ed)?\b|\brtt\b|incomplete\s+pathways?", "count", "lower_is_better"),
     _e("admissions", r"admission|placements?\s+(initiated|made|started)|new\s+placements?|"
@@ -181,12 +186,19 @@ def describe(name: str) -> MeasureInfo:
 
 
 def _match(name: str) -> tuple[_Entry | None, str]:
-    """The first catalogue entry whose pattern is in the name, and the words it matched."""
+    """The first catalogue entry whose pattern is in the name, and the words it matched. A section heading in
+    capitals joined on ('ASSESSMENTS, REVIEWS AND SERVICES: People receiving services ...') names a part of
+    the table, not the measure: it is read only when the name has no other words."""
+    parts = name.split(": ")
+    text = ": ".join(p for p in parts if not _SECTION.fullmatch(p)) or name
     for entry in CATALOGUE:
-        found = entry.pattern.search(name)
+        found = entry.pattern.search(text)
         if found:
             return entry, found.group(0).strip()
     return None, ""
+
+
+_SECTION = re.compile(r"[^a-z]*[A-Z]{3}[^a-z]*")  # a heading in capitals ('SUPPORTED RESIDENTS', 'HOME CARE')
 
 
 def explain(name: str, info: MeasureInfo, *, by_user: bool = False) -> str:

@@ -70,3 +70,20 @@ def test_a_rank_is_never_a_percentage():
     assert unit_from_name("IMD - Rank of proportion of LSOAs in most deprived 10% nationally") == "count"
     assert unit_from_name("IMD - Proportion of LSOAs in most deprived 10% nationally") == "percent"
     assert unit_from_name("Percentage ranked first") == "percent"
+
+
+@pytest.mark.parametrize(("name", "key", "polarity"), [
+    ("New RTT periods: No. of new RTT periods", "requests", "neutral"),  # clock starts: demand, a flow in
+    ("Admitted (unadjusted) RTT pathways: No. of pathways (all)", "completed_pathways", "neutral"),  # a flow out
+    ("Admitted (unadjusted) RTT pathways: Median wait (weeks)", "waiting", "lower_is_better"),
+    ("Incomplete RTT pathways: Total waiting (mil)", "waiting", "lower_is_better"),  # the waiting list: a stock
+])
+def test_rtt_flows_are_not_waiting_lists(name, key, polarity):
+    info = describe(name)
+    assert (info.known_as, info.polarity) == (key, polarity)
+
+
+def test_a_section_heading_in_capitals_does_not_decide_what_a_measure_is():
+    name = "ASSESSMENTS, REVIEWS AND SERVICES: People receiving services at 31 March: A4.1 Home care"
+    assert describe(name).known_as is None  # people receiving home care are not assessments completed
+    assert describe("ASSESSMENTS").known_as == "assessments"  # a name that is all heading is read as it is

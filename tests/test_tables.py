@@ -11,7 +11,7 @@ import pytest
 import analytics
 from analytics.ingest import line_roles
 from analytics.ingest.grid import DATE, EMPTY, MARKER, NUMBER, TEXT, read_cells
-from analytics.ingest.tables import join_header_rows
+from analytics.ingest.tables import header_names, join_header_rows
 from tests.conftest import xlsx_bytes
 
 
@@ -111,7 +111,19 @@ def test_hidden_and_helper_sheets_rank_last():
     ([["A&E attendances", "", "", "Admissions"], ["Type 1", "Type 2", "Other", "All"]],
      ["A&E attendances: Type 1", "A&E attendances: Type 2", "A&E attendances: Other", "Admissions All"]),
     ([["", "Percentiles", "", ""], ["Median", "10", "20", "30"]],
-     ["Median", "Percentiles: 10", "Percentiles: 20", "Percentiles: 30"]),
+     ["Median", "Percentile 10", "Percentile 20", "Percentile 30"]),
+    # a group over two columns whose first label is a name of its own, not the rest of a phrase
+    ([["", "GDP deflator", "", "Money GDP", ""],
+      ["Year", "2022-23 = 100", "per cent change on previous year", "Cash £ million NSA", "Cash £ million SA"]],
+     ["Year", "GDP deflator: 2022-23 = 100", "GDP deflator: per cent change on previous year",
+      "Money GDP: Cash £ million NSA", "Money GDP: Cash £ million SA"]),
+    # a heading over single columns and over groups of its own; a colon ending a heading is not doubled
+    ([["", "Weeks in care", "", "", "", "", "Hours provided:", ""],
+      ["", "Aged 65+", "Older people with MH needs", "", "Aged 18-64", "", "By council", "By others"],
+      ["Council", "", "Residential", "Nursing", "", "of which: respite", "", ""]],
+     ["Council", "Weeks in care: Aged 65+", "Weeks in care: Older people with MH needs: Residential",
+      "Weeks in care: Older people with MH needs: Nursing", "Weeks in care: Aged 18-64",
+      "Weeks in care: Aged 18-64: of which: respite", "Hours provided: By council", "Hours provided: By others"]),
 ])
 def test_header_rows_join_as_a_person_reads_them(rows, want):
     assert join_header_rows(rows) == want
@@ -277,3 +289,37 @@ def test_a_header_of_six_lines_is_all_header():
                                                             "(billion dollars)"]]
     rows += [[1960 + i, 90.5 + i, 48.1 + i, 300.2 + i] for i in range(6)]
     assert _roles(rows) == ["metadata", "empty", "header", "empty", *["header"] * 5, *["data"] * 6]
+
+
+def test_footnote_marks_are_left_out_of_column_names_unless_two_columns_would_share_one():
+    rows = [["Financial year", "Money GDP (3), (4)", "Deflator [note 2]", "Total (1)", "Total (2)"]]
+    rows += [[f"{2000 + k}-{1 + k:02d}", 100.0 + k, 50.0 + k, 1.0 + k, 2.0 + k] for k in range(5)]
+    assert {"Money GDP", "Deflator", "Total (1)", "Total (2)"} == set(_load(rows).measures)
+
+
+def test_a_footnote_letter_glued_to_a_header_word_is_left_out_when_a_note_is_keyed_by_it():
+    rows = [["Annual pay, all employee jobsa"], [], ["Description", "Code", "Number of jobsb", "Median"]]
+    rows += [[f"Area {k}", f"E0600000{k}", 10.0 * k, 20000.0 + k] for k in range(1, 7)]
+    rows += [["a  Employees on adult rates who have been in the same job for more than a year."],
+             ["b  Figures for Number of Jobs are for indicative purposes only."]]
+    assert {"Number of jobs", "Median"} <= set(_load(rows).measures)
+
+
+def test_front_matter_lines_in_the_header_name_no_column():
+    grid = pd.DataFrame([["Status:", "Published", None, None], ["Contact:", "J Smith - team@nhs.net", None, None],
+                         ["England Level Data", None, None, None], [None, "A&E attendances", None, "Admissions"],
+                         ["Period", "Type 1", "Type 2", "Total"]], dtype=object)
+    assert header_names(grid, [0, 1, 2, 3, 4], [0, 1, 2, 3], 0) == (
+        "Period", "A&E attendances: Type 1", "A&E attendances: Type 2", "Admissions Total")
+
+
+def test_a_group_label_the_file_does_not_merge_still_groups_beside_one_it_does():
+    # NHS RTT: 'New periods' is merged over its columns, the other group labels are not; the leaves repeat
+    rows = [["Month", "Incomplete pathways", None, None, "Admitted pathways", None, "New periods", None],
+            [None, "Median wait (weeks)", "92nd percentile (weeks)", "No. within 18 weeks", "Median wait (weeks)",
+             "No. within 18 weeks", "No. of new periods", "with estimates"]]
+    rows += [[dt.datetime(2024, m, 1), 10.0, 40.0, 100, 9.0, 80, 50, 52] for m in range(1, 7)]
+    measures = set(_load(rows, merges=("G1:H1",)).measures)
+    assert {"Incomplete pathways: Median wait (weeks)", "Incomplete pathways: 92nd percentile (weeks)",
+            "Admitted pathways: Median wait (weeks)", "Admitted pathways: No. within 18 weeks",
+            "New periods: No. of new periods", "New periods: with estimates"} <= measures

@@ -75,7 +75,8 @@ def _with_header_row(table: Table, header_row: int) -> Table:
     if not 0 <= row < len(grid) or row >= table.data_rows[1]:
         raise IngestError(f"Row {header_row} is not inside the table (rows {table.first_row + 1} to "
                           f"{table.data_rows[1] + 1}).")
-    names = header_names(grid, [row], list(table.columns), table.sheet.column_offset, table.sheet.merges)
+    names = header_names(grid, [row], list(table.columns), table.sheet.column_offset, table.sheet.merges,
+                         notes_from=table.data_rows[1] + 1)
     return Table(**{**table.__dict__, "header_rows": (row,), "data_rows": (row + 1, table.data_rows[1]),
                     "names": names, "first_row": min(table.first_row, row)})
 

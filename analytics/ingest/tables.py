@@ -10,6 +10,7 @@ side-by-side tables. Everything works on `grid.Cells` arrays; no cell is looked 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.ingest.grid import DATE, EMPTY, MARKER, NUMBER, TEXT, Cells
+from analytics.ingest.labels import heading_label, note_keys, numbered, sheet_words, without_note_keys
 from analytics.ingest.readers import RawSheet, column_letter
 
 MAX_HEADER_ROWS = 7
@@ -34,7 +36,11 @@ HELPER_SHEET = re.compile(r"chart|helper|lookup|calc|pivot|hidden|data\s*val|lis
 UNIT_ONLY = re.compile(r"^(?:£\s*'?000s?|£\s*thousands?|£\s*m(?:illions?)?|£\s*s|£|thousands of pounds|"
                        r"millions of pounds|pounds)\.?$", re.I)
 FOOTNOTE_KEY = re.compile(r"^(?:\(\d{1,2}\)|\[\d{1,2}\]|\d{1,2}\.)$")  # '(1)', '[2]', '3.': a note's number
-CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # an email address: whom to ask, never a column's name
+# whom to ask or where to look (an email address, a web address, a telephone number): never a column's name
+CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\bhttps?://\S+|\bwww\.[\w-]+\.\S+|"
+                     r"\b(?:tel(?:ephone)?|phone)\b\.?:?\s*\+?\d[\d\s()-]{6,}", re.I)
+METADATA_KEY = re.compile(r"^[A-Z][\w &/()'-]{0,30}:$")  # 'Status:', 'Contact:', 'Published:', 'Basis:'
+NOTE_ROWS = 30  # lines below a table read for its footnotes
 
 
 def calendar_years(numbers: pd.Series) -> bool:
@@ -149,20 +155,63 @@ def _is_axis_row(row: np.ndarray, below: np.ndarray) -> bool:
 
 
 def header_names(grid: pd.DataFrame, header_rows: list[int], columns: list[int], offset: int,
-                 merges: tuple[tuple[int, int, int, int], ...] | None = None) -> tuple[str, ...]:
+                 merges: tuple[tuple[int, int, int, int], ...] | None = None,
+                 notes_from: int | None = None) -> tuple[str, ...]:
     """One name per column, the header rows joined; merged cells span exactly their range where the file
-    records it (.xlsx), and by the layout of the labels otherwise."""
+    records it (.xlsx), and by the layout of the labels otherwise. Footnote marks are left out of the names
+    ('Money GDP (3), (4)', 'Number of jobsb' when a note below, from ``notes_from``, is keyed 'b'), unless
+    leaving them out would give two columns one name."""
     rows = [[cell_text(grid, r, c) for c in columns] for r in header_rows]
+    keep = _naming_rows(rows, len(columns))
+    rows, header_rows = [rows[k] for k in keep], [header_rows[k] for k in keep]
     if not rows:
         return tuple(f"Column {column_letter(c + offset)}" for c in columns)
-    # '£s' states a unit, and 'Published: J Smith - team@nhs.net' says whom to contact: neither names a column
+    # '£s' states a unit, and 'J Smith - team@nhs.net' says whom to contact: neither names a column
     rows = [["" if UNIT_ONLY.match(t) or CONTACT.search(t) else t for t in row] for row in rows]
     spans = _merge_spans(merges, header_rows, columns) if merges is not None else None
     rows, code_row = _codes_before_labels(rows)
     if spans is not None and code_row is not None:
         spans = [s for k, s in enumerate(spans) if k != code_row]
-    names = join_header_rows(rows, spans)
+    marked = join_header_rows(rows, spans)
+    unmarked = join_header_rows(_without_marks(rows, _notes_below(grid, notes_from)), spans)
+    repeated = {n for n, count in Counter(unmarked).items() if count > 1}
+    names = [m if u in repeated and m not in repeated else u for m, u in zip(marked, unmarked, strict=True)]
     return tuple(n or f"Column {column_letter(c + offset)}" for n, c in zip(names, columns, strict=True))
+
+
+def _naming_rows(rows: list[list[str]], n_columns: int) -> list[int]:
+    """The header rows that name columns: not a line of metadata ('Status: | Published', 'Contact: | J Smith -
+    team@nhs.net'), nor a title line over a wide table's first column alone ('England Level Data') above them."""
+    keep = [k for k, row in enumerate(rows) if not _metadata_line(row)]
+    while len(keep) > 1 and n_columns > 3 and [i for i, t in enumerate(rows[keep[0]]) if t] == [0]:
+        keep = keep[1:]
+    return keep
+
+
+def _metadata_line(row: list[str]) -> bool:
+    """A 'Key: value' line of a publication's front matter: a short label ending in a colon in the first
+    column, with at most one cell beside it."""
+    filled = [(i, t) for i, t in enumerate(row) if t]
+    return bool(filled) and filled[0][0] == 0 and len(filled) <= 2 and bool(METADATA_KEY.match(filled[0][1]))
+
+
+def _notes_below(grid: pd.DataFrame, first: int | None) -> list[str]:
+    """The first cell of each line below a table (up to NOTE_ROWS of them): where its footnotes are."""
+    if first is None:
+        return []
+    lines = []
+    for r in range(first, min(len(grid), first + NOTE_ROWS)):
+        texts = [t for t in (cell_text(grid, r, c) for c in range(min(grid.shape[1], 3))) if t]
+        if texts:
+            lines.append(" ".join(texts))
+    return lines
+
+
+def _without_marks(rows: list[list[str]], notes: list[str]) -> list[list[str]]:
+    """Header cells with their footnote marks left out: trailing '(3)', '[x]', ' 2', and a note's key letter
+    glued to a word the notes use ('jobsb' under a note 'b  Figures for Number of Jobs ...')."""
+    keys, words = note_keys(notes), sheet_words(notes)
+    return [[without_note_keys(heading_label(t), keys, words) if t else t for t in row] for row in rows]
 
 
 def _codes_before_labels(rows: list[list[str]]) -> tuple[list[list[str]], int | None]:
@@ -182,44 +231,55 @@ def _codes_before_labels(rows: list[list[str]]) -> tuple[list[list[str]], int | 
 
 
 def _merge_spans(merges: tuple[tuple[int, int, int, int], ...], header_rows: list[int], columns: list[int]
-                 ) -> list[list[int]]:
-    """Per header row and column position, how many of the table's columns the cell's merged range covers."""
+                 ) -> list[list[int | None]]:
+    """Per header row and column position, how many of the table's columns the cell's merged range covers;
+    0 for a cell inside another cell's range, None where the file records no merge (the layout decides)."""
     position = {c: i for i, c in enumerate(columns)}
-    spans = [[1] * len(columns) for _ in header_rows]
+    spans: list[list[int | None]] = [[None] * len(columns) for _ in header_rows]
     for k, row in enumerate(header_rows):
         for r1, c1, r2, c2 in merges:
-            if r1 <= row <= r2 and c1 in position and r1 == row:
-                spans[k][position[c1]] = max(1, sum(1 for c in columns if c1 <= c <= c2))
+            if not r1 <= row <= r2:
+                continue
+            inside = [position[c] for c in columns if c1 <= c <= c2]
+            for i in inside:
+                spans[k][i] = 0
+            if r1 == row and c1 in position:
+                spans[k][position[c1]] = max(1, len(inside))
     return spans
 
 
-def join_header_rows(rows: list[list[str]], known_spans: list[list[int]] | None = None) -> list[str]:
+def join_header_rows(rows: list[list[str]], known_spans: list[list[int | None]] | None = None) -> list[str]:
     """Join the rows of a multi-row header into one name per column.
 
     A label spans right (a merged group label: 'Percentiles' over 10 ... 90) over the blank cells of its
-    row whose columns have a label directly beneath (or, over a group label, any label beneath); a label
-    with others stacked in its own column must cover three columns to count as a group. Spanning labels prefix the
-    names they cover, joined by ': '; labels stacked in one column ('Number' / 'of jobs' / '(thousand)')
-    are one phrase, joined by spaces.
+    row whose columns have a label directly beneath (or, over a group label, any label beneath), except the
+    first column's label with none beneath it ('Month' over the dates); a label that
+    is one phrase with the labels of its own column ('Number' / 'of jobs' / '(thousand)': a label above it, or
+    one beneath that carries on in lower case or in brackets) must cover three columns to count as a group.
+    Spanning labels prefix the names they cover, joined by ': '; labels stacked in one column are one phrase,
+    joined by spaces. ``known_spans`` are the file's merged ranges (see `_merge_spans`); cells it records
+    nothing for are spanned by the layout, which never runs into a merged range.
     """
     n_rows, n_cols = len(rows), len(rows[0]) if rows else 0
-    spans = known_spans or [[1] * n_cols for _ in range(n_rows)]
-    for r in range(n_rows - 2 if known_spans is None else -1, -1, -1):  # bottom up: spans depend on the row beneath
+    known = known_spans or [[None] * n_cols for _ in range(n_rows)]
+    spans = [[1 if s is None else s for s in row] for row in known]
+    for r in range(n_rows - 2, -1, -1):  # bottom up: spans depend on the row beneath
+        free = [not t and s is None for t, s in zip(rows[r], known[r], strict=True)]  # blank, in no merged range
         for i in range(n_cols):
-            if not rows[r][i]:
-                continue
-            end = i + 1
-            if spans[r + 1][i] > 1:  # a group over a group ('Total discharged' over 'Pathway 0' over ...)
-                end = i + spans[r + 1][i]
-                while end < n_cols and not rows[r][end] and any(rows[q][end] for q in range(r + 1, n_rows)):
+            if not rows[r][i] or known[r][i] is not None or i == 0 and not rows[r + 1][i]:
+                continue  # the first column's label with none beneath heads that column ('Month' over dates)
+            over_group = spans[r + 1][i] > 1  # a group over a group ('Total discharged' over 'Pathway 0' ...)
+            phrase = (r > 0 and rows[r - 1][i]) or _carries_on(rows[r + 1][i])
+            end = i + max(1, spans[r + 1][i])
+            while end < n_cols and free[end]:
+                if rows[r + 1][end] and spans[r + 1][end] > 1 and not phrase:
+                    end += spans[r + 1][end]  # over a whole group beneath
+                elif rows[r + 1][end] or over_group and any(rows[q][end] for q in range(r + 1, n_rows)):
                     end += 1
-            else:
-                while end < n_cols and not rows[r][end] and rows[r + 1][end] and spans[r + 1][end] == 1:
-                    end += 1
-            # In a stack of labels in one column ('Number' / 'of jobs' / '(thousand)') a label over a single
-            # neighbour is more likely a phrase than a group: a group there must cover three columns.
-            stacked = (r > 0 and rows[r - 1][i]) or rows[r + 1][i]
-            spans[r][i] = end - i if end - i >= (MIN_STACKED_SPAN if stacked else 2) else 1
+                else:
+                    break
+            end = min(end, n_cols)
+            spans[r][i] = end - i if end - i >= (MIN_STACKED_SPAN if phrase else 2) else 1
     groups: list[list[str]] = [[] for _ in range(n_cols)]
     own: list[list[str]] = [[] for _ in range(n_cols)]
     for r in range(n_rows):
@@ -228,14 +288,23 @@ def join_header_rows(rows: list[list[str]], known_spans: list[list[int]] | None 
                 continue
             if spans[r][i] > 1:
                 for k in range(i, i + spans[r][i]):
-                    groups[k].append(rows[r][i])
+                    groups[k].append(rows[r][i].rstrip(": ") or rows[r][i])  # 'Number supported with:'
             else:
                 own[i].append(rows[r][i])
     names = []
     for k in range(n_cols):
         phrase = " ".join(own[k])
-        names.append(": ".join(dict.fromkeys([*groups[k], phrase] if phrase else groups[k])))
+        parts = [*groups[k], phrase] if phrase else groups[k]
+        if phrase and groups[k] and (joined := numbered(groups[k][-1], phrase)):
+            parts = [*groups[k][:-1], joined]  # 'Percentiles' over '10': 'Percentile 10'
+        names.append(": ".join(dict.fromkeys(parts)))
     return names
+
+
+def _carries_on(text: str) -> bool:
+    """A header line that continues the line above as one phrase ('of jobs', '(thousand)'), not a name of its
+    own ('2022-23 = 100', 'Cash £ million')."""
+    return bool(text) and (text[0].islower() or text[0] in "([")
 
 
 def _is_header_start(kinds: np.ndarray) -> bool:
@@ -416,7 +485,7 @@ def _table_from_segment(sheet: RawSheet, cells: Cells, counts: np.ndarray, start
     header_rows, data_pos = _group_rows_out_of_header(grid, cells, header_rows, columns, start, data_pos)
     header_rows = _group_labels_above(cells, header_rows, columns, floor) + header_rows
     cols = [int(c) for c in columns]
-    names = header_names(grid, header_rows, cols, sheet.column_offset, sheet.merges)
+    names = header_names(grid, header_rows, cols, sheet.column_offset, sheet.merges, notes_from=last + 1)
     title_rows = [start + p for p in range(0, data_pos) if start + p not in header_rows and live[p]]
     title = _title_above(grid, counts, start, floor)
     if title_rows:
