@@ -134,9 +134,16 @@ _TIME_UNIT_WORDS = re.compile(r"\(\s*(?:in\s+)?(days|weeks)\s*\)", re.I)
 _RANK_WORDS = re.compile(r"^\W*(?:\w+\s*-\s*)?rank\b|\brank\s+of\b", re.I)  # 'IMD - Rank of proportion ...'
 
 
+# a scale a name states in brackets, with no £: 'Number of jobs (thousand)', "People ('000s)", 'Total waiting (mil)'
+_COUNT_SCALES = (("thousands", re.compile(r"\(\s*(?:in\s+)?(?:thousands?|'?000'?s?)\s*\)", re.I)),
+                 ("millions", re.compile(r"\(\s*(?:in\s+)?(?:mil|mn|millions?)\s*\)", re.I)))
+
+
 def unit_from_name(name: str) -> str | None:
-    """Unit implied by the words of a measure name ('%', 'per 100,000', '£'), None if it says nothing. A rank
-    is a position, whatever it ranks ('Rank of proportion of LSOAs...' is no percentage)."""
+    """Unit implied by the words of a measure name ('%', 'per 100,000', '£', '(thousand)'), None if it says
+    nothing. A rank is a position, whatever it ranks ('Rank of proportion of LSOAs...' is no percentage). A
+    scale in brackets is kept with the figures as printed: a count in thousands, or money if the name is of money
+    ('Gross cost (thousands)')."""
     if _RANK_WORDS.search(name):
         return "count"
     if _RATE_WORDS.search(name):
@@ -147,6 +154,8 @@ def unit_from_name(name: str) -> str | None:
         return scaled
     if (time := _TIME_UNIT_WORDS.search(name)) is not None:
         return time.group(1).lower()
+    if (scale := next((s for s, pattern in _COUNT_SCALES if pattern.search(name)), None)) is not None:
+        return f"{'currency' if _CURRENCY_WORDS.search(name) else 'count'}_{scale}"
     if _CURRENCY_WORDS.search(name):
         return "currency"
     return None
@@ -160,6 +169,8 @@ _UNIT_WORDS = (  # a "Unit" column's cell, as councils and publications write it
     ("days", re.compile(r"^(?:days?|average days|number of days)$", re.I)),
     ("weeks", re.compile(r"^(?:weeks?|average weeks|number of weeks)$", re.I)),
     ("count", re.compile(r"^(?:counts?|number|no\.?|people|persons?|clients?|cases|numbers?|volume|n)$", re.I)),
+    ("count_thousands", re.compile(r"^(?:(?:number\s+)?(?:in\s+)?thousands?|'?000'?s?)$", re.I)),
+    ("count_millions", re.compile(r"^(?:(?:number\s+)?(?:in\s+)?millions?)$", re.I)),
 )
 
 
@@ -168,6 +179,20 @@ def unit_from_word(text: str) -> str | None:
     text = str(text).strip()
     unit = next((unit for unit, pattern in _UNIT_WORDS if pattern.match(text)), None)
     return (money_unit(text) or unit) if unit == "currency" else unit
+
+
+MOST_COUNTED = 1e10  # more than the world's people: no count printed in thousands or millions reaches this
+COUNT_SCALE = {"count_thousands": 1e3, "count_millions": 1e6}
+
+
+def checked_scale(info: MeasureInfo, largest: float) -> MeasureInfo:
+    """A count the name says is in thousands or millions, kept so only if its values bear that out: the NHS
+    RTT series heads whole counts of people ('Total waiting (mil)' over 7,071,829) with the scale of a chart's
+    axis, and 7 million million people waiting is no reading of it. Otherwise a plain count."""
+    scale = COUNT_SCALE.get(info.unit)
+    if scale is None or not largest * scale > MOST_COUNTED:
+        return info
+    return MeasureInfo("count", info.polarity, info.known_as)
 
 
 def describe(name: str) -> MeasureInfo:
@@ -182,6 +207,8 @@ def describe(name: str) -> MeasureInfo:
         return MeasureInfo(unit=named_unit or "count")
     stated = {"percent", "rate", "currency_thousands", "currency_millions", "days", "weeks"}  # the name says so
     unit = named_unit if named_unit in stated else entry.unit
+    if named_unit in ("count_thousands", "count_millions"):  # a scale: money if the entry is of money
+        unit = named_unit.replace("count", "currency") if entry.unit == "currency" else named_unit
     return MeasureInfo(unit=unit, polarity=entry.polarity, known_as=entry.key)
 
 

@@ -39,7 +39,7 @@ def format_number(x: float) -> str:
 
 def format_value(x: float, unit: str = "count") -> str:
     """A value in its unit: '1,234', '31.5%', '£1,047.52', '£10,441k' (£ thousands), '£4.03m' (£ millions),
-    '20.3 days', '12.5'."""
+    '20.3 days', '12.5', '22,447 thousand' and '7.07 million' (counts printed in thousands or millions)."""
     if x is None or not math.isfinite(float(x)):
         return "no value"
     x = float(x)
@@ -59,11 +59,17 @@ def format_value(x: float, unit: str = "count") -> str:
         return f"{round_half_away(x, 1):,.1f} {unit}"
     if unit == "rate":
         return f"{round_half_away(x, 1):,.1f}"
+    if unit == "count_thousands":  # as printed, the scale stated: '22,447 thousand' jobs is 22.4 million
+        return f"{format_number(x)} thousand"
+    if unit == "count_millions":  # '7.07 million' waiting; whole millions from a billion, as £m
+        digits = 0 if abs(x) >= MILLIONS_WHOLE_FROM else 2
+        return f"{round_half_away(x, digits):,.{digits}f} million"
     return format_number(x)
 
 
 SHORT_WIDTH = 8  # characters a summary tile shows in full at its font size, five tiles to a row
 _POUNDS_PER = {"currency": 1.0, "currency_thousands": 1e3, "currency_millions": 1e6}
+_COUNT_PER = {"count": 1.0, "count_thousands": 1e3, "count_millions": 1e6}
 _SCALES = ((1e9, "bn"), (1e6, "m"), (1e3, "k"))
 
 
@@ -80,9 +86,9 @@ def format_short(x: float, unit: str = "count", width: int = SHORT_WIDTH) -> str
     characters, else money in pounds and counts to three significant figures with k, m or bn ('£1.15bn' for
     £1,151,544k, '£23.7m', '1.25m'). The tile states the full value beside it (its help), so nothing is lost."""
     full = format_value(x, unit)
-    if len(full) <= width or x is None or not math.isfinite(float(x)) or unit not in (*_POUNDS_PER, "count"):
+    if len(full) <= width or x is None or not math.isfinite(float(x)) or unit not in (*_POUNDS_PER, *_COUNT_PER):
         return full
-    amount = abs(float(x)) * _POUNDS_PER.get(unit, 1.0)
+    amount = abs(float(x)) * {**_POUNDS_PER, **_COUNT_PER}[unit]
     sign, pound = ("-" if x < 0 else ""), ("£" if unit in _POUNDS_PER else "")
     for k, (scale, suffix) in enumerate(_SCALES):
         if amount >= scale:
@@ -122,6 +128,8 @@ def slope_text(x: float, unit: str, *, with_unit: bool = True) -> str:
         return f"{text} percentage points"
     if unit in ("days", "weeks"):
         return f"{text} {unit}"
+    if unit in ("count_thousands", "count_millions"):
+        return f"{text} {unit.removeprefix('count_')[:-1]}"  # '12 thousand'
     return text
 
 

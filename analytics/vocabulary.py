@@ -12,7 +12,8 @@ from typing import Literal, get_args
 
 import pandas as pd
 
-Unit = Literal["count", "percent", "currency", "currency_thousands", "currency_millions", "days", "weeks", "rate"]
+Unit = Literal["count", "percent", "currency", "currency_thousands", "currency_millions", "days", "weeks", "rate",
+               "count_thousands", "count_millions"]
 Polarity = Literal["higher_is_better", "lower_is_better", "neutral"]
 FrequencyCode = Literal["D", "W", "M", "Q", "FY", "Y"]
 Flag = Literal["", "suppressed", "provisional", "total", "aggregate"]
@@ -26,7 +27,9 @@ YEARLY: tuple[FrequencyCode, ...] = ("FY", "Y")  # one value a year: no year to 
 MONEY_UNITS: tuple[Unit, ...] = ("currency", "currency_thousands", "currency_millions")
 MONEY_SCALES: dict[str, Unit] = {"£": "currency", "£ thousands": "currency_thousands",
                                  "£ millions": "currency_millions"}  # the scale words a file states, by unit
-SUMMED_UNITS: tuple[Unit, ...] = ("count", *MONEY_UNITS)  # added up over periods and groups; the rest averaged
+# Counts as a publication prints them: people, or figures in thousands / millions ('Number of jobs (thousand)')
+COUNT_UNITS: tuple[Unit, ...] = ("count", "count_thousands", "count_millions")
+SUMMED_UNITS: tuple[Unit, ...] = (*COUNT_UNITS, *MONEY_UNITS)  # added up over periods and groups; the rest averaged
 SUMMARY_FLAGS: tuple[Flag, ...] = ("total", "aggregate")  # rows that restate other rows: never added in again
 
 

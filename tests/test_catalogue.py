@@ -87,3 +87,21 @@ def test_a_section_heading_in_capitals_does_not_decide_what_a_measure_is():
     name = "ASSESSMENTS, REVIEWS AND SERVICES: People receiving services at 31 March: A4.1 Home care"
     assert describe(name).known_as is None  # people receiving home care are not assessments completed
     assert describe("ASSESSMENTS").known_as == "assessments"  # a name that is all heading is read as it is
+
+
+@pytest.mark.parametrize(("name", "unit"), [
+    ("Number of jobs (thousand)", "count_thousands"), ("Population ('000s)", "count_thousands"),
+    ("Total waiting (mil)", "count_millions"), ("Gross cost (thousands)", "currency_thousands"),
+    ("Number of jobs", "count"),
+])
+def test_a_count_scale_in_brackets_is_the_unit(name, unit):
+    assert describe(name).unit == unit
+
+
+def test_a_count_scale_the_values_cannot_bear_is_a_plain_count():
+    from analytics.catalogue import checked_scale
+
+    stated = describe("Total waiting (mil)")
+    assert checked_scale(stated, 7.07).unit == "count_millions"
+    assert checked_scale(stated, 7_071_829).unit == "count"  # 7 million million people: the values are people
+    assert checked_scale(describe("Number of jobs (thousand)"), 22_447).unit == "count_thousands"

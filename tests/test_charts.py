@@ -212,7 +212,7 @@ def test_a_median_wait_in_weeks_is_drawn_on_a_weeks_axis_and_said_in_weeks():
     from analytics import analysis, commentary
 
     data = analytics.load(ROOT / "tests" / "corpus_real" / "nhse_rtt_overview_timeseries_2022-10.xlsx")
-    name = "Incomplete RTT pathways Median wait (weeks)"
+    name = "Incomplete RTT pathways: Median wait (weeks)"
     assert data.measures[name].unit == "weeks"
     [a] = [a for a in analysis.analyse_dataset(data) if a.name == name]
     spec = charts.trend_chart(a.series, title="t", unit=a.unit, frequency=a.frequency, spc=a.spc).to_dict()

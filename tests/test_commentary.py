@@ -253,7 +253,7 @@ def test_too_few_years_for_a_seasonal_verdict_are_counted_since_the_step_change(
     from analytics import dataset_analysis
 
     data = analytics.load(Path(__file__).parent / "corpus_real" / "nhse_rtt_overview_timeseries_2022-10.xlsx")
-    [a] = dataset_analysis.analyse(data, measure="Incomplete RTT pathways Median wait (weeks)").series
+    [a] = dataset_analysis.analyse(data, measure="Incomplete RTT pathways: Median wait (weeks)").series
     [seasonal] = texts(describe_series(a), "seasonal")
     assert seasonal.endswith("only 2 full years of data since the step change around April 2020, too few to say "
                              "how strong any seasonal pattern is")

@@ -65,3 +65,14 @@ def test_the_old_names_are_the_same_functions():
 def test_short_values_for_tiles(x, unit, expected):
     from analytics.formatting import SHORT_WIDTH, format_short
     assert format_short(x, unit) == expected and len(expected) <= SHORT_WIDTH
+
+
+def test_a_count_printed_in_thousands_or_millions_keeps_its_scale_in_every_view():
+    from analytics.charts.styles import unit_title
+    from analytics.formatting import format_short
+
+    assert format_value(22447.0, "count_thousands") == "22,447 thousand"  # ASHE 'Number of jobs (thousand)'
+    assert format_value(7.071, "count_millions") == "7.07 million"
+    assert format_short(22447.0, "count_thousands") == "22.4m" and format_short(7.071, "count_millions") == "7.07m"
+    assert slope_text(12.4, "count_thousands") == "12 thousand"
+    assert unit_title("count_thousands") == "Thousands" and unit_title("count_millions") == "Millions"

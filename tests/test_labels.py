@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from analytics.ingest.labels import clean_label, heading_label, note_keys, numbered, sheet_words, without_note_keys
+from analytics.ingest.labels import (
+    clean_label,
+    heading_label,
+    note_keys,
+    numbered,
+    sheet_words,
+    short_name,
+    without_note_keys,
+)
 
 
 @pytest.mark.parametrize(("text", "want"), [
@@ -44,3 +52,11 @@ def test_a_plural_heading_over_a_bare_number_reads_as_one_name():
     assert numbered("Percentiles", "10") == "Percentile 10" and numbered("Weeks", "5") == "Week 5"
     assert numbered("Percentiles", "Median") is None and numbered("Series", "1") is None
     assert numbered("Totals", "3") is None  # 'Total 3' would read as a footnote mark
+
+
+def test_a_long_header_is_shortened_to_name_a_column_not_dropped():
+    assert short_name("Upper Tier Local Authority District code (2019)") == "Upper Tier Local Authority District code"
+    assert short_name("Age band") == "Age band"
+    assert short_name("The name of the lower tier local authority district that the small area lies in") == \
+        "district that the small area lies in"
+    assert short_name("x" * 60) == ""

@@ -323,3 +323,26 @@ def test_a_group_label_the_file_does_not_merge_still_groups_beside_one_it_does()
     assert {"Incomplete pathways: Median wait (weeks)", "Incomplete pathways: 92nd percentile (weeks)",
             "Admitted pathways: Median wait (weeks)", "Admitted pathways: No. within 18 weeks",
             "New periods: No. of new periods", "New periods: with estimates"} <= measures
+
+
+def test_a_paragraph_of_notes_in_the_header_names_no_column():
+    note = ("* No data for one ICB as its providers submit under another.\n\nNotes: \n1. Due to disclosure risks, "
+            "trust-level data exclude patients discharged to a hospice.")
+    grid = pd.DataFrame([[None, "2024-01-01", None], [note, "Discharged", "Remaining"]], dtype=object)
+    assert header_names(grid, [0, 1], [0, 1, 2], 0) == ("Column A", "2024-01-01: Discharged", "2024-01-01: Remaining")
+
+
+def test_a_dimension_with_a_long_header_is_named_after_it():
+    rows = [["Upper Tier Local Authority District code (2019)", "Upper Tier Local Authority District name (2019)",
+             "IMD - Average score", "IMD - Rank of average score"]]
+    rows += [[f"E0600000{k}", f"Council {k}", 30.0 + k, k] for k in range(1, 8)]
+    assert "upper_tier_local_authority_district_code" in _load(rows).dimensions  # was 'label_1'
+
+
+def test_a_count_stated_in_thousands_is_labelled_so_unless_its_values_are_people():
+    rows = [["Area", "Number of jobs (thousand)", "Total waiting (mil)"]]
+    rows += [[f"Area {k}", 20.0 * k, 7_000_000.0 + k] for k in range(1, 7)]
+    data = _load(rows)
+    assert data.measures["Number of jobs (thousand)"].unit == "count_thousands"
+    assert data.measures["Total waiting (mil)"].unit == "count"
+    assert any("'Total waiting (mil)' says it is in millions" in w for w in data.warnings)

@@ -55,7 +55,7 @@ from analytics.charts.styles import (
 from analytics.derive import Mix
 from analytics.errors import AnalysisError
 from analytics.formatting import format_value
-from analytics.vocabulary import YEARLY
+from analytics.vocabulary import COUNT_UNITS, YEARLY
 
 
 # ===================================================================================================== other charts
@@ -164,7 +164,7 @@ def cumulative_ytd_chart(totals: compare.RunningTotals, *, title: str, unit: str
                         symbolSize=300)
     x = alt.X("x:N", sort=list(names), title="Month of financial year" if not quarterly else "Quarter",
               axis=alt.Axis(labelAngle=0))
-    y = alt.Y("cumulative:Q", title=f"Cumulative {unit_title(unit).lower() if unit == 'count' else '£'}")
+    y = alt.Y("cumulative:Q", title=f"Cumulative {unit_title(unit).lower() if unit in COUNT_UNITS else '£'}")
     color = alt.Color("fy:N", sort=years, scale=alt.Scale(domain=years, range=colours), legend=legend)
     dash = alt.StrokeDash("fy:N", sort=years, scale=alt.Scale(domain=years, range=dashes), legend=legend)
     tooltip = [alt.Tooltip("label:N", title="Period"), alt.Tooltip("fy:N", title="Financial year"),

@@ -78,6 +78,22 @@ def sheet_words(texts: Iterable[str]) -> set[str]:
     return {w.lower() for t in texts for w in re.findall(r"[A-Za-z]{3,}", str(t))}
 
 
+NAME_LIMIT = 40  # characters of a header that can name a dimension column
+
+
+def short_name(header: str, limit: int = NAME_LIMIT) -> str:
+    """A header short enough to name a column, '' if none is: a trailing bracket left out ('Upper Tier Local
+    Authority District code (2019)'), then the last words that fit (the noun a header ends on says what it is)."""
+    text = re.sub(r"\s+", " ", str(header)).strip()
+    if len(text) > limit:
+        text = re.sub(r"\s*\([^()]*\)$", "", text)
+    words = text.split()
+    while len(" ".join(words)) > limit and len(words) > 1:
+        words = words[1:]
+    text = " ".join(words)
+    return text if len(text) <= limit else ""
+
+
 def snake(text: str) -> str:
     """A column name for a dimension: 'Age band' -> 'age_band'."""
     return re.sub(r"[^0-9a-z]+", "_", text.lower()).strip("_") or "dimension"

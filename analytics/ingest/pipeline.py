@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analytics.catalogue import MeasureInfo
+from analytics.catalogue import COUNT_SCALE, MeasureInfo, checked_scale
 from analytics.dataset import LEDGER_COLUMNS, Dataset, Ledger, Source, TableInfo
 from analytics.errors import IngestError
 from analytics.ingest.grid import read_cells
@@ -216,8 +216,9 @@ def parse(data: bytes, filename: str, file_type: str, options: Options,
     roles = sheet_roles(table, tidied.row_roles, tables)
     frame = tidied.frame.drop(columns="_row").reset_index(drop=True)
     frame = _column_order(frame, tidied.dimensions)
-    measures = {**tidied.measures, **dict(options.measures)}
-    warnings = list(book.skipped) + list(tidied.warnings)
+    scaled, scale_notes = _checked_count_scales(tidied.measures, frame)
+    measures = {**scaled, **dict(options.measures)}
+    warnings = list(book.skipped) + list(tidied.warnings) + scale_notes
     warnings += _uncached_formula_check(table.sheet, set(tidied.used_rows))
     suppressed = int((frame["flag"].fillna("").str.len() > 0).sum() - frame["flag"].isin(["total", "aggregate"]).sum())
     if suppressed:
@@ -234,6 +235,22 @@ def parse(data: bytes, filename: str, file_type: str, options: Options,
     return Dataset(frame=frame, kind=tidied.kind, frequency=tidied.frequency, measures=measures,
                    ledger=_sheet_ledger(table, tidied, tables, roles), warnings=tuple(warnings), source=source,
                    dimensions=tidied.dimensions, records=tidied.records)
+
+
+def _checked_count_scales(measures: dict[str, MeasureInfo], frame: pd.DataFrame
+                          ) -> tuple[dict[str, MeasureInfo], list[str]]:
+    """Measures whose name states a count scale ('(thousand)', '(mil)') their values cannot bear are plain
+    counts (see catalogue.checked_scale), each with a note saying so."""
+    out, notes = dict(measures), []
+    for name, info in measures.items():
+        if info.unit not in COUNT_SCALE or "measure" not in frame.columns:
+            continue
+        largest = float(frame.loc[frame["measure"] == name, "value"].abs().max())
+        if (checked := checked_scale(info, largest)) != info:
+            out[name] = checked
+            notes.append(f"'{name}' says it is in {info.unit.removeprefix('count_')}, but its values run to "
+                         f"{largest:,.0f}: they are read as a plain count.")
+    return out, notes
 
 
 def _read_table(book: Book, filename: str, options: Options, tables: list[Table] | None = None

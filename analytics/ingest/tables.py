@@ -36,9 +36,11 @@ HELPER_SHEET = re.compile(r"chart|helper|lookup|calc|pivot|hidden|data\s*val|lis
 UNIT_ONLY = re.compile(r"^(?:£\s*'?000s?|£\s*thousands?|£\s*m(?:illions?)?|£\s*s|£|thousands of pounds|"
                        r"millions of pounds|pounds)\.?$", re.I)
 FOOTNOTE_KEY = re.compile(r"^(?:\(\d{1,2}\)|\[\d{1,2}\]|\d{1,2}\.)$")  # '(1)', '[2]', '3.': a note's number
-# whom to ask or where to look (an email address, a web address, a telephone number): never a column's name
-CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\bhttps?://\S+|\bwww\.[\w-]+\.\S+|"
-                     r"\b(?:tel(?:ephone)?|phone)\b\.?:?\s*\+?\d[\d\s()-]{6,}", re.I)
+# whom to ask (an email address, a telephone number): never a column's name
+CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b(?:tel(?:ephone)?|phone)\b\.?:?\s*\+?\d[\d\s()-]{6,}", re.I)
+# a note set in the header ('* No data for ... under one.\n\nNotes: 1. Due to ...'): prose of several sentences
+NOTE_CELL = re.compile(r"^(?=.{80})(?:.*(?:(?<=[a-z]{3})|(?<=[)\d]))[.!?]\s+[A-Z0-9*].*|"
+                       r"\s*(?:\*|(?i:notes?|source)\b).*)$", re.S)
 METADATA_KEY = re.compile(r"^[A-Z][\w &/()'-]{0,30}:$")  # 'Status:', 'Contact:', 'Published:', 'Basis:'
 NOTE_ROWS = 30  # lines below a table read for its footnotes
 
@@ -166,14 +168,14 @@ def header_names(grid: pd.DataFrame, header_rows: list[int], columns: list[int],
     rows, header_rows = [rows[k] for k in keep], [header_rows[k] for k in keep]
     if not rows:
         return tuple(f"Column {column_letter(c + offset)}" for c in columns)
-    # '£s' states a unit, and 'J Smith - team@nhs.net' says whom to contact: neither names a column
-    rows = [["" if UNIT_ONLY.match(t) or CONTACT.search(t) else t for t in row] for row in rows]
+    # '£s' states a unit, 'J Smith - team@nhs.net' says whom to contact, a paragraph is a note: none names a column
+    rows = [["" if UNIT_ONLY.match(t) or CONTACT.search(t) or NOTE_CELL.match(t) else t for t in row] for row in rows]
     spans = _merge_spans(merges, header_rows, columns) if merges is not None else None
     rows, code_row = _codes_before_labels(rows)
     if spans is not None and code_row is not None:
         spans = [s for k, s in enumerate(spans) if k != code_row]
-    marked = join_header_rows(rows, spans)
-    unmarked = join_header_rows(_without_marks(rows, _notes_below(grid, notes_from)), spans)
+    marked = join_header_rows(rows, spans, stub=True)  # a table's first column holds its row labels or periods
+    unmarked = join_header_rows(_without_marks(rows, _notes_below(grid, notes_from)), spans, stub=True)
     repeated = {n for n, count in Counter(unmarked).items() if count > 1}
     names = [m if u in repeated and m not in repeated else u for m, u in zip(marked, unmarked, strict=True)]
     return tuple(n or f"Column {column_letter(c + offset)}" for n, c in zip(names, columns, strict=True))
@@ -248,12 +250,13 @@ def _merge_spans(merges: tuple[tuple[int, int, int, int], ...], header_rows: lis
     return spans
 
 
-def join_header_rows(rows: list[list[str]], known_spans: list[list[int | None]] | None = None) -> list[str]:
+def join_header_rows(rows: list[list[str]], known_spans: list[list[int | None]] | None = None, *,
+                     stub: bool = False) -> list[str]:
     """Join the rows of a multi-row header into one name per column.
 
     A label spans right (a merged group label: 'Percentiles' over 10 ... 90) over the blank cells of its
-    row whose columns have a label directly beneath (or, over a group label, any label beneath), except the
-    first column's label with none beneath it ('Month' over the dates); a label that
+    row whose columns have a label directly beneath (or, over a group label, any label beneath), except over a
+    ``stub`` (a first column of row labels: its headings head it alone, 'Month' over the dates); a label that
     is one phrase with the labels of its own column ('Number' / 'of jobs' / '(thousand)': a label above it, or
     one beneath that carries on in lower case or in brackets) must cover three columns to count as a group.
     Spanning labels prefix the names they cover, joined by ': '; labels stacked in one column are one phrase,
@@ -266,8 +269,8 @@ def join_header_rows(rows: list[list[str]], known_spans: list[list[int | None]] 
     for r in range(n_rows - 2, -1, -1):  # bottom up: spans depend on the row beneath
         free = [not t and s is None for t, s in zip(rows[r], known[r], strict=True)]  # blank, in no merged range
         for i in range(n_cols):
-            if not rows[r][i] or known[r][i] is not None or i == 0 and not rows[r + 1][i]:
-                continue  # the first column's label with none beneath heads that column ('Month' over dates)
+            if not rows[r][i] or known[r][i] is not None or stub and i == 0:
+                continue
             over_group = spans[r + 1][i] > 1  # a group over a group ('Total discharged' over 'Pathway 0' ...)
             phrase = (r > 0 and rows[r - 1][i]) or _carries_on(rows[r + 1][i])
             end = i + max(1, spans[r + 1][i])

@@ -28,7 +28,7 @@ from analytics.ingest.axes import (
 )
 from analytics.ingest.cells import MARKERS, blank_mask, parse_numbers
 from analytics.ingest.grid import DATE, EMPTY, MARKER, NUMBER
-from analytics.ingest.labels import clean_label, map_distinct, snake
+from analytics.ingest.labels import clean_label, map_distinct, short_name, snake
 from analytics.ingest.records import count_records, default_record_frequency, record_measure_name
 from analytics.ingest.tables import Table, calendar_years, label_text
 from analytics.ingest.totals import MIN_RUN, summing_rows
@@ -885,7 +885,8 @@ def _across(body: Body, axis: HeaderAxis, label_positions: list[int], period_pos
 
 def _dimension_name(header: str, pos: int, taken: list[str]) -> str:
     """A dimension column named after its header; never one of the tidy frame's own columns."""
-    name = snake(header) if header and len(header) <= 40 and not header.startswith("Column ") else f"label_{pos + 1}"
+    short = short_name(header) if header and not header.startswith("Column ") else ""
+    name = snake(short) if short else f"label_{pos + 1}"
     if name in RESERVED_COLUMNS:
         name = f"{name}_label"
     while name in taken:
