@@ -447,11 +447,28 @@ def _drop_partial_periods(data: Dataset, frame: pd.DataFrame) -> tuple[pd.DataFr
     return frame[~frame["period"].isin(drop)], warns
 
 
+def _drop_forecasts(frame: pd.DataFrame, frequency: str | None) -> tuple[pd.DataFrame, list[str]]:
+    """Periods the file marks as forecasts or projections (``forecast`` rows) are not observed data: no trend,
+    SPC or change is fitted on them; a caveat names them."""
+    if "forecast" not in frame.columns:
+        return frame, []
+    ahead = frame["forecast"].fillna(False).astype(bool)
+    if not ahead.any():
+        return frame, []
+    periods = frame.loc[ahead, "period"].dropna()
+    span = format_period(periods.min(), frequency) + (
+        f" to {format_period(periods.max(), frequency)}" if periods.nunique() > 1 else "")
+    return frame[~ahead], [caveat(f"The file marks {span} as forecasts, not observed values: they are left out of "
+                                  "the trend, SPC and comparisons.", "forecast_periods")]
+
+
 def measure_series(data: Dataset, measure: str, **filters: str) -> tuple[pd.Series, list[str]]:
     """The series of one measure as the models see it: totals and aggregates out, partly covered first and last
-    periods of record extracts out (with the warnings saying so), dimensions not filtered on summed."""
+    periods of record extracts and the file's forecasts out (with the warnings saying so), dimensions not
+    filtered on summed."""
     frame, warns = _drop_partial_periods(data, _kept_rows(data.frame))
-    return replace(data, frame=frame).series(measure, **filters), warns
+    frame, ahead = _drop_forecasts(frame, data.frequency)
+    return replace(data, frame=frame).series(measure, **filters), warns + ahead
 
 
 def is_cumulative(name: str, unit: str, known_as: str | None = None) -> bool:
@@ -503,6 +520,8 @@ def analyse_dataset(data: Dataset, *, targets: dict[str, float] | None = None, h
     frame = _kept_rows(data.frame)
     frame = frame[frame["period"].notna()]
     frame, partial = _drop_partial_periods(data, frame)
+    frame, ahead = _drop_forecasts(frame, data.frequency)
+    partial += ahead
     baseline = baseline_from_text(data.source.title, data.frequency)
     results = []
     for measure, info in data.measures.items():

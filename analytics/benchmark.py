@@ -452,7 +452,10 @@ def place_table(data: Dataset) -> PlaceTable:
     if places is None:
         raise AnalysisError(what_it_is(data))
     frame, info = _placed_rows(data.frame, places)
-    skip = {places.column, *places.others, "period", "measure", "value", "flag", "label"}
+    ahead = frame["forecast"].fillna(False).astype(bool) if "forecast" in frame.columns else None
+    if ahead is not None:  # the file's forecasts are not councils' results: none is ranked on them
+        frame = frame[~ahead]
+    skip = {places.column, *places.others, "period", "measure", "value", "flag", "label", "forecast"}
     dims = [c for c in frame.columns if c not in skip]
     metric = _metric_column(frame, dims) or _metric_column(frame, ["measure"])
     if metric is not None and metric[0] == "measure":  # the figures are the measures: one measure, its value
@@ -485,6 +488,8 @@ def place_table(data: Dataset) -> PlaceTable:
     items, thin = _rankable_first(wide)
     periods = sorted(p for p in wide["period"].dropna().unique())
     warns = []
+    if ahead is not None and ahead.any():
+        warns.append(f"{int(ahead.sum())} value(s) the file marks as forecasts are not ranked.")
     if thin:
         warns.append(f"{len(thin)} of {len(items)} item(s) have values for fewer than two councils in every "
                      "period (suppressed or missing), so they cannot be ranked; they are listed last.")

@@ -21,6 +21,7 @@ NoteCode = Literal[
     "no_latest_value",  # trailing periods with no value yet
     "no_values",  # every period missing
     "partial_period",  # a first or last period the record extract covers only in part
+    "forecast_periods",  # periods the file marks as forecasts or projections, left out of the models
     "absent_periods",  # periods absent from the index (spc)
     "trial_limits",  # SPC limits from fewer than spc.TRIAL_LIMITS_BELOW points
     "too_few_points",  # fewer than spc.MIN_SPC_POINTS points: no SPC verdict at all

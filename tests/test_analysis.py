@@ -151,3 +151,22 @@ def test_no_year_to_date_total_for_averages_or_levels():
         a = analyse_series(values, name=name, frequency="M", unit="currency" if "£" in name else "count")
         assert a.ytd is None, name
     assert analyse_series(values, name="Admissions", frequency="M").ytd is not None
+
+
+def test_periods_the_file_marks_as_forecasts_are_left_out_of_trend_and_spc():
+    """HM Treasury's deflators run six OBR forecast years past the outturn: a trend or SPC fitted through them
+    treats a projection as observed. The forecast rows stay in the dataset, marked; the models leave them out
+    and a caveat names them."""
+    from tests.conftest import xlsx_bytes
+
+    years = range(2005, 2025)
+    rows = [["Financial year", "Spend"]] + [[f"{y}-{(y + 1) % 100:02d}" + (" (f)" if y >= 2021 else ""),
+                                             100.0 + (y - 2005) + (50.0 if y >= 2021 else 0.0)] for y in years]
+    data = analytics.load(xlsx_bytes(rows), filename="spend.xlsx", isolated=False)
+    assert data.frame["forecast"].sum() == 4
+    result = analyse_dataset(data)[0]
+    assert result.series.index.max() == pd.Timestamp("2020-04-01") and len(result.series) == 16
+    assert result.trend.slope_per_year == pytest.approx(1.0)
+    assert any("marks 2021/22 to 2024/25 as forecasts" in w for w in result.warnings)
+    series, notes = analysis.measure_series(data, "Spend")
+    assert series.index.max() == pd.Timestamp("2020-04-01") and any("forecasts" in n for n in notes)

@@ -557,3 +557,12 @@ def test_items_with_values_for_fewer_than_two_councils_come_last_and_are_named()
     assert table.items == ["Value recovered", "Agreements"]
     assert any("1 of 2 item(s) have values for fewer than two councils" in w for w in table.warnings)
     assert benchmark.compare(table, table.items[0], "Kent").latest.result.n == 3
+
+
+def test_forecast_rows_are_not_ranked_nor_an_item_of_their_own():
+    rows = [{"measure": "Spend", "value": v + (10.0 if year == 2025 else 0.0), "council": c,
+             "period": pd.Timestamp(f"{year}-04-01"), "forecast": year == 2025}
+            for year in (2023, 2024, 2025) for c, v in (("Trafford", 5.0), ("Kent", 7.0), ("Lincolnshire", 6.0))]
+    table = benchmark.place_table(tidy(rows, kind="timeseries", frequency="FY"))
+    assert table.items == ["Spend"] and table.periods[-1] == pd.Timestamp("2024-04-01")
+    assert any("3 value(s) the file marks as forecasts are not ranked" in w for w in table.warnings)

@@ -187,3 +187,61 @@ def test_a_key_that_tells_rows_apart_or_codes_one_column_stays_a_dimension():
     coded = analytics.load(_long_with_key("Area key", key=lambda i, council, age, year: council[:3]),
                            filename="c.csv", isolated=False)
     assert "area_key" in coded.dimensions
+
+
+def _yearly(labels, notes=()):
+    from tests.conftest import xlsx_bytes
+
+    rows = [["Year", "Spend", "Clients"]] + [[label, 100.0 + i, 50 + i] for i, label in enumerate(labels)]
+    return xlsx_bytes(rows + [[None]] + [[note] for note in notes])
+
+
+def _forecast_periods(data):
+    return sorted(data.frame.loc[data.frame["forecast"], "period"].dt.year.unique()) \
+        if "forecast" in data.frame.columns else []
+
+
+def test_period_labels_saying_forecast_mark_their_rows_as_forecasts():
+    data = analytics.load(_yearly(["2021-22", "2022-23", "2023-24", "2024-25 (f)", "2025-26 forecast"]),
+                          filename="f.xlsx", isolated=False)
+    assert _forecast_periods(data) == [2024, 2025]
+    assert data.frame["period"].nunique() == 5  # '2025-26 forecast' reads as 2025-26, not an unreadable period
+    assert any("2024/25 to 2025/26 (2 periods) are forecasts" in w for w in data.warnings)
+
+
+def test_a_footnote_mark_whose_footnote_speaks_of_forecasts_marks_its_periods():
+    """HM Treasury's deflators: '2023-24 (1), (2)' with '(2) ... money GDP forecasts from the OBR'."""
+    labels = ["2020-21", "2021-22 (1)", "2022-23 (1), (2)", "2023-24 (1), (2)"]
+    notes = ["(1) Revised in line with the latest national accounts.", "(2) Money GDP forecasts from the OBR."]
+    data = analytics.load(_yearly(labels, notes), filename="fn.xlsx", isolated=False)
+    assert _forecast_periods(data) == [2022, 2023]
+
+
+def test_a_note_naming_the_forecast_years_marks_them():
+    labels = ["2020-21", "2021-22", "2022-23", "2023-24", "2024-25"]
+    span = analytics.load(_yearly(labels, ["For years 2023-24 to 2024-25: OBR forecasts."]), filename="n.xlsx",
+                          isolated=False)
+    assert _forecast_periods(span) == [2023, 2024]
+    onwards = analytics.load(_yearly(labels, ["Figures from 2022-23 are projections."]), filename="o.xlsx",
+                             isolated=False)
+    assert _forecast_periods(onwards) == [2022, 2023, 2024]
+
+
+def test_notes_that_would_make_every_period_a_forecast_or_do_not_name_periods_mark_none():
+    labels = ["2020-21", "2021-22", "2022-23"]
+    for notes in (["Forecast outturn: figures from 2019-20 onwards are forecasts."],  # every period: not this
+                  ["Forecast data are consistent with the OBR outlook of 22 November 2023."],  # a date, no year
+                  ["Outturn for 2021-22 to 2022-23 is final."]):  # no forecast word
+        data = analytics.load(_yearly(labels, notes), filename="x.xlsx", isolated=False)
+        assert "forecast" not in data.frame.columns, notes
+
+
+def test_periods_across_the_columns_marked_as_forecasts():
+    from tests.conftest import xlsx_bytes
+
+    rows = [["Service", "2021-22", "2022-23", "2023-24 (f)", "2024-25 (f)"], ["Home care", 10, 11, 12, 13],
+            ["Day care", 5, 6, 7, 8]]
+    data = analytics.load(xlsx_bytes(rows), filename="across.xlsx", isolated=False)
+    assert data.source.layout == "periods_across"
+    assert _forecast_periods(data) == [2023, 2024]
+    assert not data.frame.loc[data.frame["period"].dt.year < 2023, "forecast"].any()

@@ -32,7 +32,7 @@ from analytics.ingest.labels import clean_label, map_distinct, short_name, snake
 from analytics.ingest.records import count_records, default_record_frequency, record_measure_name
 from analytics.ingest.tables import Table, calendar_years, label_text
 from analytics.ingest.totals import MIN_RUN, summing_rows
-from analytics.periods import format_period, gaps_and_duplicates, parse_periods
+from analytics.periods import format_period, gaps_and_duplicates, parse_label, parse_periods
 from analytics.vocabulary import FREQUENCIES_TABLE, MONEY_SCALES
 
 ROLE_OF_REASON = {"blank": "empty", "note": "notes", "total / average row": "derived", "group label": "group",
@@ -69,7 +69,8 @@ MAX_DETAILED_ROWS = 5000  # the ledger quotes the text of the first this-many ro
 HELPER_SHARE = 0.9  # a constant column filled in fewer rows than this is a chart helper
 STANDARD_NAME = re.compile(r"\b(?:standard|threshold|benchmark line)\b", re.I)
 CODE_NAME = re.compile(r"(?:^|[\s_])(?:code|id|uuid|ref|reference|cassr|ons|lad\d*cd|la[\s_]*code)(?:$|[\s_])", re.I)
-RESERVED_COLUMNS = {"period", "category", "measure", "value", "flag", "target", "unit", "_row", "area", "group"}
+RESERVED_COLUMNS = {"period", "category", "measure", "value", "flag", "target", "unit", "_row", "area", "group",
+                    "forecast"}
 ID_NAME = re.compile(r"\b(id|ref|reference|nhs\s*(no|number)|case\s*(no|number)|person\s*id|client)\b", re.I)
 
 
@@ -189,9 +190,15 @@ def _body(table: Table) -> Body:
 
 def _notes_text(table: Table) -> str:
     """The lines below the table (footnotes often state the year)."""
+    return " ".join(_lines_below(table))
+
+
+def _lines_below(table: Table) -> list[str]:
+    """The text of each of the 30 lines below the table, blank lines left out."""
     grid = table.sheet.grid
     rows = range(table.data_rows[1] + 1, min(len(grid), table.data_rows[1] + 31))
-    return " ".join(label_text(v) for r in rows for v in grid.iloc[r].tolist() if label_text(v))
+    lines = (" ".join(label_text(v) for v in grid.iloc[r].tolist() if label_text(v)) for r in rows)
+    return [line for line in lines if line]
 
 
 def _positions(body: Body) -> tuple[list[int], list[int]]:
@@ -276,7 +283,7 @@ def _tidy(table: Table, *, layout, period_column, split_by, record_frequency, fi
         raise IngestError(f"No {across[layout]} were found across the columns of this table: choose another "
                           "layout.")
     if axis is not None and axis.kind == "periods":
-        return _across(body, axis, labels, None, fy_year)
+        return _across(body, axis, labels, None, fy_year, notes=_lines_below(table))
     candidates = _period_candidates(body, names, fy_year)
     if period_column is not None:
         if period_column not in names:
@@ -291,7 +298,8 @@ def _tidy(table: Table, *, layout, period_column, split_by, record_frequency, fi
     period_pos = candidates[0][1]
     if layout == "records" or (layout is None and _looks_like_records(body, names, period_pos)):
         return _records(body.block, names, period_pos, fy_year, split_by, record_frequency, filename)
-    return _by_period_column(body, names, period_pos, fy_year, force_long=layout == "long")
+    return _by_period_column(body, names, period_pos, fy_year, force_long=layout == "long",
+                             notes=_lines_below(table))
 
 
 def _numeric_columns(kinds: np.ndarray, skip: set[int]) -> list[int]:
@@ -399,12 +407,13 @@ def _row_exclusions(block: pd.DataFrame, rows: pd.Index, reason: str | pd.Series
                           "detail": details})]
 
 
-def _by_period_column(body: Body, names, period_pos, fy_year, force_long=False) -> Tidied:
+def _by_period_column(body: Body, names, period_pos, fy_year, force_long=False, notes: list[str] = ()) -> Tidied:
     block = body.block
     excluded: list[dict] = []
     warnings: list[str] = []
     reasons = pd.Series(_classify_rows(body, period_pos), dtype=object)
-    parsed = parse_periods(block.iloc[:, period_pos], header=names[period_pos], fy_year=fy_year)
+    labels_in, said_ahead = _without_forecast_words(block.iloc[:, period_pos])
+    parsed = parse_periods(labels_in, header=names[period_pos], fy_year=fy_year)
     warnings += parsed.warnings
     if parsed.description:
         warnings.append(f"'{names[period_pos]}': {parsed.description}.")
@@ -448,6 +457,11 @@ def _by_period_column(body: Body, names, period_pos, fy_year, force_long=False) 
         dims.remove(units.name)
     columns = _value_columns(body, rows, names, numeric, excluded, warnings)
     base = pd.DataFrame({"period": parsed.periods[rows]}, index=rows)
+    ahead, how = _forecasts(block.loc[rows, period_pos], parsed.periods[rows], parsed.frequency, notes,
+                            said_ahead[rows])
+    if ahead.any():
+        base["forecast"] = ahead
+        warnings.append(_forecast_text(parsed.periods[rows][ahead], parsed.frequency, how))
     dim_names: list[str] = []
     for p in dims:
         name = _dimension_name(names[p], p, dim_names)
@@ -479,6 +493,18 @@ def _by_period_column(body: Body, names, period_pos, fy_year, force_long=False) 
 
 
 PERIOD_WORDS = {"FY": "financial year", "Y": "calendar year"}
+# A period label or note saying its figures are forecasts: '2024-25 (f)', '2025-26 forecast', 'projected'.
+FORECAST_WORD = re.compile(r"\b(?:forecast(?:s|ed)?|projections?|projected|predicted|fcst)\b|[(\[]f[)\]]", re.I)
+# Footnote marks after a label ('2023-24 (1), (2)', '2024 [note 3]', '2025*') and at the start of a note line.
+LABEL_MARK = re.compile(r"\((\d{1,2}|[a-z])\)|\[(?:note\s*)?(\w{1,3})\]|(\*+)", re.I)
+NOTE_MARK = re.compile(r"^\s*(?:\((\d{1,2}|[a-z])\)|\[(?:note\s*)?(\w{1,3})\]|(\d{1,2})[.):]\s|(\*+))", re.I)
+_FY_TOKEN = r"(?:19|20)\d{2}\s*[-/]\s*(?:\d{4}|\d{2})(?!\d)"
+_MONTH_TOKEN = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?[\s-]+(?:19|20)\d{2}")
+_QUARTER_TOKEN = rf"q[1-4]\s+{_FY_TOKEN}|{_FY_TOKEN}\s+q[1-4]"
+PERIOD_TOKEN = rf"(?:{_QUARTER_TOKEN}|{_FY_TOKEN}|{_MONTH_TOKEN}|(?:19|20)\d{{2}}(?![\d/-]))"
+NOTE_SPAN = re.compile(rf"(?P<a>{PERIOD_TOKEN})\s*(?:to|until|through|–|—|-)\s*(?P<b>{PERIOD_TOKEN})", re.I)
+NOTE_FROM = re.compile(rf"(?:\bfrom|\bsince)\s+(?P<a>{PERIOD_TOKEN})|(?P<b>{PERIOD_TOKEN})\s+(?:onwards|and later|"
+                       r"and after)", re.I)
 
 
 def _restating_columns(block: pd.DataFrame, names, positions: list[int], periods: pd.Series,
@@ -556,6 +582,92 @@ def _record_keys(block: pd.DataFrame, names, dims: list[int], measure_cols: list
             continue  # one key for each value of another column: the code of that column
         keys.append(p)
     return keys
+
+
+def _without_forecast_words(labels: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The period labels with any forecast word taken out ('2025-26 forecast' reads as 2025-26), and which
+    labels had one."""
+    if labels.dtype.kind in "fiumM":
+        return labels, pd.Series(False, index=labels.index)
+    text = labels.astype("string")
+    said = text.str.contains(FORECAST_WORD).fillna(False).astype(bool)
+    if not said.any():
+        return labels, said
+    cleaned = text[said].str.replace(FORECAST_WORD, " ", regex=True).str.replace(r"\s+", " ", regex=True).str.strip()
+    return labels.astype(object).where(~said, cleaned.astype(object)), said
+
+
+def _forecasts(labels: pd.Series, periods: pd.Series, frequency: str | None, notes: list[str],
+               said: pd.Series) -> tuple[np.ndarray, str]:
+    """Which rows' periods the file marks as forecasts or projections, and how it says so: the label itself
+    ('2024-25 (f)'), a footnote mark on the label whose footnote speaks of forecasts ('2023-24 (1), (2)' with
+    '(2) ... forecasts from the OBR'), or a note naming the forecast years ('For years 2023-24 to 2028-29:
+    ... OBR forecasts', 'Figures from April 2025 are projections'). A note that would make every period a
+    forecast is taken to be about something else."""
+    ahead = said.to_numpy(dtype=bool).copy()
+    how = "the period labels say so" if ahead.any() else ""
+    forecast_notes = [line for line in notes if FORECAST_WORD.search(line)]
+    marks = {next(g for g in m.groups() if g).lower() for line in forecast_notes if (m := NOTE_MARK.match(line))}
+    if marks:
+        text = labels.map(label_text)
+        marked = text.map(lambda t: bool({next(g for g in m.groups() if g).lower()
+                                          for m in LABEL_MARK.finditer(t)} & marks)).to_numpy(dtype=bool)
+        if marked.any():
+            ahead |= marked
+            how = how or "footnotes on the period labels say so"
+    spans = [span for line in forecast_notes for span in _note_spans(line, frequency)]
+    by_note = np.zeros(len(periods), dtype=bool)
+    when = periods.to_numpy()
+    for first, last in spans:
+        by_note |= (when >= np.datetime64(first)) & (when <= np.datetime64(last))
+    if by_note.any() and not by_note.all():
+        ahead |= by_note
+        how = how or "the notes say so"
+    return ahead, how
+
+
+def _note_spans(line: str, frequency: str | None) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """The periods a note names, at the table's frequency: 'X to Y' as (X, Y); 'from X', 'X onwards' as
+    (X, the far future)."""
+    out = []
+    for match in NOTE_SPAN.finditer(line):
+        first, last = _token_period(match["a"], frequency), _token_period(match["b"], frequency)
+        if first is not None and last is not None:
+            out.append((first, last))
+    for match in NOTE_FROM.finditer(line):
+        first = _token_period(match["a"] or match["b"], frequency)
+        if first is not None:
+            out.append((first, pd.Timestamp.max))
+    return out
+
+
+def _token_period(token: str, frequency: str | None) -> pd.Timestamp | None:
+    """A period named in a note, when it is one of the table's frequency ('2023' is a calendar year)."""
+    text = token.strip()
+    if re.fullmatch(r"(?:19|20)\d{2}", text):
+        return pd.Timestamp(int(text), 1, 1) if frequency == "Y" else None
+    start, code = parse_label(text)
+    return start if start is not None and code == frequency else None
+
+
+def _mark_forecast_columns(frame: pd.DataFrame, body: Body, axis: HeaderAxis, notes: list[str], n_rows: int,
+                           warnings: list[str]) -> None:
+    """Periods across the columns that the headers or notes mark as forecasts: ``forecast`` set in place."""
+    headers = pd.Series([" ".join(row[p] for row in body.header_texts if row[p]) for p in axis.positions],
+                        dtype=object)
+    said = headers.str.contains(FORECAST_WORD).fillna(False).astype(bool)
+    periods = pd.Series(pd.to_datetime(list(axis.labels)))
+    ahead, how = _forecasts(headers, periods, axis.frequency, notes, said)
+    if ahead.any():
+        frame["forecast"] = np.tile(ahead, n_rows)
+        warnings.append(_forecast_text(periods[ahead], axis.frequency, how))
+
+
+def _forecast_text(periods: pd.Series, frequency: str | None, how: str) -> str:
+    first, last, n = periods.min(), periods.max(), periods.nunique()
+    span = format_period(first, frequency) + (f" to {format_period(last, frequency)}" if n > 1 else "")
+    return (f"{span} ({n} period{'s' if n > 1 else ''}) are forecasts or projections, not observed values "
+            f"({how}): kept and marked 'forecast', and left out of trends, SPC and comparisons.")
 
 
 def _cell_exclusions(block: pd.DataFrame, rows: pd.Index, pos: int, name: str, reason: str) -> list:
@@ -767,7 +879,7 @@ def _parsed_matrix(body: Body, rows: pd.Index, positions: list[int], names: tupl
 
 
 def _across(body: Body, axis: HeaderAxis, label_positions: list[int], period_pos: int | None,
-            fy_year: int | None) -> Tidied:
+            fy_year: int | None, notes: list[str] = ()) -> Tidied:
     """Periods or places across the columns: one value per row label and column."""
     block, kinds, names = body.block, body.kinds, body.names
     excluded: list[dict] = []
@@ -861,6 +973,7 @@ def _across(body: Body, axis: HeaderAxis, label_positions: list[int], period_pos
     frame["value"], measures = _across_values(frame, values, typed, formatted, warnings)
     if along == "period":
         frame["period"] = pd.to_datetime(frame["period"])
+        _mark_forecast_columns(frame, body, axis, notes, n_rows, warnings)
     frame, dup_rows = _drop_duplicate_periods(frame, tuple(dims), along=along)
     excluded += _row_exclusions(block, pd.Index(dup_rows), "duplicate measure row")
     if along == "period":
