@@ -526,18 +526,24 @@ def _restated_period(values: pd.Series, periods: pd.Series, frequency: str | Non
     (blank cells take the cell above, as merged cells leave them), in the same or coarser terms; None when it
     says anything else. Plain whole numbers are years only under a header naming a period ('Year')."""
     own = FREQUENCIES_TABLE.get(frequency or "")
-    filled = values[~blank_mask(values)]
-    if own is None or filled.empty or periods.isna().any():
+    if own is None or not (PERIOD_NAME.search(header) or header.startswith("Column ")) or periods.isna().any():
+        return None  # a column of years is headed so ('Year', 'Financial year'), or has no header at all
+    sample = _filled_sample(values).drop_duplicates()  # most columns are not periods: a big one is not parsed
+    if sample.empty:
         return None
-    numbers = parse_numbers(filled).values
-    if numbers.notna().all():
-        if not (PERIOD_NAME.search(header) and calendar_years(numbers)):
+    if parse_numbers(sample).values.notna().all():
+        if not (PERIOD_NAME.search(header) and calendar_years(parse_numbers(sample).values)):
             return None
+        numbers = parse_numbers(values[~blank_mask(values)]).values
+        if numbers.isna().any() or not calendar_years(numbers):
+            return None
+        filled = numbers
         years = numbers.astype(int).astype(str)
         readings = [("Y", pd.to_datetime(years + "-01-01")), ("FY", pd.to_datetime(years + "-04-01"))]
     else:
-        if parse_periods(_filled_sample(values), header=header, fy_year=fy_year).periods.isna().any():
-            return None  # a sample first: most text columns are not periods, and a big extract is not parsed
+        if parse_periods(sample, header=header, fy_year=fy_year).periods.isna().any():
+            return None
+        filled = values[~blank_mask(values)]
         parsed = parse_periods(filled, header=header, fy_year=fy_year)
         if parsed.periods.isna().any() or parsed.frequency not in FREQUENCIES_TABLE:
             return None
