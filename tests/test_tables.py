@@ -346,3 +346,28 @@ def test_a_count_stated_in_thousands_is_labelled_so_unless_its_values_are_people
     assert data.measures["Number of jobs (thousand)"].unit == "count_thousands"
     assert data.measures["Total waiting (mil)"].unit == "count"
     assert any("'Total waiting (mil)' says it is in millions" in w for w in data.warnings)
+
+
+def test_a_repeated_change_column_is_named_by_the_series_to_its_left():
+    # ONS ASHE: 'Annual percentage change' after the median and again after the mean
+    grid = pd.DataFrame([["Description", "Median", "Annual percentage change", "Mean", "Annual percentage change"]],
+                        dtype=object)
+    assert header_names(grid, [0], [0, 1, 2, 3, 4], 0) == (
+        "Description", "Median", "Median: Annual percentage change", "Mean", "Mean: Annual percentage change")
+    one = pd.DataFrame([["Year", "Index", "per cent change on previous year"]], dtype=object)
+    assert header_names(one, [0], [0, 1, 2], 0)[2] == "per cent change on previous year"  # not repeated: as printed
+
+
+def test_a_line_of_units_between_a_heading_and_its_columns_does_not_cut_them_apart():
+    grid = pd.DataFrame([[None, "Spend", None], [None, "£ thousands", None],
+                         ["Council", "Older people", "Learning disability"]], dtype=object)
+    assert header_names(grid, [0, 1, 2], [0, 1, 2], 0) == (
+        "Council", "Spend: Older people", "Spend: Learning disability")
+
+
+def test_a_year_heading_over_every_value_column_is_the_table_s_period_not_part_of_each_name():
+    grid = pd.DataFrame([["Spend by council", "2014-15", None], ["Council", "Older people", "Learning disability"]],
+                        dtype=object)
+    assert header_names(grid, [0, 1], [0, 1, 2], 0)[1:] == ("Older people", "Learning disability")
+    two = pd.DataFrame([[None, "2014-15", "2015-16"], ["Council", "Older people", "Older people"]], dtype=object)
+    assert header_names(two, [0, 1], [0, 1, 2], 0)[1:] == ("2014-15 Older people", "2015-16 Older people")

@@ -43,6 +43,8 @@ NOTE_CELL = re.compile(r"^(?=.{80})(?:.*(?:(?<=[a-z]{3})|(?<=[)\d]))[.!?]\s+[A-Z
                        r"\s*(?:\*|(?i:notes?|source)\b).*)$", re.S)
 METADATA_KEY = re.compile(r"^[A-Z][\w &/()'-]{0,30}:$")  # 'Status:', 'Contact:', 'Published:', 'Basis:'
 NOTE_ROWS = 30  # lines below a table read for its footnotes
+PERIOD_HEADING = re.compile(r"^(?:FY\s*)?(?:19|20)\d{2}(?:\s*[-/\u2013]\s*(?:19|20)?\d{2})?(?:\s*\(\w+\))?$")
+CHANGE_NAME = re.compile(r"\b(?:change|growth|difference|increase|decrease)\b", re.I)  # a change on a series
 
 
 def calendar_years(numbers: pd.Series) -> bool:
@@ -170,6 +172,9 @@ def header_names(grid: pd.DataFrame, header_rows: list[int], columns: list[int],
         return tuple(f"Column {column_letter(c + offset)}" for c in columns)
     # '£s' states a unit, 'J Smith - team@nhs.net' says whom to contact, a paragraph is a note: none names a column
     rows = [["" if UNIT_ONLY.match(t) or CONTACT.search(t) or NOTE_CELL.match(t) else t for t in row] for row in rows]
+    rows = [_without_table_period(row) if k < len(rows) - 1 else row for k, row in enumerate(rows)]
+    kept = [k for k, row in enumerate(rows) if any(row)] or [len(rows) - 1]  # a line of units alone: no line at all
+    rows, header_rows = [rows[k] for k in kept], [header_rows[k] for k in kept]
     spans = _merge_spans(merges, header_rows, columns) if merges is not None else None
     rows, code_row = _codes_before_labels(rows)
     if spans is not None and code_row is not None:
@@ -178,7 +183,32 @@ def header_names(grid: pd.DataFrame, header_rows: list[int], columns: list[int],
     unmarked = join_header_rows(_without_marks(rows, _notes_below(grid, notes_from)), spans, stub=True)
     repeated = {n for n, count in Counter(unmarked).items() if count > 1}
     names = [m if u in repeated and m not in repeated else u for m, u in zip(marked, unmarked, strict=True)]
+    names = _changes_named_by_their_series(names)
     return tuple(n or f"Column {column_letter(c + offset)}" for n, c in zip(names, columns, strict=True))
+
+
+def _changes_named_by_their_series(names: list[str]) -> list[str]:
+    """A change column whose name repeats ('Annual percentage change' after 'Median' and again after 'Mean', as
+    ONS prints ASHE) is the change of the series to its left, and is named so: 'Median: Annual percentage
+    change'. Left alone the two would read as one measure."""
+    counts = Counter(names)
+    out = list(names)
+    for k in range(1, len(names)):
+        left = names[k - 1]
+        if counts[names[k]] > 1 and CHANGE_NAME.search(names[k]) and left and counts[left] == 1 and \
+                not CHANGE_NAME.search(left):
+            out[k] = f"{left}: {names[k]}"
+    return out
+
+
+def _without_table_period(row: list[str]) -> list[str]:
+    """A heading line whose one label over the value columns is a year ('2014-15' over 'Older people | Learning
+    disability') states the table's period, not part of each name: left in, every measure would be named for
+    its year and a council's file for the next year would share no measure with it."""
+    filled = [i for i, t in enumerate(row) if t and i > 0]
+    if len(row) >= 3 and len(filled) == 1 and PERIOD_HEADING.match(row[filled[0]]):
+        return [t if i != filled[0] else "" for i, t in enumerate(row)]
+    return row
 
 
 def _naming_rows(rows: list[list[str]], n_columns: int) -> list[int]:
