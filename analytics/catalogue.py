@@ -154,11 +154,19 @@ def unit_from_name(name: str) -> str | None:
         return scaled
     if (time := _TIME_UNIT_WORDS.search(name)) is not None:
         return time.group(1).lower()
+    money = bool(_CURRENCY_WORDS.search(name)) and not counts_things(name)
     if (scale := next((s for s, pattern in _COUNT_SCALES if pattern.search(name)), None)) is not None:
-        return f"{'currency' if _CURRENCY_WORDS.search(name) else 'count'}_{scale}"
-    if _CURRENCY_WORDS.search(name):
-        return "currency"
-    return None
+        return f"{'currency' if money else 'count'}_{scale}"
+    return "currency" if money else None
+
+
+_COUNT_WORDS = re.compile(r"\b(?:numbers?|no\.|count)\s+of\b", re.I)
+
+
+def counts_things(name: str) -> bool:
+    """The name says it is a number of something, with no '£': 'Number of weeks spent in LA residential homes by
+    residents whose full costs are included under expenditure' counts weeks, whatever money words follow."""
+    return bool(_COUNT_WORDS.search(name)) and "£" not in name
 
 
 _UNIT_WORDS = (  # a "Unit" column's cell, as councils and publications write it
@@ -215,10 +223,14 @@ def describe(name: str) -> MeasureInfo:
 def _match(name: str) -> tuple[_Entry | None, str]:
     """The first catalogue entry whose pattern is in the name, and the words it matched. A section heading in
     capitals joined on ('ASSESSMENTS, REVIEWS AND SERVICES: People receiving services ...') names a part of
-    the table, not the measure: it is read only when the name has no other words."""
+    the table, not the measure: it is read only when the name has no other words. A name that counts things
+    (`counts_things`) matches no money entry."""
     parts = name.split(": ")
     text = ": ".join(p for p in parts if not _SECTION.fullmatch(p)) or name
+    counted = counts_things(text)
     for entry in CATALOGUE:
+        if counted and entry.unit == "currency":
+            continue  # a number of weeks or people is not money, whatever money words it names
         found = entry.pattern.search(text)
         if found:
             return entry, found.group(0).strip()

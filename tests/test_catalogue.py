@@ -105,3 +105,18 @@ def test_a_count_scale_the_values_cannot_bear_is_a_plain_count():
     assert checked_scale(stated, 7.07).unit == "count_millions"
     assert checked_scale(stated, 7_071_829).unit == "count"  # 7 million million people: the values are people
     assert checked_scale(describe("Number of jobs (thousand)"), 22_447).unit == "count_thousands"
+
+
+@pytest.mark.parametrize(("name", "unit", "key"), [
+    # PSS-EX1 activity: weeks of care and residents counted, money words in what is excluded ('full cost paying')
+    ("Number of weeks spent in nursing homes by residents whose full costs are included under expenditure",
+     "count", "admissions"),
+    ("Numbers of people resident in residential or nursing care excluding full cost paying residents", "count",
+     "admissions"),
+    ("Number of people receiving direct payments", "count", "direct_payments"),
+    ("Gross expenditure", "currency", "spend"), ("Number of £ transactions", "currency", "spend"),
+])
+def test_a_number_of_things_is_a_count_whatever_money_words_it_names(name, unit, key):
+    info = describe(name)
+    assert (info.unit, info.known_as) == (unit, key)
+
