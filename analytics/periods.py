@@ -21,6 +21,10 @@ EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 # Serial numbers that plausibly are dates (1954 to 2064): outside this a number is a number.
 EXCEL_SERIAL_RANGE = (20_000, 60_000)
 FY_START_MONTH = 4
+CALENDAR_YEARS = (1900, 2100)  # whole numbers in this range, in a header or a column of years, are calendar years
+YEAR_HEADER = re.compile(r"\b(?:years?|yr)\b", re.I)
+# A financial, academic or tax year written '2019' could be 2019-20 or 2018-19: never read as a calendar year.
+OTHER_YEAR_HEADER = re.compile(r"\b(?:financial|fiscal|academic|school|tax|fy)\b", re.I)
 PERIODS_PER_YEAR = by_frequency("per_year")
 FREQUENCY_WORDS = by_frequency("noun")  # "3.1 calls a week"
 FREQUENCY_ADJECTIVES = by_frequency("adjective")
@@ -433,12 +437,34 @@ def parse_periods(values: pd.Series, *, header: str = "", fy_year: int | None = 
     if _week_ending(header, texts.fillna("")):
         out = out - pd.Timedelta(days=6)
         description = "week ending dates, moved back six days to the week's start"
+    if not out.notna().any() and (years := calendar_years_down(values, header)) is not None:
+        out, unparsed, freq_votes = years, present & years.isna(), ["Y"]
     frequency = _vote(freq_votes) or infer_frequency(out)
     if frequency in {"Q", "FY"} and not any(v in {"Q", "FY"} for v in freq_votes):
         frequency = infer_frequency(out)
     if frequency in {"M", "Q", "FY"}:
         out = period_starts(out, frequency)
     return PeriodParse(out, frequency, unparsed, tuple(warnings), description)
+
+
+def calendar_years_down(values: pd.Series, header: str = "") -> pd.Series | None:
+    """A column of calendar years ('2019', 2020, '2023 (1)') as the start of each year, or None.
+
+    Whole numbers alone are years only under a header naming them ('Year', 'Calendar year'), or when they
+    rise by one down the column (an unheaded first column 1955, 1956 ...): a count of 2,019 is not a year.
+    Cells that are not years (a 'Percent change' row) are left unread."""
+    if OTHER_YEAR_HEADER.search(header):
+        return None
+    text = values.astype("string").str.strip().str.replace(_FOOTNOTE_SUFFIX, "", regex=True)
+    numbers = pd.to_numeric(text, errors="coerce").where(lambda n: (n % 1 == 0) & n.between(*CALENDAR_YEARS))
+    found = numbers.dropna()
+    if found.nunique() < 2 or len(found) < 0.5 * int(text.fillna("").ne("").sum()):
+        return None
+    steps = found.diff().dropna()
+    if not (YEAR_HEADER.search(header) or (len(found) >= 3 and bool((steps == 1).all()))):
+        return None
+    return pd.to_datetime(numbers.astype("Int64").astype("string") + "-01-01", format="%Y-%m-%d", errors="coerce"
+                          ).astype("datetime64[ns]")
 
 
 def _iso_dates(texts: pd.Series) -> pd.Series:

@@ -133,3 +133,28 @@ def test_iso_texts_read_once_per_distinct_text_read_as_the_whole_column_reads():
     assert p._iso_dates(texts).equals(whole) and whole.dtype == "datetime64[ns]"
     assert whole.isna().tolist()[:8] == [False, False, True, True, True, True, False, False]
     assert p._iso_dates(pd.Series([None, None], dtype="string")).isna().all()
+
+
+@pytest.mark.parametrize(("values", "header", "years"), [
+    (["2019", "2020", "2021"], "Year", [2019, 2020, 2021]),
+    ([2019, 2019, 2020, 2020], "Calendar year", [2019, 2019, 2020, 2020]),  # repeated in a long table
+    ([1955, 1956, 1957], "", [1955, 1956, 1957]),  # unheaded, rising by one
+    (["2023 (1), (2)", "2024 (1), (2)"], "Year", [2023, 2024]),  # footnote marks
+    ([2016, 2017, "Percent change"], "Year", [2016, 2017, None]),  # a row that is not a year stays unread
+])
+def test_a_column_of_calendar_years_reads_as_the_start_of_each_year(values, header, years):
+    parsed = p.parse_periods(pd.Series(values, dtype=object), header=header)
+    assert parsed.frequency == "Y"
+    assert [None if pd.isna(t) else t.year for t in parsed.periods] == years
+    assert all(pd.isna(t) or (t.month, t.day) == (1, 1) for t in parsed.periods)
+    assert parsed.unparsed.tolist() == [y is None for y in years]
+
+
+@pytest.mark.parametrize(("values", "header"), [
+    ([2019, 2020, 2021], "Financial year"),  # 2019 could be 2019-20 or 2018-19
+    ([2019, 2019, 2021], ""),  # numbers without a header naming years, not rising by one: counts
+    ([1850, 1851, 1852], "Year"),  # outside the calendar years this tool reads as years
+    ([2019, 2021, 2020], "Staff"),
+])
+def test_numbers_that_are_not_said_to_be_calendar_years_are_not_read_as_years(values, header):
+    assert p.parse_periods(pd.Series(values, dtype=object), header=header).periods.isna().all()

@@ -257,3 +257,40 @@ def test_only_a_column_headed_as_a_period_or_not_at_all_is_read_for_a_restated_p
         ("2020/21", "2021-02-01"), (None, "2021-03-01"), ("2021/22", "2021-04-01"))]
     data = analytics.load(xlsx_bytes(rows), filename="cohort.xlsx", isolated=False)
     assert data.dimensions == ("cohort",)
+
+
+def test_years_down_a_column_with_each_place_written_once_over_its_years():
+    """A long table as printed: the place at the top of its block of years, blank below. The years are
+    periods, the place fills down its block, and a total's block is derived (used, flagged, never added)."""
+    from analytics.ingest import line_roles
+    from tests.conftest import xlsx_bytes
+
+    rows = [["Region", "Year", "Admissions", "Rate"], ["All areas", 2019, 110, 5.0], [None, 2020, 122, 5.5],
+            ["England", 2019, 100, 5.0], [None, 2020, 110, 5.5], ["Wales", 2019, 10, 4.0], [None, 2020, 12, 4.4]]
+    data = analytics.load(xlsx_bytes(rows), filename="t.xlsx", isolated=False)
+    assert data.kind == "timeseries" and data.frequency == "Y"
+    admissions = data.frame[data.frame["measure"] == "Admissions"]
+    assert admissions["region"].tolist() == ["All areas", "All areas", "England", "England", "Wales", "Wales"]
+    assert admissions["period"].dt.year.tolist() == [2019, 2020] * 3
+    assert admissions["flag"].tolist() == ["total", "total", "", "", "", ""]
+    roles = line_roles(xlsx_bytes(rows), filename="t.xlsx", isolated=False)["role"].tolist()
+    assert roles == ["header", "derived", "derived", "data", "data", "data", "data"]
+    assert data.ledger.rows_used == 6
+
+
+def test_a_label_column_that_repeats_its_labels_keeps_its_blanks():
+    rows = [["Team", "Year", "Referrals"], ["North", 2019, 10], [None, 2019, 11], ["North", 2020, 12],
+            ["South", 2019, 20], ["South", 2020, 21]]
+    from tests.conftest import xlsx_bytes
+
+    data = analytics.load(xlsx_bytes(rows), filename="t.xlsx", isolated=False)
+    assert data.frame["team"].fillna("").tolist()[:3] == ["North", "", "North"]
+
+
+def test_months_beside_their_calendar_year_are_the_period_whichever_column_comes_first():
+    from tests.conftest import xlsx_bytes
+
+    months = pd.date_range("2023-01-01", periods=18, freq="MS")
+    rows = [["Month", "Year", "Referrals"]] + [[m.to_pydatetime(), m.year, 10 + i] for i, m in enumerate(months)]
+    data = analytics.load(xlsx_bytes(rows), filename="t.xlsx", isolated=False)
+    assert data.frequency == "M" and data.frame["period"].nunique() == 18

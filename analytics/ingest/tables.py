@@ -20,6 +20,7 @@ import pandas as pd
 from analytics.ingest.grid import DATE, EMPTY, MARKER, NUMBER, TEXT, Cells
 from analytics.ingest.labels import heading_label, note_keys, numbered, sheet_words, without_note_keys
 from analytics.ingest.readers import RawSheet, column_letter
+from analytics.periods import CALENDAR_YEARS
 
 MAX_HEADER_ROWS = 7
 HEADER_SCAN_ROWS = 30  # how far into a block to look for where the data starts
@@ -28,7 +29,6 @@ MAX_JOIN_GAP = 2
 MAX_GAP_ROWS = 6
 MIN_NUMBERS = 2
 MIN_COUNTING = 5
-CALENDAR_YEARS = (1900, 2100)  # whole numbers in this range, in a header, are calendar years
 MIN_YEARS_ACROSS = 3  # years rising across a labelled row make it a header line
 MIN_STACKED_SPAN = 3
 HELPER_SHEET = re.compile(r"chart|helper|lookup|calc|pivot|hidden|data\s*val|list|contents|cover|notes?$|"
@@ -381,15 +381,16 @@ def _segments(grid: pd.DataFrame, cells: Cells, counts: np.ndarray) -> list[tupl
 
 
 def _header_only(grid: pd.DataFrame, cells: Cells, start: int, end: int) -> bool:
-    """Rows that head columns rather than fill them: words (with period labels such as '2004-05', or a
-    calendar year: 'State | Post office abbreviation | 2007'), or calendar years across ('Characteristic |
-    1948 | 1952 | ...'), as abstracts space them out above the rest of their header."""
+    """Rows that head columns rather than fill them: two or more labels (with period labels such as
+    '2004-05', or a calendar year: 'State | Post office abbreviation | 2007'), or calendar years across
+    ('Characteristic | 1948 | 1952 | ...'), as abstracts space them out above the rest of their header. A
+    title split at its comma ('Spend by council, | 2014-15') is one label and a period: not a header."""
     for row in range(start, end + 1):
         kinds = cells.kind[row]
         if not np.isin(kinds, (NUMBER, DATE, MARKER)).any():
             continue
         numbers = np.flatnonzero(kinds == NUMBER)
-        worded = bool((kinds == TEXT).any())
+        worded = int((kinds == TEXT).sum()) >= 2
         years = calendar_years(pd.to_numeric(pd.Series([label_text(grid.iat[row, c]) for c in numbers],
                                                        dtype=object), errors="coerce"))
         if not ((worded and (not len(numbers) or years)) or _years_row(grid, row, np.flatnonzero(kinds != EMPTY))):

@@ -32,7 +32,7 @@ from analytics.ingest.labels import clean_label, map_distinct, short_name, snake
 from analytics.ingest.records import count_records, default_record_frequency, record_measure_name
 from analytics.ingest.tables import Table, calendar_years, label_text
 from analytics.ingest.totals import MIN_RUN, summing_rows
-from analytics.periods import format_period, gaps_and_duplicates, parse_label, parse_periods
+from analytics.periods import calendar_years_down, format_period, gaps_and_duplicates, parse_label, parse_periods
 from analytics.vocabulary import FREQUENCIES_TABLE, MONEY_SCALES
 
 ROLE_OF_REASON = {"blank": "empty", "note": "notes", "total / average row": "derived", "group label": "group",
@@ -49,6 +49,7 @@ TOTAL_LABEL = re.compile(r"^\s*(?:grand\s+)?(?:sub[\s-]?)?totals?(?![a-z])|\btot
 AGGREGATE_LABEL = re.compile(r"\b(?:average|mean|median|england|national|region(?:al)?\s+total|"
                              r"all\s+councils|comparator|benchmark)\b", re.I)
 NOTE_LABEL = re.compile(r"^\s*(?:notes?\b|source\b|\*|\[|\(?\d{1,2}[.)]\s|footnote|please\s+note|nb\b)", re.I)
+MERGED_DISTINCT_SHARE = 0.9  # a label column whose filled cells are this distinct names blocks of rows
 PERIOD_NAME = re.compile(r"date|week|month|period|quarter|\bqtr\b|year|\bfy\b|\bw/?[ce]\b|\bday\b", re.I)
 MEASURE_NAME = re.compile(r"^(measure|indicator|metric|kpi|description|item|series|variable|performance\s+measure)s?$",
                           re.I)
@@ -132,16 +133,23 @@ def _period_candidates(body: Body, names: tuple[str, ...], fy_year: int | None) 
     filled = (kinds != EMPTY).sum(axis=0)
     dated = (kinds == DATE).sum(axis=0)
     scored = []
+    numbers = (kinds == NUMBER).sum(axis=0)
     for pos, name in enumerate(names):
-        typed_numbers = body.block[pos].dtype.kind in "fiu"
-        if not filled[pos] or (typed_numbers and not PERIOD_NAME.search(name)):
-            continue  # plain numbers are only dates (Excel serials) when the header says so
+        if not filled[pos]:
+            continue
+        sample = _filled_sample(body.block[pos])
+        typed_numbers = body.block[pos].dtype.kind in "fiu" or numbers[pos] >= 0.5 * filled[pos]
+        # Plain numbers are dates (Excel serials) or calendar years only when the header says so, or when
+        # they are years rising by one down the column.
+        if typed_numbers and not PERIOD_NAME.search(name) and calendar_years_down(sample) is None:
+            continue
         if not typed_numbers and dated[pos] < 0.5 * filled[pos]:
             continue
-        parsed = parse_periods(_filled_sample(body.block[pos]), header=name, fy_year=fy_year)
+        parsed = parse_periods(sample, header=name, fy_year=fy_year)
         share = float(parsed.periods.notna().mean())
-        if share >= 0.5:
-            scored.append((share + (0.2 if PERIOD_NAME.search(name) else 0.0), pos))
+        if share >= 0.5:  # calendar years beside months or dates restate them: the finer column is the period
+            scored.append((share + (0.2 if PERIOD_NAME.search(name) else 0.0) - (0.1 if parsed.frequency == "Y"
+                                                                                  else 0.0), pos))
     return sorted(scored, reverse=True)
 
 
@@ -465,7 +473,7 @@ def _by_period_column(body: Body, names, period_pos, fy_year, force_long=False, 
     dim_names: list[str] = []
     for p in dims:
         name = _dimension_name(names[p], p, dim_names)
-        base[name] = map_distinct(block.loc[rows, p], _clean_cell)
+        base[name] = _merged_down(map_distinct(block.loc[rows, p], _clean_cell))
         dim_names.append(name)
     if measure_cols:
         frame, measures = _long_frame(base, labels, columns, names)
@@ -485,6 +493,9 @@ def _by_period_column(body: Body, names, period_pos, fy_year, force_long=False, 
     if dup_rows:
         warnings.append(f"{len(dup_rows)} repeated period row(s) were left out (the first copy is used).")
     row_roles = {int(r): ROLE_OF_REASON[why] for r, why in reasons.items() if why in ROLE_OF_REASON}
+    # Rows of a total ('All ages', or the years under a merged 'TOTAL ALL AGENCIES') restate the others: used
+    # in the frame, flagged there, and derived lines of the sheet.
+    row_roles.update({int(r): "derived" for r in frame.loc[frame["flag"] == "total", "_row"].unique()})
     where = "one per row, from " + ", ".join(names[p] for p in measure_cols) if measure_cols else "one per column"
     axes = (("Periods", f"down the column '{names[period_pos]}' ({parsed.frequency or 'irregular'})"),
             ("Measures", f"{len(measures)} ({where})"))
@@ -715,6 +726,17 @@ def _trailing_text(periods: pd.Series, last: pd.Timestamp, frequency: str | None
     span = format_period(first, frequency) + (f" to {format_period(end, frequency)}" if n > 1 else "")
     return (f"No values yet for {span} ({n} period{'s' if n > 1 else ''} after the last value, "
             f"{format_period(last, frequency)}): {'their rows were' if n > 1 else 'its row was'} left out.")
+
+
+def _merged_down(labels: pd.Series) -> pd.Series:
+    """A label written once at the top of its block of periods ('England | 2019', ' | 2020', 'North East |
+    2019'), as a merged cell or a printed table leaves it, filled down its block. A column whose labels
+    repeat on their rows and are sometimes blank keeps its blanks: there, blank means not stated."""
+    filled = labels[labels != ""]
+    if len(filled) == len(labels) or not len(filled) or labels.iloc[0] == "" or \
+            filled.nunique() < MERGED_DISTINCT_SHARE * len(filled):
+        return labels
+    return labels.replace("", np.nan).ffill()
 
 
 def _set_aside_helpers(block: pd.DataFrame, names, numeric: list[int]) -> tuple[list[int], list[str]]:
