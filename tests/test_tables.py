@@ -272,6 +272,11 @@ def test_a_cover_block_of_keys_and_values_above_the_table_is_metadata_not_header
     rows += [[dt.datetime(2024, 4 + i, 1), 100 + i, 10 + i, 50 + i, 160 + 3 * i] for i in range(6)]
     assert _roles(rows) == [*["metadata"] * 5, "empty", "header", *["data"] * 6]
     assert "Type 1 attendances" in _load(rows).measures
+    cover = [["Title:", "Attendances"], ["Summary:", "Attendances by month"], ["Period:", "April 2024 on"],
+             ["Source:", "SDCS"], ["Basis:", "Provider"], ["Published:", dt.datetime(2026, 4, 16)], ["Revised:"],
+             ["Status:", "Published"], ["Contact:", "A. Analyst"], [None]]
+    title = _load(cover + rows[6:]).source.tables[0].title  # a date beside its key is still a cover line
+    assert title.startswith("Title: Attendances")
 
 
 def test_numbered_footnotes_below_a_table_are_notes_though_their_keys_read_as_numbers():

@@ -387,8 +387,9 @@ def _header_only(grid: pd.DataFrame, cells: Cells, start: int, end: int) -> bool
     title split at its comma ('Spend by council, | 2014-15') is one label and a period: not a header."""
     for row in range(start, end + 1):
         kinds = cells.kind[row]
-        if not np.isin(kinds, (NUMBER, DATE, MARKER)).any():
-            continue
+        if not np.isin(kinds, (NUMBER, DATE, MARKER)).any() or _key_value_line(grid, row, np.flatnonzero(
+                kinds != EMPTY)):
+            continue  # words only, or a cover line ('Published: | 16th April 2026')
         numbers = np.flatnonzero(kinds == NUMBER)
         worded = int((kinds == TEXT).sum()) >= 2
         years = calendar_years(pd.to_numeric(pd.Series([label_text(grid.iat[row, c]) for c in numbers],
