@@ -455,10 +455,25 @@ def calendar_years_down(values: pd.Series, header: str = "") -> pd.Series | None
     Cells that are not years (a 'Percent change' row) are left unread."""
     if OTHER_YEAR_HEADER.search(header):
         return None
-    text = values.astype("string").str.strip().str.replace(_FOOTNOTE_SUFFIX, "", regex=True)
-    numbers = pd.to_numeric(text, errors="coerce").where(lambda n: (n % 1 == 0) & n.between(*CALENDAR_YEARS))
+    if pd.api.types.is_numeric_dtype(values):  # typed numbers: no text to clean (the common, fast case)
+        whole = values.to_numpy(dtype=float)
+        whole = whole[~np.isnan(whole)]
+        if not len(whole) or not ((whole % 1 == 0) & (whole >= CALENDAR_YEARS[0]) & (whole <= CALENDAR_YEARS[1])).any():
+            return None  # no year at all: most number columns, decided without pandas
+        numbers, present = values.astype(float), len(whole)
+    else:
+        numbers = pd.to_numeric(values, errors="coerce").astype(float)
+        text = values.astype("string").str.strip()
+        filled = text.fillna("").ne("").to_numpy(dtype=bool)
+        unread = numbers.isna().to_numpy() & filled
+        if not numbers.between(*CALENDAR_YEARS).any() and not unread.any():
+            return None  # numbers, none of them a year: decided without cleaning any text
+        cleaned = text[unread].str.replace(_FOOTNOTE_SUFFIX, "", regex=True)
+        numbers[unread] = pd.to_numeric(cleaned, errors="coerce").astype(float).to_numpy()
+        present = int(filled.sum())
+    numbers = numbers.where((numbers % 1 == 0) & numbers.between(*CALENDAR_YEARS))
     found = numbers.dropna()
-    if found.nunique() < 2 or len(found) < 0.5 * int(text.fillna("").ne("").sum()):
+    if found.nunique() < 2 or len(found) < 0.5 * present:
         return None
     steps = found.diff().dropna()
     if not (YEAR_HEADER.search(header) or (len(found) >= 3 and bool((steps == 1).all()))):

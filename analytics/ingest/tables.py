@@ -391,12 +391,21 @@ def _header_only(grid: pd.DataFrame, cells: Cells, start: int, end: int) -> bool
                 kinds != EMPTY)):
             continue  # words only, or a cover line ('Published: | 16th April 2026')
         numbers = np.flatnonzero(kinds == NUMBER)
+        years = len(numbers) > 0 and all(_calendar_year(grid.iat[row, c]) for c in numbers.tolist())
+        if numbers.size and not years:
+            return False  # a value that is no year: a row of data (decided without pandas, row by row)
         worded = int((kinds == TEXT).sum()) >= 2
-        years = calendar_years(pd.to_numeric(pd.Series([label_text(grid.iat[row, c]) for c in numbers],
-                                                       dtype=object), errors="coerce"))
-        if not ((worded and (not len(numbers) or years)) or _years_row(grid, row, np.flatnonzero(kinds != EMPTY))):
+        if not (worded or (years and _years_row(grid, row, np.flatnonzero(kinds != EMPTY)))):
             return False
     return True
+
+
+def _calendar_year(value: object) -> bool:
+    try:
+        number = float(label_text(value))
+    except ValueError:
+        return False
+    return number.is_integer() and CALENDAR_YEARS[0] <= number <= CALENDAR_YEARS[1]
 
 
 def _with_blank_periods(cells: Cells, counts: np.ndarray, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:

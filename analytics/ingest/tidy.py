@@ -137,19 +137,26 @@ def _period_candidates(body: Body, names: tuple[str, ...], fy_year: int | None) 
     for pos, name in enumerate(names):
         if not filled[pos]:
             continue
-        sample = _filled_sample(body.block[pos])
-        typed_numbers = body.block[pos].dtype.kind in "fiu" or numbers[pos] >= 0.5 * filled[pos]
+        column = body.block[pos]
+        typed_numbers = column.dtype.kind in "fiu"
         # Plain numbers are dates (Excel serials) or calendar years only when the header says so, or when
-        # they are years rising by one down the column.
-        if typed_numbers and not PERIOD_NAME.search(name) and calendar_years_down(sample) is None:
-            continue
-        if not typed_numbers and dated[pos] < 0.5 * filled[pos]:
-            continue
-        parsed = parse_periods(sample, header=name, fy_year=fy_year)
-        share = float(parsed.periods.notna().mean())
+        # they are years rising by one down the column; numbers written as text (a CSV's) only years.
+        if not typed_numbers and numbers[pos] >= 0.5 * filled[pos]:
+            years = calendar_years_down(_filled_sample(column), name)
+            if years is None:
+                continue
+            share, frequency = float(years.notna().mean()), "Y"
+        else:
+            if typed_numbers and not PERIOD_NAME.search(name) and calendar_years_down(
+                    column.head(SAMPLE_ROWS * SAMPLE_SCAN_FACTOR).dropna().head(SAMPLE_ROWS)) is None:
+                continue
+            if not typed_numbers and dated[pos] < 0.5 * filled[pos]:
+                continue
+            parsed = parse_periods(_filled_sample(column), header=name, fy_year=fy_year)
+            share, frequency = float(parsed.periods.notna().mean()), parsed.frequency
         if share >= 0.5:  # calendar years beside months or dates restate them: the finer column is the period
-            scored.append((share + (0.2 if PERIOD_NAME.search(name) else 0.0) - (0.1 if parsed.frequency == "Y"
-                                                                                  else 0.0), pos))
+            scored.append((share + (0.2 if PERIOD_NAME.search(name) else 0.0) - (0.1 if frequency == "Y" else 0.0),
+                           pos))
     return sorted(scored, reverse=True)
 
 
@@ -542,8 +549,12 @@ def _restated_period(values: pd.Series, periods: pd.Series, frequency: str | Non
     sample = _filled_sample(values).drop_duplicates()  # most columns are not periods: a big one is not parsed
     if sample.empty:
         return None
-    if parse_numbers(sample).values.notna().all():
-        if not (PERIOD_NAME.search(header) and calendar_years(parse_numbers(sample).values)):
+    typed = pd.api.types.infer_dtype(sample, skipna=True) in ("integer", "floating", "mixed-integer-float")
+    numbers = sample.astype(float) if typed else parse_numbers(sample).values  # typed cells need no parsing
+    if numbers.notna().any() and not numbers.notna().all():
+        return None  # numbers among markers ('-', '..'): values, not periods
+    if numbers.notna().all():
+        if not (PERIOD_NAME.search(header) and calendar_years(numbers)):
             return None
         numbers = parse_numbers(values[~blank_mask(values)]).values
         if numbers.isna().any() or not calendar_years(numbers):
