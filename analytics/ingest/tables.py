@@ -387,8 +387,9 @@ def _header_only(grid: pd.DataFrame, cells: Cells, start: int, end: int) -> bool
     title split at its comma ('Spend by council, | 2014-15') is one label and a period: not a header."""
     for row in range(start, end + 1):
         kinds = cells.kind[row]
-        if not np.isin(kinds, (NUMBER, DATE, MARKER)).any() or _key_value_line(grid, row, np.flatnonzero(
-                kinds != EMPTY)):
+        filled = np.flatnonzero(kinds != EMPTY)
+        if not np.isin(kinds, (NUMBER, DATE, MARKER)).any() or (len(filled) and _metadata_line(
+                [cell_text(grid, row, c) for c in range(int(filled[0]), grid.shape[1])])):
             continue  # words only, or a cover line ('Published: | 16th April 2026')
         numbers = np.flatnonzero(kinds == NUMBER)
         years = len(numbers) > 0 and all(_calendar_year(grid.iat[row, c]) for c in numbers.tolist())
@@ -525,7 +526,7 @@ def _table_from_segment(sheet: RawSheet, cells: Cells, counts: np.ndarray, start
         return None  # a block of notes that happens to mention years, or numbers its notes, is not a table
     last = start + int(np.flatnonzero(live).max())
     header_rows = _header_lines(live, start, data_pos)
-    header_rows = _trim_title_rows(grid, cells, header_rows, columns)
+    header_rows = _trim_title_rows(grid, header_rows, columns)
     header_rows, data_pos = _group_rows_out_of_header(grid, cells, header_rows, columns, start, data_pos)
     header_rows = _group_labels_above(cells, header_rows, columns, floor) + header_rows
     cols = [int(c) for c in columns]
@@ -629,20 +630,10 @@ def _group_labels_above(cells: Cells, header_rows: list[int], columns: np.ndarra
     return found
 
 
-def _trim_title_rows(grid: pd.DataFrame, cells: Cells, header_rows: list[int], columns: np.ndarray) -> list[int]:
-    """Leading 'header' rows that are the title's: a line whose only filled cell is in the first column of
-    a wide table (a merged group label sits over the value columns instead), or a key and its value
-    ('Status: | Published', 'Contact: | england.rtt@nhs.net'), as a cover block above the table sets them."""
-    while len(header_rows) > 1:
-        filled = np.flatnonzero(cells.kind[header_rows[0], columns] != EMPTY)
-        title = len(columns) > 3 and len(filled) == 1 and filled[0] == 0
-        if not (title or _key_value_line(grid, header_rows[0], columns[filled])):
-            break
-        header_rows = header_rows[1:]
-    return header_rows
-
-
-def _key_value_line(grid: pd.DataFrame, row: int, filled: np.ndarray) -> bool:
-    """'Published: | 16th April 2026', or a key whose value is blank ('Revised:'): one key ending in a
-    colon, in the first filled cell, and at most one value beside it."""
-    return 1 <= len(filled) <= 2 and label_text(grid.iat[row, int(filled[0])]).endswith(":")
+def _trim_title_rows(grid: pd.DataFrame, header_rows: list[int], columns: np.ndarray) -> list[int]:
+    """Header rows from the first that names columns (`_naming_rows`, the rule header_names reads): lines of
+    front matter above it ('Status: | Published') and a title line over a wide table's first column alone are
+    the title's. Only leading lines: 'A: | SERVICE STRATEGY' under the header heads a group of the body."""
+    rows = [[cell_text(grid, r, int(c)) for c in columns] for r in header_rows]
+    naming = _naming_rows(rows, len(columns))
+    return header_rows[min(naming[0] if naming else len(rows), len(rows) - 1):]
