@@ -447,6 +447,30 @@ def parse_periods(values: pd.Series, *, header: str = "", fy_year: int | None = 
     return PeriodParse(out, frequency, unparsed, tuple(warnings), description)
 
 
+def calendar_year_mask(numbers: pd.Series | np.ndarray) -> np.ndarray:
+    """Where a number is a calendar year: a whole number within CALENDAR_YEARS (NaN is not). The one rule
+    every header, row and column check uses, so '2019' means the same wherever it is read."""
+    values = numbers.to_numpy(dtype=float, na_value=np.nan) if isinstance(numbers, pd.Series) else (
+        np.asarray(numbers, dtype=float))
+    with np.errstate(invalid="ignore"):
+        return (values % 1 == 0) & (values >= CALENDAR_YEARS[0]) & (values <= CALENDAR_YEARS[1])
+
+
+def calendar_years(numbers: pd.Series | np.ndarray) -> bool:
+    """Every number (NaN-free) is a calendar year, and there is at least one."""
+    return bool(len(numbers)) and bool(calendar_year_mask(numbers).all())
+
+
+def is_calendar_year(value: object) -> bool:
+    """One cell (a number, or a number written as text: ' 2019', '2019.0') is a calendar year; decided
+    without pandas, as header checks run it cell by cell."""
+    try:
+        number = float(value if isinstance(value, int | float) else str(value).strip())
+    except (TypeError, ValueError):
+        return False
+    return number.is_integer() and CALENDAR_YEARS[0] <= number <= CALENDAR_YEARS[1]
+
+
 def calendar_years_down(values: pd.Series, header: str = "") -> pd.Series | None:
     """A column of calendar years ('2019', 2020, '2023 (1)') as the start of each year, or None.
 
@@ -458,7 +482,7 @@ def calendar_years_down(values: pd.Series, header: str = "") -> pd.Series | None
     if pd.api.types.is_numeric_dtype(values):  # typed numbers: no text to clean (the common, fast case)
         whole = values.to_numpy(dtype=float)
         whole = whole[~np.isnan(whole)]
-        if not len(whole) or not ((whole % 1 == 0) & (whole >= CALENDAR_YEARS[0]) & (whole <= CALENDAR_YEARS[1])).any():
+        if not calendar_year_mask(whole).any():
             return None  # no year at all: most number columns, decided without pandas
         numbers, present = values.astype(float), len(whole)
     else:
@@ -466,12 +490,12 @@ def calendar_years_down(values: pd.Series, header: str = "") -> pd.Series | None
         text = values.astype("string").str.strip()
         filled = text.fillna("").ne("").to_numpy(dtype=bool)
         unread = numbers.isna().to_numpy() & filled
-        if not numbers.between(*CALENDAR_YEARS).any() and not unread.any():
+        if not calendar_year_mask(numbers).any() and not unread.any():
             return None  # numbers, none of them a year: decided without cleaning any text
         cleaned = text[unread].str.replace(_FOOTNOTE_SUFFIX, "", regex=True)
         numbers[unread] = pd.to_numeric(cleaned, errors="coerce").astype(float).to_numpy()
         present = int(filled.sum())
-    numbers = numbers.where((numbers % 1 == 0) & numbers.between(*CALENDAR_YEARS))
+    numbers = numbers.where(calendar_year_mask(numbers))
     found = numbers.dropna()
     if found.nunique() < 2 or len(found) < 0.5 * present:
         return None

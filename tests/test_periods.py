@@ -150,6 +150,17 @@ def test_a_column_of_calendar_years_reads_as_the_start_of_each_year(values, head
     assert parsed.unparsed.tolist() == [y is None for y in years]
 
 
+def test_one_calendar_year_rule_for_columns_and_single_cells():
+    numbers = pd.Series([2019.0, 2019.5, 1899.0, 2100.0, float("nan")])
+    assert p.calendar_year_mask(numbers).tolist() == [True, False, False, True, False]
+    assert p.calendar_year_mask(pd.Series([2019.0, None], dtype="Float64")).tolist() == [True, False]
+    assert p.calendar_years(numbers.iloc[[0, 3]]) and not p.calendar_years(numbers) and not p.calendar_years(
+        pd.Series([], dtype=float))
+    assert [p.is_calendar_year(v) for v in (2019, 2019.0, " 2019 ", "2019.0", "2019.5", "1850", None,
+                                            float("nan"), "Year", pd.Timestamp(2019, 1, 1))] == [
+        True, True, True, True, False, False, False, False, False, False]
+
+
 @pytest.mark.parametrize(("values", "header"), [
     ([2019, 2020, 2021], "Financial year"),  # 2019 could be 2019-20 or 2018-19
     ([2019, 2019, 2021], ""),  # numbers without a header naming years, not rising by one: counts

@@ -19,9 +19,10 @@ import pandas as pd
 from analytics import councils
 from analytics.ingest.grid import DATE, EMPTY, MARKER, NUMBER, TEXT
 from analytics.ingest.labels import clean_label
-from analytics.ingest.tables import UNIT_ONLY, Table, calendar_years, join_header_rows, label_text
+from analytics.ingest.tables import UNIT_ONLY, Table, join_header_rows, label_text
 from analytics.periods import (
     FY_START_MONTH,
+    calendar_years,
     financial_year_in_text,
     infer_frequency,
     parse_periods,

@@ -20,7 +20,7 @@ import pandas as pd
 from analytics.ingest.grid import DATE, EMPTY, MARKER, NUMBER, TEXT, Cells
 from analytics.ingest.labels import heading_label, note_keys, numbered, sheet_words, without_note_keys
 from analytics.ingest.readers import RawSheet, column_letter
-from analytics.periods import CALENDAR_YEARS
+from analytics.periods import calendar_years, is_calendar_year
 
 MAX_HEADER_ROWS = 7
 HEADER_SCAN_ROWS = 30  # how far into a block to look for where the data starts
@@ -45,11 +45,6 @@ METADATA_KEY = re.compile(r"^[A-Z][\w &/()'-]{0,30}:$")  # 'Status:', 'Contact:'
 NOTE_ROWS = 30  # lines below a table read for its footnotes
 PERIOD_HEADING = re.compile(r"^(?:FY\s*)?(?:19|20)\d{2}(?:\s*[-/\u2013]\s*(?:19|20)?\d{2})?(?:\s*\(\w+\))?$")
 CHANGE_NAME = re.compile(r"\b(?:change|growth|difference|increase|decrease)\b", re.I)  # a change on a series
-
-
-def calendar_years(numbers: pd.Series) -> bool:
-    """Every number (NaN-free) is a whole number within CALENDAR_YEARS, and there is at least one."""
-    return bool(len(numbers)) and bool((numbers % 1 == 0).all()) and bool(numbers.between(*CALENDAR_YEARS).all())
 
 
 ITEM_CODE = re.compile(r"^[A-Z]{1,3}\d{1,2}(?:\.\d{1,2}){0,2}[a-z]?$")  # 'A1.1', 'B1', 'J1.2', 'C13'
@@ -392,21 +387,13 @@ def _header_only(grid: pd.DataFrame, cells: Cells, start: int, end: int) -> bool
                 [cell_text(grid, row, c) for c in range(int(filled[0]), grid.shape[1])])):
             continue  # words only, or a cover line ('Published: | 16th April 2026')
         numbers = np.flatnonzero(kinds == NUMBER)
-        years = len(numbers) > 0 and all(_calendar_year(grid.iat[row, c]) for c in numbers.tolist())
+        years = len(numbers) > 0 and all(is_calendar_year(grid.iat[row, c]) for c in numbers.tolist())
         if numbers.size and not years:
             return False  # a value that is no year: a row of data (decided without pandas, row by row)
         worded = int((kinds == TEXT).sum()) >= 2
         if not (worded or (years and _years_row(grid, row, np.flatnonzero(kinds != EMPTY)))):
             return False
     return True
-
-
-def _calendar_year(value: object) -> bool:
-    try:
-        number = float(label_text(value))
-    except ValueError:
-        return False
-    return number.is_integer() and CALENDAR_YEARS[0] <= number <= CALENDAR_YEARS[1]
 
 
 def _with_blank_periods(cells: Cells, counts: np.ndarray, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:

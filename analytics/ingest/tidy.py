@@ -30,9 +30,16 @@ from analytics.ingest.cells import MARKERS, blank_mask, parse_numbers
 from analytics.ingest.grid import DATE, EMPTY, MARKER, NUMBER
 from analytics.ingest.labels import clean_label, map_distinct, short_name, snake
 from analytics.ingest.records import count_records, default_record_frequency, record_measure_name
-from analytics.ingest.tables import Table, calendar_years, label_text
+from analytics.ingest.tables import Table, label_text
 from analytics.ingest.totals import MIN_RUN, summing_rows
-from analytics.periods import calendar_years_down, format_period, gaps_and_duplicates, parse_label, parse_periods
+from analytics.periods import (
+    calendar_years,
+    calendar_years_down,
+    format_period,
+    gaps_and_duplicates,
+    parse_label,
+    parse_periods,
+)
 from analytics.vocabulary import FREQUENCIES_TABLE, MONEY_SCALES
 
 ROLE_OF_REASON = {"blank": "empty", "note": "notes", "total / average row": "derived", "group label": "group",
@@ -118,7 +125,8 @@ def _exclusion(row: int, reason: str, detail: str = "", column: str = "") -> dic
 
 def _filled_sample(column: pd.Series) -> pd.Series:
     """The first SAMPLE_ROWS filled cells, looking at a head slice first (a 200,000-row column is not scanned
-    whole just to take a sample); the whole column only when the slice is all blank."""
+    whole just to take a sample); the whole column only when the slice is all blank. Typed numbers are blank
+    only when NaN (`blank_mask` makes no text of them), so this is the fast path for number columns too."""
     head = column.head(SAMPLE_ROWS * SAMPLE_SCAN_FACTOR)
     filled = head[~blank_mask(head)]
     if filled.empty and len(column) > len(head):
@@ -147,8 +155,7 @@ def _period_candidates(body: Body, names: tuple[str, ...], fy_year: int | None) 
                 continue
             share, frequency = float(years.notna().mean()), "Y"
         else:
-            if typed_numbers and not PERIOD_NAME.search(name) and calendar_years_down(
-                    column.head(SAMPLE_ROWS * SAMPLE_SCAN_FACTOR).dropna().head(SAMPLE_ROWS)) is None:
+            if typed_numbers and not PERIOD_NAME.search(name) and calendar_years_down(_filled_sample(column)) is None:
                 continue
             if not typed_numbers and dated[pos] < 0.5 * filled[pos]:
                 continue
