@@ -15,7 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from analytics.vocabulary import POLARITIES, UNITS  # noqa: F401 - re-exported (pages/data.py)
+import pandas as pd
+
+from analytics.vocabulary import COUNT_UNITS, POLARITIES, UNITS  # noqa: F401 - re-exported (pages/data.py)
 
 
 @dataclass(frozen=True)
@@ -108,9 +110,14 @@ CATALOGUE_KEYS = tuple(dict.fromkeys(e.key for e in CATALOGUE))
 POLARITY_WORDS = {"higher_is_better": "higher is better", "lower_is_better": "lower is better",
                   "neutral": "neither direction is better"}
 
-_PERCENT_WORDS = re.compile(r"%|\bper\s*cent\b|percentage|proportion|\brate\b(?!\s+per)|\bratio\b", re.I)
+_PERCENT_WORDS = re.compile(r"%|\bper\s*cent\b|percentage|\bpct\b", re.I)  # the name says it is a percent
+# words of a share or a rate: a percent only if the values are (see `checked_percent`): a 'Rate' of 450 is per 100,000
+_PROPORTION_WORDS = re.compile(r"proportion|\brate\b(?!\s+per)|\bratio\b", re.I)
 _RATE_WORDS = re.compile(r"per\s+100,?000|per\s+10,?000|per\s+1,?000\b|\bper\s+head\b", re.I)
-_CURRENCY_WORDS = re.compile(r"£|\bgbp\b|£m\b|\bcost\b|\bspend\b|\bbudget\b|\bforecast\b|\boutturn\b", re.I)
+# an index against a base ('GDP deflator: 2022-23 = 100', 'Price index (2015=100)'): not a count, never summed
+_INDEX_WORDS = re.compile(r"\bind(?:ex|ices)\b|\bdeflators?\b|=\s*100\b", re.I)
+_CURRENCY_WORDS = re.compile(r"£|\bgbp\b|£m\b|\bcost\b|\bspend(?:ing)?\b|\bexpenditure\b|\bbudget\b|\bforecast\b|"
+                             r"\boutturn\b|\bvalues?\s+of\b|\b(?:total|gross|net|cash)\s+value\b", re.I)
 # a money scale in a name or a Unit cell: '£000', "£'000s", '£k', '£ thousands', 'thousands of pounds'; '£m'
 _THOUSANDS = re.compile(r"£\s*\(?\s*(?:'?000'?s?|thousands?|k\b)|\bgbp\s*(?:'?000s?|thousands?)|"
                         r"thousands\s+of\s+pounds", re.I)
@@ -140,15 +147,20 @@ _COUNT_SCALES = (("thousands", re.compile(r"\(\s*(?:in\s+)?(?:thousands?|'?000'?
 
 
 def unit_from_name(name: str) -> str | None:
-    """Unit implied by the words of a measure name ('%', 'per 100,000', '£', '(thousand)'), None if it says
-    nothing. A rank is a position, whatever it ranks ('Rank of proportion of LSOAs...' is no percentage). A
-    scale in brackets is kept with the figures as printed: a count in thousands, or money if the name is of money
-    ('Gross cost (thousands)')."""
+    """Unit implied by the words of a measure name ('%', 'per 100,000', '2022-23 = 100', '£', '(thousand)'), None
+    if it says nothing. A rank is a position, whatever it ranks ('Rank of proportion of LSOAs...' is no
+    percentage). A share's words ('Rate', 'Proportion') give a percent the values must bear out
+    (`checked_percent`). A scale in brackets is kept with the figures as printed: a count in thousands, or money
+    if the name is of money ('Gross cost (thousands)')."""
     if _RANK_WORDS.search(name):
         return "count"
     if _RATE_WORDS.search(name):
         return "rate"
     if _PERCENT_WORDS.search(name):
+        return "percent"
+    if _INDEX_WORDS.search(name):
+        return "index"
+    if _PROPORTION_WORDS.search(name):
         return "percent"
     if (scaled := money_unit(name)) is not None:
         return scaled
@@ -203,18 +215,40 @@ def checked_scale(info: MeasureInfo, largest: float) -> MeasureInfo:
     return MeasureInfo("count", info.polarity, info.known_as)
 
 
+PERCENT_RANGE = (0.0, 100.0)
+
+
+def stated_percent(name: str) -> bool:
+    """The name says its values are percentages ('%', 'per cent', 'percentage'), whatever they are."""
+    return bool(_PERCENT_WORDS.search(name))
+
+
+def checked_percent(name: str, info: MeasureInfo, values: pd.Series) -> MeasureInfo:
+    """A percent only the words of a share suggest ('Rate', 'Proportion of ...', a catalogue entry of
+    percentages), kept so only if every value lies within 0-100 (fractions 0-1 included): a 'Rate' of 452.3
+    is per 100,000 or per 1,000, not a percentage, and is read as a rate. A name stating '%' keeps its percent."""
+    if info.unit != "percent" or stated_percent(name):
+        return info
+    finite = values.dropna()
+    if not len(finite) or bool(finite.between(*PERCENT_RANGE).all()):
+        return info
+    return MeasureInfo("rate", info.polarity, info.known_as)
+
+
 def describe(name: str) -> MeasureInfo:
     """Unit and polarity for a measure name, from the catalogue; unknown measures are neutral counts.
 
-    A percentage of a known count measure ('% of people using direct payments') keeps the count's polarity
-    but takes the percent unit.
+    The unit the name states (`unit_from_name`) wins over the entry's: a percentage of a known count measure
+    ('% of people using direct payments') keeps the count's polarity but takes the percent unit; a rank of
+    spend is a count. Money named ('Total value of ...') over a count entry is neutral spend.
     """
     entry, _ = _match(name)
     named_unit = unit_from_name(name)
     if entry is None:
         return MeasureInfo(unit=named_unit or "count")
-    stated = {"percent", "rate", "currency_thousands", "currency_millions", "days", "weeks"}  # the name says so
-    unit = named_unit if named_unit in stated else entry.unit
+    if named_unit == "currency" and entry.unit in COUNT_UNITS:  # 'Total value of direct payments' is money, not
+        return MeasureInfo("currency")  # people: the count's polarity does not carry over to spend
+    unit = named_unit or entry.unit  # what the name says its values are wins over what such measures usually are
     if named_unit in ("count_thousands", "count_millions"):  # a scale: money if the entry is of money
         unit = named_unit.replace("count", "currency") if entry.unit == "currency" else named_unit
     return MeasureInfo(unit=unit, polarity=entry.polarity, known_as=entry.key)

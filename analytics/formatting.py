@@ -39,7 +39,8 @@ def format_number(x: float) -> str:
 
 def format_value(x: float, unit: str = "count") -> str:
     """A value in its unit: '1,234', '31.5%', '£1,047.52', '£10,441k' (£ thousands), '£4.03m' (£ millions),
-    '20.3 days', '12.5', '22,447 thousand' and '7.07 million' (counts printed in thousands or millions)."""
+    '20.3 days', '12.5' (a rate or an index), '22,447 thousand' and '7.07 million' (counts printed in thousands
+    or millions)."""
     if x is None or not math.isfinite(float(x)):
         return "no value"
     x = float(x)
@@ -57,7 +58,7 @@ def format_value(x: float, unit: str = "count") -> str:
         return f"{sign}£{round_half_away(abs(x), 2):,.2f}"
     if unit in ("days", "weeks"):
         return f"{round_half_away(x, 1):,.1f} {unit}"
-    if unit == "rate":
+    if unit in ("rate", "index"):
         return f"{round_half_away(x, 1):,.1f}"
     if unit == "count_thousands":  # as printed, the scale stated: '22,447 thousand' jobs is 22.4 million
         return f"{format_number(x)} thousand"
@@ -65,6 +66,18 @@ def format_value(x: float, unit: str = "count") -> str:
         digits = 0 if abs(x) >= MILLIONS_WHOLE_FROM else 2
         return f"{round_half_away(x, digits):,.{digits}f} million"
     return format_number(x)
+
+
+UNIT_WORDS = {"count": "count", "count_thousands": "count, thousands", "count_millions": "count, millions",
+              "percent": "percent", "currency": "£", "currency_thousands": "£ thousands",
+              "currency_millions": "£ millions", "days": "days", "weeks": "weeks", "rate": "rate",
+              "index": "index"}
+UNIT_OF_WORDS = {words: unit for unit, words in UNIT_WORDS.items()}  # the Data page's unit choice, back to its code
+
+
+def unit_words(unit: str) -> str:
+    """A unit as the Data page and the methods annex name it: 'count, thousands', '£ millions', 'percent'."""
+    return UNIT_WORDS.get(unit, unit.replace("_", " "))
 
 
 SHORT_WIDTH = 8  # characters a summary tile shows in full at its font size, five tiles to a row

@@ -13,6 +13,7 @@ import streamlit as st
 import ui
 from analytics.catalogue import CATALOGUE_KEYS, POLARITIES, UNITS, MeasureInfo, explain
 from analytics.dataset import LAYOUTS, detection_summary, measure_table
+from analytics.formatting import UNIT_OF_WORDS, unit_words
 from analytics.ingest import Options
 from analytics.ingest.records import RECORD_FREQUENCIES
 from analytics.vocabulary import by_frequency
@@ -114,15 +115,17 @@ st.caption("Unit, polarity and the page a measure belongs on (\"recognised as\")
            "ASC, NHS and ONS measures; the last column says why. Change any of them if they are wrong.")
 by_user = dict(options.measures)
 table = measure_table(data).assign(why=[explain(m, i, by_user=m in by_user) for m, i in data.measures.items()])
+table["unit"] = table["unit"].map(unit_words)  # 'count, thousands', not the code: mapped back below
 edited = st.data_editor(
     table, hide_index=True, disabled=["measure", "why"], key=f"measures:{name}:{gen}", width="stretch",
-    column_config={"unit": st.column_config.SelectboxColumn(options=UNITS, required=True),
+    column_config={"unit": st.column_config.SelectboxColumn(options=[unit_words(u) for u in UNITS], required=True),
                    "polarity": st.column_config.SelectboxColumn(options=POLARITIES, required=True),
                    "recognised as": st.column_config.SelectboxColumn(options=["", *CATALOGUE_KEYS]),
                    "why": st.column_config.TextColumn("why", width="large")},
 )
 rows = edited.to_dict("records")
-overrides = {r["measure"]: MeasureInfo(r["unit"], r["polarity"], r["recognised as"] or None) for r in rows}
+overrides = {r["measure"]: MeasureInfo(UNIT_OF_WORDS.get(r["unit"], r["unit"]), r["polarity"],
+                                      r["recognised as"] or None) for r in rows}
 overrides = {m: info for m, info in overrides.items() if info != data.measures[m]}
 measures = tuple({**by_user, **overrides}.items())
 if overrides and measures != options.measures:

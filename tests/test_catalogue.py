@@ -120,3 +120,34 @@ def test_a_number_of_things_is_a_count_whatever_money_words_it_names(name, unit,
     info = describe(name)
     assert (info.unit, info.known_as) == (unit, key)
 
+
+
+@pytest.mark.parametrize(("name", "unit"), [
+    ("GDP deflator at market prices: 2022-23 = 100", "index"), ("Price index (2015=100)", "index"),
+    ("GDP deflator at market prices: per cent change on previous year", "percent"),  # a % change of an index
+    ("Total value of DPAs during the year", "currency"), ("Total value of direct payments", "currency"),
+    ("Net expenditure on home care", "currency"),
+    ("Number of weeks whose full costs are included under expenditure", "count"),  # counts weeks
+    ("Rate", "percent"), ("Rank of spend", "count"),  # a share's words: a percent for now (see checked_percent)
+])
+def test_an_index_and_money_are_what_the_name_says(name, unit):
+    assert describe(name).unit == unit
+
+
+def test_money_named_over_a_count_entry_is_neutral_spend():
+    assert (describe("Total value of direct payments").polarity, describe("Direct payments").polarity) == (
+        "neutral", "higher_is_better")
+
+
+def test_a_share_s_words_are_a_percent_only_when_the_values_are():
+    import pandas as pd
+
+    from analytics.catalogue import checked_percent
+
+    rate = describe("Rate")
+    assert checked_percent("Rate", rate, pd.Series([452.3, 510.9])).unit == "rate"  # per 100,000
+    assert checked_percent("Rate", rate, pd.Series([0.52, 0.61, None])).unit == "percent"
+    assert checked_percent("Rate", rate, pd.Series([52.0, 61.0])).unit == "percent"
+    assert checked_percent("Growth (%)", describe("Growth (%)"), pd.Series([150.0])).unit == "percent"  # said so
+    assert describe("Bounce rate").known_as == checked_percent(
+        "Bounce rate", describe("Bounce rate"), pd.Series([120.0])).known_as == "bounce_rate"

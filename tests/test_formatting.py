@@ -76,3 +76,12 @@ def test_a_count_printed_in_thousands_or_millions_keeps_its_scale_in_every_view(
     assert format_short(22447.0, "count_thousands") == "22.4m" and format_short(7.071, "count_millions") == "7.07m"
     assert slope_text(12.4, "count_thousands") == "12 thousand"
     assert unit_title("count_thousands") == "Thousands" and unit_title("count_millions") == "Millions"
+
+
+def test_every_unit_has_words_and_the_words_lead_back_to_it():
+    from analytics.vocabulary import UNITS
+
+    assert [formatting.unit_words(u) for u in ("count_thousands", "currency_millions", "percent", "index")] == [
+        "count, thousands", "£ millions", "percent", "index"]
+    assert all(formatting.UNIT_OF_WORDS[formatting.unit_words(u)] == u for u in UNITS)
+    assert format_value(54.644, "index") == "54.6"

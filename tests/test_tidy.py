@@ -294,3 +294,30 @@ def test_months_beside_their_calendar_year_are_the_period_whichever_column_comes
     rows = [["Month", "Year", "Referrals"]] + [[m.to_pydatetime(), m.year, 10 + i] for i, m in enumerate(months)]
     data = analytics.load(xlsx_bytes(rows), filename="t.xlsx", isolated=False)
     assert data.frequency == "M" and data.frame["period"].nunique() == 18
+
+
+def test_a_share_s_name_is_a_percent_only_when_its_values_are_and_an_index_is_not_a_count():
+    csv = (b"Year,Rate,Proportion discharged home,Price index (2015 = 100),Total value of agreements\n"
+           b"2019,452.3,0.62,98.1,120000\n2020,510.9,0.58,100.4,130500\n2021,498.2,0.61,103.2,128250\n")
+    data = analytics.load(csv, filename="shares.csv", isolated=False)
+    units = {m: i.unit for m, i in data.measures.items()}
+    assert units == {"Rate": "rate", "Proportion discharged home": "percent", "Price index (2015 = 100)": "index",
+                     "Total value of agreements": "currency"}
+    assert data.series("Proportion discharged home").round(1).tolist() == [62.0, 58.0, 61.0]  # fractions as %
+    assert data.series("Rate").tolist() == [452.3, 510.9, 498.2]
+
+
+def test_a_share_s_name_across_the_columns_and_in_a_long_table_needs_its_values_too():
+    across = b"Area,2019,2020,2021\nRate,452.3,510.9,498.2\nRate of completion,0.5,0.6,0.7\n"
+    data = analytics.load(across, filename="across.csv", isolated=False)
+    assert {m: i.unit for m, i in data.measures.items()} == {"Rate": "rate", "Rate of completion": "percent"}
+    long = b"Month,Measure,Value\n" + b"".join(
+        f"2024-0{m}-01,Rate,{400 + m}\n2024-0{m}-01,Conversion rate,{30 + m}\n".encode() for m in (4, 5, 6))
+    data = analytics.load(long, filename="long.csv", isolated=False)
+    assert {m: i.unit for m, i in data.measures.items()} == {"Rate": "rate", "Conversion rate": "percent"}
+
+
+def test_the_measures_line_names_units_in_words():
+    csv = b"Area,2019,2020,2021\nJobs (thousands),22.4,22.9,23.1\n"
+    data = analytics.load(csv, filename="jobs.csv", isolated=False)
+    assert dict(data.source.axes)["Measures"] == "1 (1 count, thousands)"

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from analytics.catalogue import MeasureInfo, describe, unit_from_name, unit_from_word
+from analytics.catalogue import MeasureInfo, checked_percent, describe, unit_from_word
 from analytics.errors import IngestError
+from analytics.formatting import unit_words
 from analytics.ingest.axes import (
     HeaderAxis,
     find_header_axis,
@@ -348,13 +349,15 @@ def _looks_like_records(body: Body, names: tuple[str, ...], period_pos: int) -> 
 
 def _measure_info(name: str, parsed_pct: bool, values: pd.Series, formatted_pct: bool,
                   warnings: list[str]) -> tuple[MeasureInfo, pd.Series]:
+    """A measure's unit from its cells' % number formats first (fractions become 0-100), then a typed '%', then
+    its name: a share's name only when the values bear it out (`checked_percent`)."""
     info = describe(name)
     if formatted_pct:
         return MeasureInfo("percent", info.polarity, info.known_as), values * 100
     if parsed_pct:
         return MeasureInfo("percent", info.polarity, info.known_as), values
-    finite = values.dropna()
-    if info.unit == "percent" and len(finite) and finite.between(0, 1).all() and (finite % 1 != 0).any():
+    info = checked_percent(name, info, values)
+    if info.unit == "percent" and _looks_fractional(values):
         warnings.append(f"'{name}' holds fractions between 0 and 1 under a percentage heading: shown as "
                         "percentages (0.52 as 52%).")
         return info, values * 100
@@ -841,10 +844,8 @@ def _long_frame(base, measure_col, columns, names):
         frames.append(more)
     frame = pd.concat(frames)
     measures = {}
-    for measure in frame["measure"].dropna().unique():
-        info = describe(measure)
-        unit = unit_from_name(measure) or info.unit
-        measures[measure] = MeasureInfo(unit, info.polarity, info.known_as)
+    for measure, values in frame.groupby("measure", sort=False)["value"]:
+        measures[measure] = checked_percent(measure, describe(measure), values)
     return frame.reset_index(names="_row"), measures
 
 
@@ -1064,20 +1065,9 @@ def _across_values(frame: pd.DataFrame, values: np.ndarray, typed: np.ndarray, f
     for i, name in enumerate(uniques):
         where = codes == i
         numbers = ~np.isnan(flat[where])
-        info = describe(name)
-        if numbers.any() and fmt[where][numbers].mean() >= 0.5:
-            flat[where] = flat[where] * 100
-            measures[name] = MeasureInfo("percent", info.polarity, info.known_as)
-        elif numbers.any() and typ[where][numbers].mean() >= 0.5:
-            measures[name] = MeasureInfo("percent", info.polarity, info.known_as)
-        else:
-            unit = unit_from_name(name) or info.unit
-            part = pd.Series(flat[where])
-            if unit == "percent" and _looks_fractional(part):
-                flat[where] = flat[where] * 100
-                warnings.append(f"'{name}' holds fractions between 0 and 1 under a percentage heading: shown as "
-                                "percentages (0.52 as 52%).")
-            measures[name] = MeasureInfo(unit, info.polarity, info.known_as)
+        typed_pct, formatted_pct = (bool(numbers.any()) and marks[where][numbers].mean() >= 0.5 for marks in (typ, fmt))
+        measures[name], part = _measure_info(name, typed_pct, pd.Series(flat[where]), formatted_pct, warnings)
+        flat[where] = part.to_numpy()
     return flat, measures
 
 
@@ -1114,12 +1104,10 @@ def _describe_axes(axis: HeaderAxis, frame: pd.DataFrame, measures: dict[str, Me
     return tuple(out)
 
 
-UNIT_WORDS = {unit: words for words, unit in MONEY_SCALES.items()}  # "currency_thousands" -> "£ thousands"
-
-
 def _measures_text(measures: dict[str, MeasureInfo]) -> str:
-    """'95 (95 £ thousands)', '3 (2 count, 1 percent)': how many measures, in which units."""
-    units = pd.Series([UNIT_WORDS.get(m.unit, m.unit) for m in measures.values()], dtype=object).value_counts()
+    """'95 (95 £ thousands)', '3 (2 count, 1 percent)', '1 (1 count, thousands)': how many measures, in which
+    units, in the words every view uses (`unit_words`)."""
+    units = pd.Series([unit_words(m.unit) for m in measures.values()], dtype=object).value_counts()
     return f"{len(measures)} ({', '.join(f'{n} {u}' for u, n in units.items())})"
 
 
