@@ -132,6 +132,79 @@ def test_child_abort_becomes_ingest_error_and_parent_survives():
     assert sandbox.run_isolated(sum, [1, 2, 3]) == 6  # the next parse still works
 
 
+def _every_dtype() -> dict:
+    """A result with every kind of column a Dataset holds, and the awkward cases around them."""
+    import numpy as np
+    import pandas as pd
+
+    n = 5
+    frame = pd.DataFrame({
+        "float": [1.5, np.nan, -0.0, np.inf, 2.0], "int": np.arange(n, dtype=np.int64),
+        "bool": [True, False, True, True, False], "nullable_int": pd.array([1, None, 3, 4, 5], dtype="Int64"),
+        "nullable_bool": pd.array([True, None, False, True, None], dtype="boolean"),
+        "str": pd.Series(["a", None, "£1,234", "", "x" * 100], dtype="str"),
+        "python_string": pd.Series(["a", pd.NA, "b", "c", "é"], dtype="string[python]"),
+        "arrow_string": pd.Series(["a", None, "b", "c", "d"], dtype="string[pyarrow]"),
+        "object": pd.Series([1, "two", None, pd.Timestamp("2024-01-01"), 4.5], dtype=object),
+        "category": pd.Categorical(["data", "header", None, "data", "notes"],
+                                   categories=["metadata", "header", "data", "notes"]),
+        "datetime_ns": pd.to_datetime(["2024-04-01", None, "2024-04-15", "2025-03-31", "1999-12-31"]),
+        "datetime_us": pd.Series(pd.to_datetime(["2024-04-01"] * n)).astype("datetime64[us]"),
+        "tz": pd.date_range("2024-03-30", periods=n, freq="D", tz="Europe/London"),
+        "timedelta": pd.to_timedelta([1, 2, None, 4, 5], unit="D"),
+    }, index=pd.RangeIndex(10, 10 + n))
+    return {"frame": frame, "every_other_row": frame.iloc[::2], "empty": frame.iloc[:0],
+            "strided": np.arange(20.0).reshape(4, 5)[:, ::2], "fortran": np.asfortranarray(np.ones((3, 2))),
+            "bytes": b"\x00" * 100_000, "nested": (("a", 1), {"b": [np.float64(2.5), None]})}
+
+
+def test_a_result_comes_back_equal_whatever_its_dtypes_and_its_arrays_writable():
+    """The result crosses the process boundary as pickle protocol 5 with out-of-band buffers."""
+    import numpy as np
+    import pandas as pd
+
+    got, expected = sandbox.run_isolated(_every_dtype), _every_dtype()
+    for name in ("frame", "every_other_row", "empty"):
+        pd.testing.assert_frame_equal(got[name], expected[name], check_exact=True)
+        assert got[name].dtypes.to_dict() == expected[name].dtypes.to_dict()
+    np.testing.assert_array_equal(got["strided"], expected["strided"])
+    assert got["fortran"].flags.f_contiguous
+    assert got["bytes"] == expected["bytes"] and got["nested"] == expected["nested"]
+    assert got["fortran"].flags.writeable and got["strided"].flags.writeable  # as arrays made in-process are
+    got["frame"].loc[10, "float"] = 9.0
+    got["frame"].loc[11, "int"] = 7
+    assert got["frame"]["float"].iloc[0] == 9.0 and got["frame"]["int"].iloc[1] == 7
+
+
+def test_a_loaded_dataset_is_the_same_in_the_sandbox_as_in_process(make_xlsx):
+    import pandas as pd
+
+    data = make_xlsx([["Month", "Calls", "Team"], ["Apr 2024", 1, "North"], ["May 2024", "c", "South"],
+                      ["Jun 2024", 3, None], ["Total", 4, None]])
+    isolated, direct = analytics.load(data, filename="a.xlsx"), analytics.load(data, filename="a.xlsx",
+                                                                              isolated=False)
+    pd.testing.assert_frame_equal(isolated.frame, direct.frame, check_exact=True)
+    pd.testing.assert_frame_equal(isolated.ledger.excluded, direct.ledger.excluded, check_exact=True)
+    pd.testing.assert_frame_equal(isolated.source.line_roles, direct.source.line_roles, check_exact=True)
+    for name in ("kind", "frequency", "measures", "warnings", "source", "dimensions"):
+        assert getattr(isolated, name) == getattr(direct, name), name
+    assert (isolated.ledger.rows_read, isolated.ledger.rows_used) == (direct.ledger.rows_read, direct.ledger.rows_used)
+
+
+def test_a_result_announced_larger_than_the_childs_cap_is_refused_before_anything_is_read():
+    import time
+
+    class Unread:
+        def poll(self, timeout):
+            raise AssertionError("nothing may be read")
+
+        recv_bytes_into = poll
+
+    for sizes in ([100, 2 * 1024**3], [-1], []):
+        with pytest.raises(analytics.IngestError, match="memory"):
+            sandbox._receive_result(Unread(), sizes, time.monotonic() + 5, 5, 1024**3)
+
+
 def test_time_limit():
     import time
 
