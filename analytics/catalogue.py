@@ -137,7 +137,7 @@ def money_unit(text: str) -> str | None:
 
 # a time a name states as its unit, in brackets: 'Median wait (weeks)', 'Length of stay (in days)'; never a
 # threshold ('No. within 18 weeks' counts pathways)
-_TIME_UNIT_WORDS = re.compile(r"\(\s*(?:in\s+)?(days|weeks)\s*\)", re.I)
+_TIME_UNIT_WORDS = re.compile(r"\(\s*(?:in\s+)?(minutes|hours|days|weeks)\s*\)", re.I)
 _RANK_WORDS = re.compile(r"^\W*(?:\w+\s*-\s*)?rank\b|\brank\s+of\b", re.I)  # 'IMD - Rank of proportion ...'
 
 

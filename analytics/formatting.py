@@ -37,10 +37,13 @@ def format_number(x: float) -> str:
     return f"{rounded:,.1f}"
 
 
+TIME_UNITS = ("minutes", "hours", "days", "weeks")  # '20.3 days', '45.0 minutes': the unit's word after the figure
+
+
 def format_value(x: float, unit: str = "count") -> str:
     """A value in its unit: '1,234', '31.5%', '£1,047.52', '£10,441k' (£ thousands), '£4.03m' (£ millions),
-    '20.3 days', '12.5' (a rate or an index), '22,447 thousand' and '7.07 million' (counts printed in thousands
-    or millions)."""
+    '20.3 days', '45.0 minutes', '12.5' (a rate or an index), '22,447 thousand' and '7.07 million' (counts
+    printed in thousands or millions)."""
     if x is None or not math.isfinite(float(x)):
         return "no value"
     x = float(x)
@@ -56,7 +59,7 @@ def format_value(x: float, unit: str = "count") -> str:
         if abs(x) >= 1000 or float(x).is_integer():
             return f"{sign}£{int(round_half_away(abs(x))):,}"
         return f"{sign}£{round_half_away(abs(x), 2):,.2f}"
-    if unit in ("days", "weeks"):
+    if unit in TIME_UNITS:
         return f"{round_half_away(x, 1):,.1f} {unit}"
     if unit in ("rate", "index"):
         return f"{round_half_away(x, 1):,.1f}"
@@ -71,7 +74,7 @@ def format_value(x: float, unit: str = "count") -> str:
 UNIT_WORDS = {"count": "count", "count_thousands": "count, thousands", "count_millions": "count, millions",
               "percent": "percent", "currency": "£", "currency_thousands": "£ thousands",
               "currency_millions": "£ millions", "days": "days", "weeks": "weeks", "rate": "rate",
-              "index": "index"}
+              "index": "index", "minutes": "minutes", "hours": "hours"}
 UNIT_OF_WORDS = {words: unit for unit, words in UNIT_WORDS.items()}  # the Data page's unit choice, back to its code
 
 
@@ -139,7 +142,7 @@ def slope_text(x: float, unit: str, *, with_unit: bool = True) -> str:
         return text
     if unit == "percent":
         return f"{text} percentage points"
-    if unit in ("days", "weeks"):
+    if unit in TIME_UNITS:
         return f"{text} {unit}"
     if unit in ("count_thousands", "count_millions"):
         return f"{text} {unit.removeprefix('count_')[:-1]}"  # '12 thousand'

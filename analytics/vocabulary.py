@@ -13,7 +13,7 @@ from typing import Literal, get_args
 import pandas as pd
 
 Unit = Literal["count", "percent", "currency", "currency_thousands", "currency_millions", "days", "weeks", "rate",
-               "count_thousands", "count_millions", "index"]
+               "count_thousands", "count_millions", "index", "minutes", "hours"]
 Polarity = Literal["higher_is_better", "lower_is_better", "neutral"]
 FrequencyCode = Literal["D", "W", "M", "Q", "FY", "Y"]
 Flag = Literal["", "suppressed", "provisional", "total", "aggregate"]

@@ -85,3 +85,8 @@ def test_every_unit_has_words_and_the_words_lead_back_to_it():
         "count, thousands", "£ millions", "percent", "index"]
     assert all(formatting.UNIT_OF_WORDS[formatting.unit_words(u)] == u for u in UNITS)
     assert format_value(54.644, "index") == "54.6"
+
+
+def test_durations_read_with_their_time_unit():
+    assert format_value(45, "minutes") == "45.0 minutes" and format_value(4.083, "hours") == "4.1 hours"
+    assert slope_text(2.5, "hours") == "2.5 hours"

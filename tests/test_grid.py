@@ -54,3 +54,13 @@ def test_kinds_of_known_cells():
                                         "marker", "marker", "marker", "text", "number", "number", "empty",
                                         "empty"]
     assert percent.tolist() == [v.endswith("%") for v in KNOWN] + [False, False]
+
+
+def test_a_column_of_durations_is_numbers_and_a_time_slot_header_is_not():
+    rows = pd.DataFrame({0: ["Team", "North", "South"], 1: ["Average wait", "4:05:00", "1899-12-31 03:50:00"],
+                         2: ["09:00", "12", "14"]}, dtype="string")
+    kinds = grid.read_cells(rows).kind
+    assert kinds[:, 1].tolist() == [grid.TEXT, grid.NUMBER, grid.NUMBER]
+    assert kinds[0, 2] != grid.NUMBER  # one time heading a column of counts is a label
+    timed = pd.DataFrame({0: pd.to_timedelta([None, "4h", "30min"])})
+    assert grid.read_cells(timed).kind[:, 0].tolist() == [grid.EMPTY, grid.NUMBER, grid.NUMBER]

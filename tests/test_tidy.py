@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 import analytics
@@ -321,3 +322,21 @@ def test_the_measures_line_names_units_in_words():
     csv = b"Area,2019,2020,2021\nJobs (thousands),22.4,22.9,23.1\n"
     data = analytics.load(csv, filename="jobs.csv", isolated=False)
     assert dict(data.source.axes)["Measures"] == "1 (1 count, thousands)"
+
+
+def test_a_column_of_durations_is_a_measure_in_minutes_or_hours():
+    import datetime as dt
+
+    from tests.conftest import xlsx_bytes
+
+    csv = b"Team,Average handling time,Longest wait\nNorth,00:45,4:05:00\nSouth,00:40,3:50:00\nEast,01:05,*\n"
+    data = analytics.load(csv, filename="times.csv", isolated=False)
+    assert {m: i.unit for m, i in data.measures.items()} == {"Average handling time": "minutes",
+                                                             "Longest wait": "hours"}
+    frame = data.frame.set_index(["category", "measure"])["value"]
+    assert frame[("East", "Average handling time")] == 65.0 and np.isnan(frame[("East", "Longest wait")])
+    rows = [["Month", "Average wait", "Calls"], ["Jan 2024", dt.timedelta(hours=4, minutes=5), 10],
+            ["Feb 2024", dt.timedelta(hours=26, minutes=10), 12]]
+    data = analytics.load(xlsx_bytes(rows, formats={"B2:B3": "[h]:mm:ss"}), filename="t.xlsx", isolated=False)
+    assert data.measures["Average wait"].unit == "hours"
+    assert data.series("Average wait").round(2).tolist() == [4.08, 26.17]

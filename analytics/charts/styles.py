@@ -136,7 +136,8 @@ RULE_WORDS = {
 # --- units and axes --------------------------------------------------------------------------------------------
 UNIT_TITLES = {"count": "Count", "percent": "%", "currency": "£", "currency_thousands": "£ thousands",
                "currency_millions": "£ millions", "days": "Days", "weeks": "Weeks", "rate": "Rate per 100,000",
-               "count_thousands": "Thousands", "count_millions": "Millions", "index": "Index"}
+               "count_thousands": "Thousands", "count_millions": "Millions", "index": "Index",
+               "minutes": "Minutes", "hours": "Hours"}
 DATE_FORMATS = by_frequency("date_format")
 PERIOD_TITLES = by_frequency("axis_title")
 FY_MONTHS = ("Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar")

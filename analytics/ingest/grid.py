@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 from pandas.api.types import is_object_dtype
 
 from analytics.ingest.cells import MARKERS, NUMBER_PATTERN, without_group_spaces
+from analytics.ingest.durations import duration_cells
 from analytics.periods import looks_like_period
 
 EMPTY, NUMBER, DATE, TEXT, MARKER = 0, 1, 2, 3, 4
@@ -171,6 +172,7 @@ def read_cells(grid: pd.DataFrame, percent_cells: frozenset[tuple[int, int]] = f
         stacked_kind, stacked_percent = _text_kinds(stacked)
         kind[:, text_columns] = stacked_kind.reshape(len(text_columns), n_rows).T
         percent[:, text_columns] = stacked_percent.reshape(len(text_columns), n_rows).T
+    kind[duration_cells(grid, np.isin(kind, (DATE, TEXT)))] = NUMBER  # '4:05:00', Excel times: a measure of time
     for row, col in percent_cells:
         if 0 <= row < n_rows and 0 <= col < n_cols:
             percent[row, col] = True

@@ -28,6 +28,7 @@ from analytics.ingest.axes import (
     year_context,
 )
 from analytics.ingest.cells import MARKERS, blank_mask, parse_numbers
+from analytics.ingest.durations import duration_values
 from analytics.ingest.grid import DATE, EMPTY, MARKER, NUMBER
 from analytics.ingest.labels import clean_label, map_distinct, short_name, snake
 from analytics.ingest.records import count_records, default_record_frequency, record_measure_name
@@ -348,10 +349,13 @@ def _looks_like_records(body: Body, names: tuple[str, ...], period_pos: int) -> 
 
 
 def _measure_info(name: str, parsed_pct: bool, values: pd.Series, formatted_pct: bool,
-                  warnings: list[str]) -> tuple[MeasureInfo, pd.Series]:
-    """A measure's unit from its cells' % number formats first (fractions become 0-100), then a typed '%', then
-    its name: a share's name only when the values bear it out (`checked_percent`)."""
+                  warnings: list[str], time_unit: str | None = None) -> tuple[MeasureInfo, pd.Series]:
+    """A measure's unit from its cells first: durations ('4:05:00', read in ``time_unit``), % number formats
+    (fractions become 0-100), a typed '%'; then its name: a share's name only when the values bear it out
+    (`checked_percent`)."""
     info = describe(name)
+    if time_unit is not None:
+        return MeasureInfo(time_unit, info.polarity, info.known_as), values
     if formatted_pct:
         return MeasureInfo("percent", info.polarity, info.known_as), values * 100
     if parsed_pct:
@@ -373,7 +377,11 @@ def _value_columns(body: Body, rows: pd.Index, names: tuple[str, ...], positions
     if not positions:
         return out
     n = len(rows)
-    stacked = pd.concat([body.block.loc[rows, p].astype(object) for p in positions], ignore_index=True)
+    columns = [body.block.loc[rows, p] for p in positions]
+    timed = [duration_values(column) for column in columns]  # '4:05:00' and Excel times: minutes or hours
+    columns = [column if durations is None else durations[0] for column, durations in zip(columns, timed,
+                                                                                           strict=True)]
+    stacked = pd.concat([column.astype(object) for column in columns], ignore_index=True)
     parsed = parse_numbers(stacked)
     for k in np.flatnonzero(parsed.unreadable.to_numpy()).tolist():
         excluded.append(_exclusion(rows[k % n], "not a number", str(stacked[k]), names[positions[k // n]]))
@@ -383,7 +391,8 @@ def _value_columns(body: Body, rows: pd.Index, names: tuple[str, ...], positions
         values = pd.Series(parsed.values.to_numpy()[part], index=rows)
         flags = pd.Series(markers[part], index=rows, dtype=object)
         info, values = _measure_info(names[pos], bool(parsed.percent_sign.to_numpy()[part].any()), values,
-                                     body.percent_share(rows, pos) >= 0.5, warnings)
+                                     body.percent_share(rows, pos) >= 0.5, warnings,
+                                     timed[i][1] if timed[i] is not None else None)
         out[pos] = (values, flags, info)
     return out
 
