@@ -64,3 +64,21 @@ def test_a_column_of_durations_is_numbers_and_a_time_slot_header_is_not():
     assert kinds[0, 2] != grid.NUMBER  # one time heading a column of counts is a label
     timed = pd.DataFrame({0: pd.to_timedelta([None, "4h", "30min"])})
     assert grid.read_cells(timed).kind[:, 0].tolist() == [grid.EMPTY, grid.NUMBER, grid.NUMBER]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.none(), st.just(""), st.just("  "), TYPED), max_size=12), min_size=1,
+                max_size=6))
+def test_text_columns_classified_together_get_the_kinds_each_gets_alone(columns):
+    """read_cells encodes every text column's distinct values in one pass (one dictionary for all of them):
+    a value only in a later column, an all-blank column or an empty one must come out as it does alone."""
+    n = max(len(c) for c in columns)
+    frame = pd.DataFrame({j: pd.Series(c + [None] * (n - len(c)), dtype="str" if j % 2 else "string[python]")
+                          for j, c in enumerate(columns)})
+    cells = grid.read_cells(frame)
+    for j in range(frame.shape[1]):
+        kind, percent = grid._text_kinds(frame[j])
+        assert cells.kind[:, j].tolist() == kind.tolist() and cells.percent[:, j].tolist() == percent.tolist()
+        expected = [grid._text_kind(v.strip()) if isinstance(v, str) and v.strip() else (grid.EMPTY, False)
+                    for v in frame[j].astype(object).where(frame[j].notna(), None)]
+        assert [(int(k), bool(p)) for k, p in zip(kind, percent, strict=True)] == expected

@@ -53,27 +53,37 @@ class Cells:
 
 
 def _text_kinds(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Kinds of a column of strings, and where a '%' was typed.
+    """Kinds of a column of strings, and where a '%' was typed (see `_columns_text_kinds`)."""
+    return _columns_text_kinds([text])[0]
 
-    Each distinct value is stripped and classified once (Arrow's dictionary encoding finds them, chunk by
-    chunk into one dictionary): a column of five outcome labels costs five tests however long it is, and a
-    used range of a million mostly blank rows costs what its few values cost.
+
+def _columns_text_kinds(columns: list[pd.Series]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(kind, typed %) of each of several columns of strings, the distinct values of all of them found once.
+
+    Each distinct value is stripped and classified once: Arrow's dictionary encoding of the columns taken
+    as the chunks of one array (no copy into one long column) gives every chunk the same dictionary, so a
+    column of five outcome labels costs five tests however long it is, a used range of a million mostly
+    blank rows costs what its few values cost, and a value in many columns is classified once.
     """
-    arr = pa.array(text.array)  # as pandas holds it: no copy into another string type
-    encoded = pc.dictionary_encode(arr)
-    chunks = encoded.chunks if isinstance(encoded, pa.ChunkedArray) else [encoded]
-    if not chunks:
-        return np.zeros(0, dtype=np.int8), np.zeros(0, dtype=bool)
-    codes = np.concatenate([c.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-                            for c in chunks])
-    stripped = pc.utf8_trim(chunks[0].dictionary, characters=PYTHON_WHITESPACE).cast(pa.string())
+    chunks = [chunk for column in columns for chunk in _arrow_chunks(column)]
+    if len({chunk.type for chunk in chunks}) > 1:  # 'string' and 'large_string' columns mixed
+        chunks = [chunk.cast(pa.large_string()) for chunk in chunks]
+    lengths = np.cumsum([len(column) for column in columns])[:-1]
+    encoded = pc.dictionary_encode(pa.chunked_array(chunks, type=chunks[0].type if chunks else pa.string()))
+    if not encoded.num_chunks or not len(encoded.chunks[0].dictionary):
+        return [(np.zeros(len(c), dtype=np.int8), np.zeros(len(c), dtype=bool)) for c in columns]
+    stripped = pc.utf8_trim(encoded.chunks[0].dictionary, characters=PYTHON_WHITESPACE).cast(pa.string())
     unique_kind, unique_percent = _distinct_kinds(stripped)
-    filled = codes >= 0
-    if not filled.any():
-        return np.zeros(len(codes), dtype=np.int8), np.zeros(len(codes), dtype=bool)
-    kind = np.where(filled, unique_kind[codes], EMPTY).astype(np.int8)  # code -1 reads the last: masked
-    percent = filled & unique_percent[codes]
-    return kind, percent
+    # A spare last entry for the blanks (code -1): EMPTY, no percent.
+    unique_kind, unique_percent = np.append(unique_kind, np.int8(EMPTY)), np.append(unique_percent, False)
+    codes = np.concatenate([c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in encoded.chunks])
+    return list(zip(np.split(unique_kind[codes], lengths), np.split(unique_percent[codes], lengths), strict=True))
+
+
+def _arrow_chunks(column: pd.Series) -> list[pa.Array]:
+    """A column's text as Arrow arrays: the arrays pandas holds for Arrow-backed text (no copy)."""
+    array = pa.array(column.astype("string").array)
+    return list(array.chunks) if isinstance(array, pa.ChunkedArray) else [array]
 
 
 def _distinct_kinds(uniques: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -153,8 +163,8 @@ def _all_strings(column: pd.Series) -> bool:
 def read_cells(grid: pd.DataFrame, percent_cells: frozenset[tuple[int, int]] = frozenset()) -> Cells:
     """Classify every cell of a grid; ``percent_cells`` are (grid row position, grid column) shown as %.
 
-    Typed columns (numbers, dates) are classified from their dtype; all text columns are stacked into one
-    column and classified in a single pass, so a sheet 150 columns wide costs one set of string operations,
+    Typed columns (numbers, dates) are classified from their dtype; all text columns are classified in a
+    single pass over their distinct values, so a sheet 150 columns wide costs one set of string operations,
     not 150.
     """
     n_rows, n_cols = grid.shape
@@ -168,10 +178,9 @@ def read_cells(grid: pd.DataFrame, percent_cells: frozenset[tuple[int, int]] = f
         else:
             text_columns.append(j)
     if text_columns:
-        stacked = pd.concat([grid.iloc[:, j].astype("string") for j in text_columns], ignore_index=True)
-        stacked_kind, stacked_percent = _text_kinds(stacked)
-        kind[:, text_columns] = stacked_kind.reshape(len(text_columns), n_rows).T
-        percent[:, text_columns] = stacked_percent.reshape(len(text_columns), n_rows).T
+        found = _columns_text_kinds([grid.iloc[:, j] for j in text_columns])
+        for j, (column_kind, column_percent) in zip(text_columns, found, strict=True):
+            kind[:, j], percent[:, j] = column_kind, column_percent
     kind[duration_cells(grid, np.isin(kind, (DATE, TEXT)))] = NUMBER  # '4:05:00', Excel times: a measure of time
     for row, col in percent_cells:
         if 0 <= row < n_rows and 0 <= col < n_cols:
