@@ -178,3 +178,37 @@ def test_a_record_with_its_values_missing_is_not_a_heading_but_a_name_with_its_c
             ["Home Care", "5 Main St", "Leduc", 90], ["North Care", "7 High St", "Leduc", 95]]
     roles = _roles(rows)
     assert roles[3] == "data" and roles[5] == "group"
+
+
+def test_a_label_set_right_of_where_rows_are_named_is_a_records_second_line_not_a_heading():
+    rows = [["Start", "End", "Field", "Values"], [1, 2, "Writing level", "11=Advanced"],
+            [None, None, None, "12=Accelerated"], [None, None, None, "13=Proficient"],
+            [3, 4, "Reading level", "11=Advanced"], [None, None, None, "12=Accelerated"],
+            [5, 6, "Maths level", "01=Level 1"], [7, 8, "Science level", "01=Level 1"]]
+    roles = _roles(rows)
+    assert "group" not in roles
+
+
+def test_a_rule_of_dashes_is_never_a_heading():
+    rows = [["Course", "Autumn", "Spring"], ["Biology", 3, 4], ["Chemistry", 5, 6], ["----------"],
+            ["Physics", 7, 8], ["Geology", 1, 2]]
+    assert _roles(rows)[3] != "group"
+
+
+def test_an_entry_shaped_and_sorted_as_its_neighbours_is_a_record_without_figures():
+    rows = [["Course", "Autumn", "Spring", "Summer"], ["FIRE-106", 3.8, None, 1], ["FIRE-107", 2, 1, None],
+            ["FIRE-108"], ["FIRE-109"], ["FIRE-115", 2.7, 5.6, None], ["FIRE-117", 1, 1, 1]]
+    roles = _roles(rows)
+    assert roles[3] == roles[4] == "data"
+
+
+def test_headings_still_head_their_rows_beside_codes_and_in_sorted_lists():
+    coded = [["Code", "Area", "Users"], [None, "North East"], ["E06000001", "Hartlepool", 120],
+             ["E06000002", "Middlesbrough", 150], [None, "North West"], ["E06000006", "Halton", 90],
+             ["E06000007", "Warrington", 110]]
+    roles = _roles(coded)
+    assert roles[1] == roles[4] == "group"  # the names sit past the code column; the headings sit there too
+    sorted_heads = [["Service", "Clients"], ["Older people"], ["Day care", 10], ["Home care", 20],
+                    ["Physical disability"], ["Residential", 30], ["Respite", 5]]
+    roles = _roles(sorted_heads)
+    assert roles[1] == roles[4] == "group"  # 'Physical disability' sorts between its neighbours, shaped unlike them

@@ -42,6 +42,8 @@ _HEADER_WORDS = re.compile(r"\b(code|name|region|org(?:anisation)?|area|descript
                            r"la|council|authority|geography)\b", re.I)
 _NHS_PLACE = re.compile(r"\b(icb|integrated care board|nhs|trust|ccg|council|borough|county|district|"
                         r"authority)\b", re.I)
+_SHAPE_UPPER, _SHAPE_LOWER, _SHAPE_DIGIT = re.compile(r"[A-Z]"), re.compile(r"[a-z]"), re.compile(r"[0-9]")
+_SHAPE_RUN = re.compile(r"(.)\1+")
 _ANY_AREA_CODE = re.compile(r"^[EWSNK]\d{8}$")
 
 
@@ -316,7 +318,8 @@ def row_structure(kinds: np.ndarray, texts: pd.DataFrame, label_positions: list[
     typical = float(np.median(label_counts[has_values])) if has_values.any() else 0.0
     fully_labelled = (typical >= 2) & (label_counts >= typical)
     candidate = labels_filled & ~has_values
-    first_label = _first_label_column(kinds, label_positions)
+    first_label = _first_label_column(kinds, label_positions, _code_positions(texts, label_positions, has_values))
+    name_depth = _name_depth(first_label, has_values, len(label_positions))
     kind = np.full(n, "", dtype=object)
     if candidate.sum() > MAX_GROUP_ROWS:  # a list of text (records), not a table with group headings
         return kind, np.full(n, "", dtype=object)
@@ -338,7 +341,8 @@ def row_structure(kinds: np.ndarray, texts: pd.DataFrame, label_positions: list[
         elif _capitals(cells) and not _capitals([texts.iat[nxt[i], p] for p in label_positions
                                                  if texts.iat[nxt[i], p]]):
             kind[i] = "group"
-        elif not fully_labelled[i] and _lone_label(cells) and _heads_below(i, first_label, has_values, candidate):
+        elif not fully_labelled[i] and _lone_label(cells) and _heads_below(i, first_label, has_values, candidate) \
+                and not _list_member(i, cells[0], first_label, name_depth, texts, label_positions, has_values):
             kind[i] = "group"
     # The label carried down: set at each heading (nested when no row of values lies between two headings),
     # cleared at a stacked block's header, then filled down: only the heading rows are visited in Python.
@@ -359,12 +363,53 @@ def row_structure(kinds: np.ndarray, texts: pd.DataFrame, label_positions: list[
     return kind, carried
 
 
-def _first_label_column(kinds: np.ndarray, label_positions: list[int]) -> np.ndarray:
-    """Per row, the leftmost label position holding text (len(label_positions) when none): its depth."""
+def _first_label_column(kinds: np.ndarray, label_positions: list[int], skip: list[int] = ()) -> np.ndarray:
+    """Per row, the leftmost label position holding text (len(label_positions) when none): its depth. Code
+    positions (``skip``) count only on a row with no other label."""
     if not label_positions:
         return np.zeros(len(kinds), dtype=int)
     text = kinds[:, label_positions] == TEXT
-    return np.where(text.any(axis=1), text.argmax(axis=1), len(label_positions))
+    named = text.copy()
+    named[:, list(skip)] = False
+    named = np.where(named.any(axis=1, keepdims=True), named, text)
+    return np.where(named.any(axis=1), named.argmax(axis=1), len(label_positions))
+
+
+def _name_depth(first_label: np.ndarray, has_values: np.ndarray, n_positions: int) -> int:
+    """The label position where the rows of values are usually named: a heading sits there or to its left."""
+    depths = first_label[has_values & (first_label < n_positions)]
+    return int(np.bincount(depths).argmax()) if len(depths) else n_positions
+
+
+def _code_positions(texts: pd.DataFrame, label_positions: list[int], has_values: np.ndarray) -> list[int]:
+    """Label positions holding codes on the rows of values ('E06000001 | Hartlepool'), the last excepted: a
+    name's depth is where its words start, and a heading over coded rows has no code."""
+    return [k for k, p in enumerate(label_positions[:-1]) if is_code_column(texts.loc[has_values, p])]
+
+
+def _label_shape(text: str) -> str:
+    """A label's shape, runs of capitals, small letters and digits each one mark: 'FIRE-108' -> 'A-9'."""
+    return _SHAPE_RUN.sub(r"\1", _SHAPE_DIGIT.sub("9", _SHAPE_LOWER.sub("a", _SHAPE_UPPER.sub("A", text))))
+
+
+def _list_member(i: int, text: str, first_label: np.ndarray, name_depth: int, texts: pd.DataFrame,
+                 label_positions: list[int], has_values: np.ndarray) -> bool:
+    """A lone label without values that is one more entry of the list around it, not a heading: a rule
+    of dashes; a label set to the right of where the rows are named (a record's second line, '12=Accelerated'
+    under '11=Advanced'); or one shaped as the names just above and below it and in their alphabetical
+    order ('FIRE-108' between 'FIRE-107' and 'FIRE-115': a course with no figures)."""
+    if not any(ch.isalnum() for ch in text) or first_label[i] > name_depth:
+        return True
+    above, below = np.flatnonzero(has_values[:i]), np.flatnonzero(has_values[i + 1:])
+    if not len(above) or not len(below) or first_label[i] >= len(label_positions):
+        return False
+    column = texts[label_positions[first_label[i]]]
+    before, after = column.iat[int(above[-1])], column.iat[i + 1 + int(below[0])]
+    if not before or not after:
+        return False
+    shape = _label_shape(text)
+    return _label_shape(before) == shape == _label_shape(after) and \
+        before.casefold() < text.casefold() < after.casefold()
 
 
 def _lone_label(cells: list[str]) -> bool:
