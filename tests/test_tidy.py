@@ -340,3 +340,39 @@ def test_a_column_of_durations_is_a_measure_in_minutes_or_hours():
     data = analytics.load(xlsx_bytes(rows, formats={"B2:B3": "[h]:mm:ss"}), filename="t.xlsx", isolated=False)
     assert data.measures["Average wait"].unit == "hours"
     assert data.series("Average wait").round(2).tolist() == [4.08, 26.17]
+
+
+def _by_group_and_year(first_block: str) -> list[list]:
+    rows = [["Population group", None, "Violent crime", "Robbery"]]
+    for name, base in ((first_block, 1320), ("GROUP I (250,000 and over)", 499), ("GROUP II (100,000 to 249,999)", 200)):
+        rows += [[name, 2006, base, base // 3], [None, 2007, base - 15, base // 3 - 1],
+                 [None, "Percent change", -1.1, -0.3]]
+    return rows
+
+
+def test_a_label_written_once_over_its_block_names_every_row_and_a_total_block_is_derived_throughout():
+    from tests.conftest import xlsx_bytes
+    data = analytics.load(xlsx_bytes(_by_group_and_year("TOTAL ALL AGENCIES:")), filename="groups.xlsx")
+    assert set(data.measures) == {"Violent crime", "Robbery"}  # the years among words are labels, not a measure
+    frame = data.frame[data.frame["measure"] == "Violent crime"]
+    assert frame["category"].tolist()[:4] == ["TOTAL ALL AGENCIES:"] * 3 + ["GROUP I (250,000 and over)"]
+    (year_dim,) = data.dimensions
+    assert frame[year_dim].tolist()[:3] == ["2006", "2007", "Percent change"]
+    assert (frame["flag"] == "total").tolist() == [True] * 3 + [False] * 6
+    roles = analytics.ingest.line_roles(xlsx_bytes(_by_group_and_year("TOTAL ALL AGENCIES:")),
+                                        filename="groups.xlsx")["role"].tolist()
+    assert roles[1:4] == ["derived"] * 3 and set(roles[4:]) == {"data"}
+
+
+def test_an_outer_label_standing_alone_or_a_record_lists_odd_blank_is_not_filled_down():
+    from tests.conftest import xlsx_bytes
+    rows = [["Cause", "Age", "Jan 2024", "Feb 2024", "Mar 2024"], ["Total deaths, all ages", None, 100, 110, 120],
+            [None, "Under 65", 30, 31, 32], [None, "65-84", 40, 41, 42], [None, "85+", 30, 38, 46],
+            ["Respiratory deaths", None, 20, 21, 22], [None, "Under 65", 5, 5, 5], [None, "65+", 15, 16, 17]]
+    data = analytics.load(xlsx_bytes(rows), filename="deaths.xlsx")
+    assert "Under 65" in data.measures and "Total deaths, all ages, Under 65" not in data.measures
+    records = [["Asset", "Book", "Value", "Cost"], ["Raptor A", "Canada", 55, 50], ["Raptor A", None, 55, 50],
+               ["Raptor B", "Paper", 41, 40], ["Raptor C", "Equity", 13, 12], ["Raptor D", "Energy", 7, 6]]
+    frame = analytics.load(xlsx_bytes(records), filename="records.xlsx").frame
+    books = frame.loc[frame["measure"] == "Value", "book"]
+    assert books.isna().tolist() == [False, True, False, False, False]  # one odd blank in a list is not a block

@@ -59,6 +59,7 @@ AGGREGATE_LABEL = re.compile(r"\b(?:average|mean|median|england|national|region(
                              r"all\s+councils|comparator|benchmark)\b", re.I)
 NOTE_LABEL = re.compile(r"^\s*(?:notes?\b|source\b|\*|\[|\(?\d{1,2}[.)]\s|footnote|please\s+note|nb\b)", re.I)
 MERGED_DISTINCT_SHARE = 0.9  # a label column whose filled cells are this distinct names blocks of rows
+OUTER_LABEL_SHARE = 0.8  # ... when this share of its labels start a block whose rows an inner column names
 PERIOD_NAME = re.compile(r"date|week|month|period|quarter|\bqtr\b|year|\bfy\b|\bw/?[ce]\b|\bday\b", re.I)
 MEASURE_NAME = re.compile(r"^(measure|indicator|metric|kpi|description|item|series|variable|performance\s+measure)s?$",
                           re.I)
@@ -888,6 +889,24 @@ def _drop_duplicate_periods(frame: pd.DataFrame, dims: tuple[str, ...], along: s
     return frame[~dup], rows
 
 
+def _outer_labels_down(texts: pd.DataFrame, positions: list[int], rows: np.ndarray) -> pd.DataFrame:
+    """Each outer label column written once over its block of rows ('TOTAL ALL AGENCIES: | 2006', ' | 2007',
+    ' | Percent change') filled down the block's rows of values, so every row carries it: in its name, its
+    dimension and its total flag. Blocks are two rows or more (a record list's odd blank is not a block),
+    and a block's first row names its own part in an inner column too: an outer label standing alone
+    ('Total deaths, all ages' above ' | Males') names its row only, as a code does."""
+    filled = texts.copy()
+    for k, p in enumerate(positions[:-1]):
+        column = texts.iloc[rows, p]
+        starts = (column != "").to_numpy()
+        inner = (texts.iloc[rows, positions[k + 1:]] != "").any(axis=1).to_numpy()
+        if not starts.any() or starts.sum() > (~starts).sum() or is_code_column(column) or \
+                (starts & inner).sum() < OUTER_LABEL_SHARE * starts.sum():
+            continue
+        filled.iloc[rows, p] = _merged_down(column.reset_index(drop=True)).to_numpy(dtype=object)
+    return filled
+
+
 def _label_frame(body: Body, positions: list[int]) -> pd.DataFrame:
     """Label texts of the given positions (other positions empty), one row per body row."""
     texts = pd.DataFrame("", index=range(len(body.block)), columns=range(body.kinds.shape[1]), dtype=object)
@@ -964,6 +983,7 @@ def _across(body: Body, axis: HeaderAxis, label_positions: list[int], period_pos
     reasons[continued] = ""
     keep = np.flatnonzero(plain & has_values & labelled)
     rows = block.index[keep]
+    texts = _outer_labels_down(texts, label_positions, keep)
     row_labels = _row_labels(texts, label_positions, keep)
     for i in np.flatnonzero(continued).tolist():  # a label's second line joins its first
         at = np.searchsorted(keep, i - 1)
@@ -1140,6 +1160,8 @@ def _cross_section(body: Body, names) -> Tidied:
     flagged = block.index.isin(reasons.index)
     rows = block.index[~flagged]
     keep_pos = block.index.get_indexer(rows)
+    blocks = _outer_labels_down(texts, [p for p in text_cols if not is_code_column(texts.iloc[keep_pos, p])],
+                                keep_pos)
     labels = texts.iloc[keep_pos, text_cols].map(clean_label).replace("", None)
     labels.index = rows
     category_pos = _category_position(labels, text_cols)
@@ -1150,8 +1172,11 @@ def _cross_section(body: Body, names) -> Tidied:
     category = labels[category_pos].copy()
     codes = {p for p in text_cols if is_code_column(labels[p])}
     _fill_hierarchy(labels, [p for p in dims if p not in codes], outer=[p for p in text_cols if p not in codes])
+    block_name = pd.Series(blocks.iloc[keep_pos, category_pos].map(clean_label).replace("", None)
+                           .to_numpy(dtype=object), index=rows).where(category.isna())  # named once over its block
+    category = category.fillna(block_name)
     category = category.fillna(labels[dims].bfill(axis=1).iloc[:, 0] if dims else category)
-    row_text = labels.fillna("").astype(str).agg(" ".join, axis=1)
+    row_text = (block_name.fillna("") + " " + labels.fillna("").astype(str).agg(" ".join, axis=1)).str.strip()
     places = category.fillna("").map(lambda t: (place_of(t) or ("", ""))[1])
     flag = np.where(row_text.str.contains(TOTAL_LABEL), "total",
                     np.where((places == "aggregate") | row_text.str.contains(AGGREGATE_LABEL), "aggregate", ""))
@@ -1217,11 +1242,20 @@ def _yes_no_column(values: pd.Series) -> bool:
 def _codes_to_labels(block: pd.DataFrame, names, numeric: list[int], text_cols: list[int]
                      ) -> tuple[list[int], list[int]]:
     """Numeric columns that are codes (a 'code' header, or whole numbers left of every label column, as
-    the old council numbers '312') are labels, never measures."""
+    the old council numbers '312') are labels, never measures; so is a column of years among words beside a
+    label column ('TOTAL | 2006', ' | 2007', ' | Percent change'): it names each row's part of its block."""
     first_text = min(text_cols) if text_cols else len(names)
     codes = [p for p in numeric if _code_header(names[p]) or (
-        p < first_text and _whole_numbers(block[p]) and p + 1 in text_cols)]
+        p < first_text and _whole_numbers(block[p]) and p + 1 in text_cols) or _years_among_words(block[p])]
     return [p for p in numeric if p not in codes], sorted(text_cols + codes)
+
+
+def _years_among_words(column: pd.Series) -> bool:
+    """Every number a calendar year, and words (not markers) in other cells of the column."""
+    parsed = parse_numbers(column)
+    numbers = parsed.values.dropna()
+    words = ~blank_mask(column) & parsed.values.isna() & parsed.marker.isna()
+    return bool(words.any()) and calendar_years(numbers)
 
 
 def _whole_numbers(column: pd.Series) -> bool:
