@@ -189,3 +189,22 @@ def test_record_rows_with_no_readable_date_or_no_values_are_left_out_and_the_res
     assert data.records["Case ID"].tolist()[:3] == ["C0000", "C0001", "C0002"]
     assert "C0019" not in set(data.records["Case ID"]) and data.records["Minutes"].iloc[-1] == "64"
     assert data.records["Team"].dtype == "string"
+
+
+def _sheet_roles(data: bytes, sheet: str) -> list[str]:
+    from analytics.ingest import line_roles
+    return line_roles(data, sheet=sheet, filename="book.xlsx", isolated=False)["role"].astype(str).tolist()
+
+
+def test_a_cover_or_notes_sheet_beside_a_table_gets_line_roles_not_an_error():
+    from tests.conftest import xlsx_bytes
+    table = [["Month", "Requests"], ["Apr 2024", 10], ["May 2024", 12], ["Jun 2024", 11]]
+    cover = [["Title:", "Requests for support"], ["Period:", "April 2024", "-", "June 2024"],
+             ["Source:", "Council returns"], ["Contact:", "team@example.gov.uk"]]
+    contents = [["Sheet", "Description"], ["Table 1", "Requests by month"], ["Table 2", "Requests by team"]]
+    data = xlsx_bytes(table, sheet="Table 1", extra_sheets={"Cover": cover, "Contents": contents})
+    assert _sheet_roles(data, "Cover") == ["metadata"] * 4  # key-value front matter, not a table of words
+    assert _sheet_roles(data, "Contents") == ["header", "data", "data"]
+    assert _sheet_roles(data, "Table 1") == ["header", "data", "data", "data"]
+    with pytest.raises(analytics.IngestError, match="no sheet called"):
+        _sheet_roles(data, "Missing")

@@ -15,7 +15,7 @@ from analytics.errors import IngestError
 from analytics.ingest.grid import read_cells
 from analytics.ingest.guard import SheetText
 from analytics.ingest.readers import Book, RawSheet, read_csv, read_workbook
-from analytics.ingest.tables import Table, find_tables, header_names, label_text, runs_of
+from analytics.ingest.tables import METADATA_KEY, Table, find_tables, header_names, label_text, runs_of
 from analytics.ingest.tidy import NOTE_LABEL, Tidied, tidy_table
 
 
@@ -282,28 +282,37 @@ def classify_lines(data: bytes, filename: str, file_type: str, options: Options,
         table, tables, tidied = _read_table(book, filename, options, tables)
         roles = sheet_roles(table, tidied.row_roles, tables)
     except IngestError:
-        if tables:
+        named = next((s for s in book.sheets if s.name == options.sheet), None)
+        if options.sheet is not None and named is None:
+            raise
+        if tables and (named is None or any(t.sheet is named for t in tables)):
             roles = sheet_roles(_choose(tables, book.sheets, options), {}, tables)
-        else:  # words only (a sheet of descriptions, a list of indicators): a table to read, none to analyse
-            sheet = next((s for s in book.sheets if s.name == options.sheet), None) or \
-                max(book.sheets, key=lambda s: s.grid.size)
-            roles = text_table_roles(read_cells(sheet.grid, sheet.percent_cells).counts())
+        else:  # words only (a cover sheet, notes, a list of indicators): lines to classify, none to analyse
+            sheet = named or max(book.sheets, key=lambda s: s.grid.size)
+            cells = read_cells(sheet.grid, sheet.percent_cells)
+            first = sheet.grid.iloc[:, 0].map(label_text) if sheet.grid.shape[1] else pd.Series(dtype=object)
+            roles = text_table_roles(cells.counts(), first)
     return pd.DataFrame({"row": np.arange(1, len(roles) + 1), "role": roles})
 
 
-def text_table_roles(counts: np.ndarray) -> pd.Categorical:
+def text_table_roles(counts: np.ndarray, first_cells: pd.Series | None = None) -> pd.Categorical:
     """Roles of a sheet with no table of numbers: its longest run of rows with two or more cells is a
     table of words (header line, then data); lines above it are metadata; below it, lines of one cell are
-    notes and lines of several are more of its rows."""
+    notes and lines of several are more of its rows. 'Key: | value' lines (a cover sheet's 'Title:',
+    'Source:') are front matter, never rows of a table."""
     n = int(np.flatnonzero(counts).max()) + 1 if counts.any() else 0
     counts = counts[:n]
     code = np.full(n, ROLE_CODE["metadata"], dtype=np.int8)
-    runs = runs_of(counts >= 2)
+    key_value = np.zeros(n, dtype=bool)
+    if first_cells is not None and len(first_cells):
+        key_value = (counts <= 2) & first_cells.iloc[:n].astype(str).str.match(METADATA_KEY).to_numpy(dtype=bool)
+    runs = [r for r in runs_of((counts >= 2) & ~key_value) if r[1] > r[0]]  # a table has a header and a row
     if runs:
         start, end = max(runs, key=lambda r: r[1] - r[0])
         code[start] = ROLE_CODE["header"]
         code[start + 1:end + 1] = ROLE_CODE["data"]
         code[end + 1:] = np.where(counts[end + 1:] >= 2, ROLE_CODE["data"], ROLE_CODE["notes"])
+    code[key_value] = ROLE_CODE["metadata"]
     code[counts == 0] = ROLE_CODE["empty"]
     return pd.Categorical.from_codes(code, categories=ROLES)
 
