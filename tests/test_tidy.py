@@ -344,7 +344,8 @@ def test_a_column_of_durations_is_a_measure_in_minutes_or_hours():
 
 def _by_group_and_year(first_block: str) -> list[list]:
     rows = [["Population group", None, "Violent crime", "Robbery"]]
-    for name, base in ((first_block, 1320), ("GROUP I (250,000 and over)", 499), ("GROUP II (100,000 to 249,999)", 200)):
+    blocks = ((first_block, 1320), ("GROUP I (250,000 and over)", 499), ("GROUP II (100,000 to 249,999)", 200))
+    for name, base in blocks:
         rows += [[name, 2006, base, base // 3], [None, 2007, base - 15, base // 3 - 1],
                  [None, "Percent change", -1.1, -0.3]]
     return rows
