@@ -307,7 +307,9 @@ def test_a_footnote_letter_glued_to_a_header_word_is_left_out_when_a_note_is_key
     rows += [[f"Area {k}", f"E0600000{k}", 10.0 * k, 20000.0 + k] for k in range(1, 7)]
     rows += [["a  Employees on adult rates who have been in the same job for more than a year."],
              ["b  Figures for Number of Jobs are for indicative purposes only."]]
-    assert {"Number of jobs", "Median"} <= set(_load(rows).measures)
+    data = _load(rows)
+    assert {"Number of jobs", "Median"} <= set(data.measures)
+    assert data.source.title == "Annual pay, all employee jobs"  # the title's words lose the key as names do
 
 
 def test_front_matter_lines_in_the_header_name_no_column():

@@ -524,6 +524,8 @@ def _table_from_segment(sheet: RawSheet, cells: Cells, counts: np.ndarray, start
         extra = " ".join(cell_text(grid, r, c) for r in title_rows for c in range(grid.shape[1])
                          if cell_text(grid, r, c))
         title = f"{title} | {extra}" if title else extra
+    notes = _notes_below(grid, last + 1)  # a title marks its words as the header does: 'For all employee jobsa'
+    title = without_note_keys(title, note_keys(notes), sheet_words(notes))
     n_data = last - (start + data_pos) + 1
     score = float(n_data * len(cols))
     if not sheet.visible or HELPER_SHEET.search(sheet.name.strip()):
