@@ -212,3 +212,14 @@ def test_headings_still_head_their_rows_beside_codes_and_in_sorted_lists():
                     ["Physical disability"], ["Residential", 30], ["Respite", 5]]
     roles = _roles(sorted_heads)
     assert roles[1] == roles[4] == "group"  # 'Physical disability' sorts between its neighbours, shaped unlike them
+
+
+def test_a_measure_written_once_over_its_periods_names_every_column_under_it():
+    years = ["2019-20", "2020-21", "2021-22"]
+    rows = [["Clients by area"], ["Area", "Number", None, None, "%", None, None], [None, *years, *years]]
+    rows += [[area, 10 * k, 11 * k, 12 * k, 5.0 + k, 6.0 + k, 7.0 + k] for k, area in enumerate(["North", "South"], 1)]
+    for merges in ((), ("B2:D2", "E2:G2")):
+        data = _load(rows, merges=merges)
+        assert set(data.measures) == {"Number", "%"}
+        north = data.frame[data.frame["area_label"] == "North"].set_index(["measure", "period"])["value"]
+        assert north[("Number", T(2021, 4, 1))] == 12 and north[("%", T(2020, 4, 1))] == 7.0

@@ -182,8 +182,11 @@ def find_header_axis(table: Table, value_positions: list[int], label_positions: 
         periods = _carry_right(periods, [texts[j] for j in range(len(texts)) if j != i], value_positions)
         if frequency is None or frequency == "D":
             frequency = infer_frequency(periods) or frequency
-        others = [t for j, t in enumerate(texts) if j != i and not _is_axis_numbers(matrix[j], value_positions)]
-        names = join_header_rows(others) if others else [""] * len(table.columns)
+        kept = [j for j in range(len(texts)) if j != i and not _is_axis_numbers(matrix[j], value_positions)]
+        others = [texts[j] for j in kept]
+        spans = [_group_spans(texts[j], texts[i], value_positions) if j == i - 1 else [None] * len(texts[j])
+                 for j in kept]
+        names = join_header_rows(others, spans) if others else [""] * len(table.columns)
         keep = [k for k, p in enumerate(value_positions) if pd.notna(periods.iloc[k])]
         return HeaderAxis("periods", tuple(value_positions[k] for k in keep),
                           tuple(periods.iloc[k] for k in keep), tuple(names[value_positions[k]] for k in keep),
@@ -239,6 +242,27 @@ def _is_axis_numbers(row: list[object], positions: list[int]) -> bool:
     """A header row of whole numbers 1, 2, 3 ... (week numbers above their dates): not part of a name."""
     numbers = pd.to_numeric(pd.Series([label_text(row[p]) for p in positions]), errors="coerce").dropna()
     return len(numbers) >= MIN_ACROSS and bool((numbers.diff().dropna() == 1).mean() >= 0.8)
+
+
+def _group_spans(labels: list[str], periods: list[str], positions: list[int]) -> list[int | None]:
+    """Spans of the labels over the period row (a measure written once over its periods: 'Number' over
+    2019-20 | 2020-21 | 2021-22, then '%' over the same): each covers the blank cells to its right whose period
+    it has not covered yet, as `join_header_rows` takes a merged range. With the period row left out of the
+    names, nothing beneath would show the label spans; None where a cell is no such label (layout decides)."""
+    spans: list[int | None] = [None] * len(labels)
+    for k, pos in enumerate(positions):
+        if not labels[pos] or not periods[pos]:
+            continue
+        seen, end = {periods[pos]}, k + 1
+        while end < len(positions) and not labels[positions[end]] and periods[positions[end]] and \
+                periods[positions[end]] not in seen and positions[end] == positions[end - 1] + 1:
+            seen.add(periods[positions[end]])
+            end += 1
+        if end - k > 1:
+            spans[pos] = end - k
+            for covered in positions[k + 1:end]:
+                spans[covered] = 0
+    return spans
 
 
 def _carry_right(periods: pd.Series, other_rows: list[list[str]], positions: list[int]) -> pd.Series:
