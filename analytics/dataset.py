@@ -8,6 +8,7 @@ import pandas as pd
 
 from analytics.catalogue import MeasureInfo
 from analytics.errors import AnalysisError
+from analytics.periods import format_period
 from analytics.vocabulary import FREQUENCIES_TABLE, SUMMARY_FLAGS, SUMMED_UNITS  # noqa: F401 - re-exported
 
 LAYOUTS = ("long", "wide", "periods_across", "places_across", "ages_across", "records", "table")
@@ -135,7 +136,8 @@ def detection_summary(data: Dataset) -> pd.DataFrame:
     frame = data.frame
     covered = "Periods covered"
     if "period" in frame.columns and frame["period"].notna().any():
-        span = f"{frame['period'].min():%d %b %Y} to {frame['period'].max():%d %b %Y}"
+        first, last = frame["period"].min(), frame["period"].max()  # in the frequency's own words: '2019/20'
+        span = f"{format_period(first, data.frequency)} to {format_period(last, data.frequency)}"
     else:  # a table of places or categories covers no periods: "Periods covered: 151 rows" read as nonsense
         covered, span = "Rows of the table", (f"{frame['category'].nunique()} (one per row label)"
                                              if "category" in frame.columns else "")

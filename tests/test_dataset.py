@@ -65,3 +65,13 @@ def test_the_detection_summary_of_a_table_counts_its_rows_not_periods():
     data = analytics.load(b"Council,Spend\nKent,1\nSurrey,2\nEssex,3\n", filename="t.csv")
     found = dict(dataset.detection_summary(data).to_numpy())
     assert "Periods covered" not in found and found["Rows of the table"] == "3 (one per row label)"
+
+
+def test_the_periods_covered_are_said_in_the_frequencys_own_words():
+    import analytics
+
+    data = analytics.load(b"Financial year,Spend\n2019-20,1\n2020-21,2\n2021-22,3\n", filename="fy.csv")
+    found = dict(dataset.detection_summary(data).to_numpy())
+    assert found["Periods covered"] == "2019/20 to 2021/22"
+    months = analytics.load(b"Area,Apr 2024,May 2024,Jun 2024\nKent,1,2,3\n", filename="m.csv")
+    assert "April 2024 to June 2024" in dict(dataset.detection_summary(months).to_numpy())["Periods"]

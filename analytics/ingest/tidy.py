@@ -1119,7 +1119,8 @@ def _describe_axes(axis: HeaderAxis, frame: pd.DataFrame, measures: dict[str, Me
     out = []
     if axis.kind == "periods":
         periods = pd.to_datetime(frame["period"].dropna().unique())
-        span = f", {periods.min():%d %b %Y} to {periods.max():%d %b %Y}" if len(periods) else ""
+        span = f", {format_period(periods.min(), axis.frequency)} to {format_period(periods.max(), axis.frequency)}" \
+            if len(periods) else ""
         how = f" ({axis.description})" if axis.description else ""
         out.append(("Periods", f"{len(periods)} across the columns{how}{span}"))
     else:
