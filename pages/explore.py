@@ -10,8 +10,7 @@ from analytics import topics
 st.title("Explore trends")
 datasets = {name: data for name, data in ui.loaded().items() if topics.is_time_series(data)}
 if not datasets:
-    st.info("Load a time series (a file with a date, week, month or quarter column, or periods across the "
-            "columns) in the sidebar, or click **Load sample data**.")
+    st.info(ui.no_time_series_text(list(ui.loaded()), "the trends"))
     st.stop()
 
 top = st.columns([2, 2, 3])

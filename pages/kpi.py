@@ -10,7 +10,7 @@ from analytics import topics
 st.title("KPI summary")
 datasets = {name: data for name, data in ui.loaded().items() if topics.is_time_series(data)}
 if not datasets:
-    st.info("Load time series extracts in the sidebar (or click **Load sample data**) to see the KPI summary.")
+    st.info(ui.no_time_series_text(list(ui.loaded()), "the KPI summary"))
     st.stop()
 chosen = st.multiselect("Datasets", list(datasets), default=list(datasets), key="kpi:datasets")
 totals_only = st.toggle("Measures only (hide the splits by age band, setting...)", value=True, key="kpi:totals")

@@ -66,8 +66,10 @@ from ui.session import (  # noqa: F401
 from ui.text import (  # noqa: F401
     AUTOLINK_START,
     MARKDOWN_SPECIAL,
+    TIME_SERIES_NEEDED,
     ZERO_WIDTH_SPACE,
     markdown_text,
+    no_time_series_text,
     text_table,
 )
 from ui.widgets import (  # noqa: F401
