@@ -500,10 +500,21 @@ def calendar_years_down(values: pd.Series, header: str = "") -> pd.Series | None
     if found.nunique() < 2 or len(found) < 0.5 * present:
         return None
     steps = found.diff().dropna()
-    if not (YEAR_HEADER.search(header) or (len(found) >= 3 and bool((steps == 1).all()))):
+    repeated = len(found) == present and _repeated_run(found)  # among words ('Percent change') they are labels
+    if not (YEAR_HEADER.search(header) or (len(found) >= 3 and bool((steps == 1).all())) or repeated):
         return None
     return pd.to_datetime(numbers.astype("Int64").astype("string") + "-01-01", format="%Y-%m-%d", errors="coerce"
                           ).astype("datetime64[ns]")
+
+
+def _repeated_run(years: pd.Series) -> bool:
+    """The same years rising by one, block after block (2016, 2017, 2016, 2017 ...): each block the years of
+    a label written once beside it ('TOTAL', 'Burglary'), as a table of several series prints them."""
+    values = years.to_numpy(dtype=float)
+    run = np.unique(values)
+    if len(run) < 2 or len(values) < 2 * len(run) or len(values) % len(run) or not (np.diff(run) == 1).all():
+        return False
+    return bool((values == np.tile(run, len(values) // len(run))).all())
 
 
 def _iso_dates(texts: pd.Series) -> pd.Series:

@@ -141,6 +141,7 @@ def test_iso_texts_read_once_per_distinct_text_read_as_the_whole_column_reads():
     ([1955, 1956, 1957], "", [1955, 1956, 1957]),  # unheaded, rising by one
     (["2023 (1), (2)", "2024 (1), (2)"], "Year", [2023, 2024]),  # footnote marks
     ([2016, 2017, "Percent change"], "Year", [2016, 2017, None]),  # a row that is not a year stays unread
+    ([2016, 2017, 2016, 2017, 2016, 2017], "", [2016, 2017] * 3),  # unheaded, the same years block after block
 ])
 def test_a_column_of_calendar_years_reads_as_the_start_of_each_year(values, header, years):
     parsed = p.parse_periods(pd.Series(values, dtype=object), header=header)
@@ -166,6 +167,9 @@ def test_one_calendar_year_rule_for_columns_and_single_cells():
     ([2019, 2019, 2021], ""),  # numbers without a header naming years, not rising by one: counts
     ([1850, 1851, 1852], "Year"),  # outside the calendar years this tool reads as years
     ([2019, 2021, 2020], "Staff"),
+    ([2016, 2017, 2016, 2018], ""),  # blocks that are not the same run of years
+    ([2016, 2017, 2016], ""),  # a block and a part of one
+    ([2016, 2017, "Percent change", 2016, 2017, "Percent change"], ""),  # among words: labels (a dimension)
 ])
 def test_numbers_that_are_not_said_to_be_calendar_years_are_not_read_as_years(values, header):
     assert p.parse_periods(pd.Series(values, dtype=object), header=header).periods.isna().all()

@@ -377,3 +377,13 @@ def test_an_outer_label_standing_alone_or_a_record_lists_odd_blank_is_not_filled
     frame = analytics.load(xlsx_bytes(records), filename="records.xlsx").frame
     books = frame.loc[frame["measure"] == "Value", "book"]
     assert books.isna().tolist() == [False, True, False, False, False]  # one odd blank in a list is not a block
+
+
+def test_unheaded_years_repeated_beside_a_label_written_once_are_the_period():
+    from tests.conftest import xlsx_bytes
+
+    rows = [["Offences"], ["Offence", None, "Number"], ["TOTAL", 2016, 1000], [None, 2017, 1100],
+            ["Burglary", 2016, 200], [None, 2017, 180], ["Theft", 2016, 500], [None, 2017, 520]]
+    data = analytics.load(xlsx_bytes(rows), filename="offences.xlsx", isolated=False)
+    assert list(data.measures) == ["Number"] and data.frequency == "Y" and data.dimensions == ("offence",)
+    assert data.series("Number", offence="Burglary").tolist() == [200, 180]
