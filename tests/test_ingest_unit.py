@@ -208,3 +208,14 @@ def test_a_cover_or_notes_sheet_beside_a_table_gets_line_roles_not_an_error():
     assert _sheet_roles(data, "Table 1") == ["header", "data", "data", "data"]
     with pytest.raises(analytics.IngestError, match="no sheet called"):
         _sheet_roles(data, "Missing")
+
+
+def test_asking_for_a_sheet_the_reader_set_aside_says_why_not_that_it_is_missing():
+    from tests.conftest import xlsx_bytes
+    table = [["Month", "Requests"], ["Apr 2024", 10], ["May 2024", 12], ["Jun 2024", 11]]
+    wide = [["Contents", *([None] * 600), "x"]]  # values 602 columns apart: more than the reader takes
+    data = xlsx_bytes(table, sheet="Table 1", extra_sheets={"Contents": wide})
+    assert analytics.load(data, filename="book.xlsx", isolated=False).measures  # the good sheet still loads
+    for read in (analytics.load, analytics.ingest.line_roles):
+        with pytest.raises(analytics.IngestError, match=r"The sheet 'Contents' cannot be read: it has 602 columns"):
+            read(data, filename="book.xlsx", sheet="Contents", isolated=False)

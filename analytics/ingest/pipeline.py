@@ -46,11 +46,14 @@ def _all_tables(sheets: list[RawSheet]) -> list[Table]:
     return sorted(tables, key=lambda t: -t.score)
 
 
-def _choose(tables: list[Table], sheets: list[RawSheet], options: Options) -> Table:
+def _choose(tables: list[Table], sheets: list[RawSheet], options: Options, skipped: tuple[str, ...] = ()) -> Table:
     if options.sheet is not None:
         names = [s.name for s in sheets]
         if options.sheet not in names:
-            raise IngestError(f"There is no sheet called '{options.sheet}'; sheets are: {', '.join(names)}.")
+            why = next((m.split(": ", 1)[-1] for m in skipped if m.startswith(f"Skipped sheet '{options.sheet}':")),
+                       None)  # the reader set it aside: say why, not that it is missing
+            raise IngestError(f"The sheet '{options.sheet}' cannot be read: {why}" if why else
+                              f"There is no sheet called '{options.sheet}'; sheets are: {', '.join(names)}.")
         tables = [t for t in tables if t.sheet.name == options.sheet]
         if not tables:
             sheet = next(s for s in sheets if s.name == options.sheet)
@@ -257,7 +260,7 @@ def _read_table(book: Book, filename: str, options: Options, tables: list[Table]
                 ) -> tuple[Table, list[Table], Tidied]:
     tables = _all_tables(book.sheets) if tables is None else tables
     try:
-        table = _choose(tables, book.sheets, options)
+        table = _choose(tables, book.sheets, options, book.skipped)
     except IngestError:
         for sheet in book.sheets:
             _uncached_formula_check(sheet)
@@ -286,7 +289,7 @@ def classify_lines(data: bytes, filename: str, file_type: str, options: Options,
         if options.sheet is not None and named is None:
             raise
         if tables and (named is None or any(t.sheet is named for t in tables)):
-            roles = sheet_roles(_choose(tables, book.sheets, options), {}, tables)
+            roles = sheet_roles(_choose(tables, book.sheets, options, book.skipped), {}, tables)
         else:  # words only (a cover sheet, notes, a list of indicators): lines to classify, none to analyse
             sheet = named or max(book.sheets, key=lambda s: s.grid.size)
             cells = read_cells(sheet.grid, sheet.percent_cells)
