@@ -378,3 +378,18 @@ def test_a_year_heading_over_every_value_column_is_the_table_s_period_not_part_o
     assert header_names(grid, [0, 1], [0, 1, 2], 0)[1:] == ("Older people", "Learning disability")
     two = pd.DataFrame([[None, "2014-15", "2015-16"], ["Council", "Older people", "Older people"]], dtype=object)
     assert header_names(two, [0, 1], [0, 1, 2], 0)[1:] == ("2014-15 Older people", "2015-16 Older people")
+
+
+def test_two_years_each_over_number_and_percent_head_their_columns_merged_or_not():
+    rows = [["Table 3: Requests by support setting"], [],
+            ["Setting", 2022, None, 2023, None], [None, "Number", "%", "Number", "%"],
+            ["Residential", 120, 40.0, 130, 41.0], ["Nursing", 80, 26.7, 85, 26.8],
+            ["Community", 100, 33.3, 102, 32.2], ["Total", 300, 100.0, 317, 100.0]]
+    for merges in ((), ("B3:C3", "D3:E3")):
+        assert _roles(rows, merges=merges)[2:5] == ["header", "header", "data"]
+        data = _load(rows, merges=merges)
+        assert {m: i.unit for m, i in data.measures.items()} == {
+            "2022: Number": "count", "2022: %": "percent", "2023: Number": "count", "2023: %": "percent"}
+    records = [["Building", "Built", "Refitted"], ["Oak House", 1990, 2005], ["Elm Court", 1972, 2011],
+               ["Ash Lodge", 1988, 2019]]
+    assert _roles(records)[1] == "data"  # years as values, with more values below: a row of the table

@@ -555,7 +555,22 @@ def _past_axis_rows(grid: pd.DataFrame, kinds: np.ndarray, start: int, columns: 
         while data_pos + 1 < len(kinds) and axis_row(grid, start + data_pos, columns) and not axis_row(
                 grid, start + data_pos + 1, columns):
             data_pos += 1 + _data_start(kinds[data_pos + 1:data_pos + 1 + HEADER_SCAN_ROWS + 12])
+    while data_pos + 1 < len(kinds) and _years_over_words(grid, kinds, start, data_pos, columns):
+        data_pos += 1 + _data_start(kinds[data_pos + 1:data_pos + 1 + HEADER_SCAN_ROWS + 12])
     return data_pos
+
+
+def _years_over_words(grid: pd.DataFrame, kinds: np.ndarray, start: int, pos: int, columns: np.ndarray) -> bool:
+    """Two or more calendar years over the columns, and under them a line of words only ('Number | %'
+    under each of '2022' and '2023'): the years head column groups; they are not a row of values."""
+    numbers = np.flatnonzero(kinds[pos] == NUMBER)
+    below = kinds[pos + 1]
+    if len(numbers) < 2 or (below == NUMBER).any() or (below == TEXT).sum() < len(numbers):
+        return False
+    if not calendar_years(pd.Series([float(label_text(grid.iat[start + pos, int(columns[c])]))
+                                     for c in numbers.tolist()])):
+        return False
+    return bool((below[numbers.min():] == TEXT).sum() >= len(numbers))
 
 
 def _header_lines(live: np.ndarray, start: int, data_pos: int) -> list[int]:
