@@ -223,3 +223,10 @@ def test_a_measure_written_once_over_its_periods_names_every_column_under_it():
         assert set(data.measures) == {"Number", "%"}
         north = data.frame[data.frame["area_label"] == "North"].set_index(["measure", "period"])["value"]
         assert north[("Number", T(2021, 4, 1))] == 12 and north[("%", T(2020, 4, 1))] == 7.0
+
+
+def test_one_word_headings_between_one_word_names_still_head_their_rows():
+    rows = [["Ward", "Referrals"], ["Central"], ["Abbey", 5], ["Castle", 6], ["North"], ["Oakwood", 7], ["Park", 8],
+            ["South"], ["Tilbury", 9], ["Upton", 4]]
+    roles = _roles(rows)
+    assert roles[1] == roles[4] == roles[7] == "group"

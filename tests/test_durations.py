@@ -45,3 +45,15 @@ def test_a_value_column_reads_in_minutes_when_short_and_hours_when_long():
     assert duration_values(pd.Series(["North", "0:45", "South"])) is None  # mostly words
     assert duration_values(pd.Series([1.0, 2.0])) is None
     assert duration_unit(pd.Series([0.5, 1.99])) == ("minutes", 60.0)
+
+
+def test_a_column_headed_as_a_time_of_day_is_times_not_durations():
+    import analytics
+    from analytics.ingest.durations import names_a_clock
+
+    assert names_a_clock("Referral time") and names_a_clock("Time of call") and names_a_clock("Slot")
+    assert not names_a_clock("Average handling time") and not names_a_clock("Longest wait")
+    csv = (b"Referral date,Referral time,Team,Contacts\n2024-04-01,09:15,North,3\n2024-04-02,14:30,South,4\n"
+           b"2024-04-03,11:05,North,5\n")
+    data = analytics.load(csv, filename="t.csv", isolated=False)
+    assert set(data.measures) == {"Contacts"} and "referral_time" in data.dimensions

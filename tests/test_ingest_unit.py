@@ -219,3 +219,12 @@ def test_asking_for_a_sheet_the_reader_set_aside_says_why_not_that_it_is_missing
     for read in (analytics.load, analytics.ingest.line_roles):
         with pytest.raises(analytics.IngestError, match=r"The sheet 'Contents' cannot be read: it has 602 columns"):
             read(data, filename="book.xlsx", sheet="Contents", isolated=False)
+
+
+def test_a_contents_list_whose_entries_end_in_colons_is_still_a_table_of_words():
+    from tests.conftest import xlsx_bytes
+    table = [["Month", "Requests"], ["Apr 2024", 10], ["May 2024", 12], ["Jun 2024", 11]]
+    contents = [["Contents"], ["Sheet", "Description"], ["Table 1:", "Requests by month"],
+                ["Table 2:", "Requests by team"]]
+    data = xlsx_bytes(table, sheet="Table 1", extra_sheets={"Contents": contents})
+    assert _sheet_roles(data, "Contents") == ["metadata", "header", "data", "data"]

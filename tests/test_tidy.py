@@ -387,3 +387,15 @@ def test_unheaded_years_repeated_beside_a_label_written_once_are_the_period():
     data = analytics.load(xlsx_bytes(rows), filename="offences.xlsx", isolated=False)
     assert list(data.measures) == ["Number"] and data.frequency == "Y" and data.dimensions == ("offence",)
     assert data.series("Number", offence="Burglary").tolist() == [200, 180]
+
+
+def test_councils_under_their_region_written_once_are_the_rows_and_a_headed_column_of_years_a_measure():
+    csv = (b"Region,Council,Clients\nNorth East,Hartlepool,5\n,Middlesbrough,6\n,Stockton-on-Tees,6\n"
+           b"North West,Bolton,7\n,Bury,8\n,Wigan,8\n")
+    data = analytics.load(csv, filename="regions.csv", isolated=False)
+    frame = data.frame
+    assert frame["category"].tolist() == ["Hartlepool", "Middlesbrough", "Stockton-on-Tees", "Bolton", "Bury", "Wigan"]
+    assert (frame["flag"] == "").all() and frame["region"].tolist()[:3] == ["North East"] * 3
+    staff = b"Council,Staff in post,Vacancies\nKent,1950,12\nSurrey,2034,8\nEssex,Not known,5\nMedway,2011,3\n"
+    data = analytics.load(staff, filename="staff.csv", isolated=False)
+    assert set(data.measures) == {"Staff in post", "Vacancies"}

@@ -420,8 +420,9 @@ def _list_member(i: int, text: str, first_label: np.ndarray, name_depth: int, te
                  label_positions: list[int], has_values: np.ndarray) -> bool:
     """A lone label without values that is one more entry of the list around it, not a heading: a rule
     of dashes; a label set to the right of where the rows are named (a record's second line, '12=Accelerated'
-    under '11=Advanced'); or one shaped as the names just above and below it and in their alphabetical
-    order ('FIRE-108' between 'FIRE-107' and 'FIRE-115': a course with no figures)."""
+    under '11=Advanced'); or a numbered name shaped as the names just above and below it and in their order
+    ('FIRE-108' between 'FIRE-107' and 'FIRE-115': a course with no figures). Words alone prove nothing:
+    'North' between 'Castle' and 'Oakwood' may head its wards."""
     if not any(ch.isalnum() for ch in text) or first_label[i] > name_depth:
         return True
     above, below = np.flatnonzero(has_values[:i]), np.flatnonzero(has_values[i + 1:])
@@ -432,7 +433,7 @@ def _list_member(i: int, text: str, first_label: np.ndarray, name_depth: int, te
     if not before or not after:
         return False
     shape = _label_shape(text)
-    return _label_shape(before) == shape == _label_shape(after) and \
+    return "9" in shape and _label_shape(before) == shape == _label_shape(after) and \
         before.casefold() < text.casefold() < after.casefold()
 
 

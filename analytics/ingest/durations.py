@@ -3,7 +3,8 @@
 Excel stores a duration or a time of day as a fraction of a day shown through a time format. The workbook
 reader hands such a cell over as a timedelta, as a time on Excel's day zero ('1899-12-31 04:05:00'; 26:10 is
 '1900-01-01 02:10:00'), or, in a column headed in words, as that text; a CSV holds what Excel showed
-('4:05:00', '26:10'). A column whose cells are all durations is a measure of time, not a list of labels:
+('4:05:00', '26:10'). A column whose cells are mostly durations is a measure of time, not a list of labels,
+unless its heading names a time of day ('Referral time', 'Time of call'):
 its cells count as numbers from the cells stage on, and tidying reads them in minutes or hours.
 """
 
@@ -30,11 +31,13 @@ def duration_cells(grid: pd.DataFrame, candidates: np.ndarray) -> np.ndarray:
     """Which cells of a grid to count as numbers because they hold durations: in each column whose
     ``candidates`` (its cells read as words or dates) are mostly durations, and at least MIN_DURATIONS of them
     (its header and notes aside); none in other columns, so a time slot heading one column ('09:00') stays a
-    label. Only columns with a duration among their first SAMPLE candidates are read whole (few or none)."""
+    label, nor in a column headed as a time of day ('Referral time': 09:15 is when, not how long). Only
+    columns with a duration among their first SAMPLE candidates are read whole (few or none)."""
     found = np.zeros(candidates.shape, dtype=bool)
     for j in np.flatnonzero(candidates.sum(axis=0) >= MIN_DURATIONS).tolist():
         rows = np.flatnonzero(candidates[:, j])[:SAMPLE].tolist()
-        if not any(_is_duration(grid.iat[r, j]) for r in rows):
+        first = next((r for r in rows if _is_duration(grid.iat[r, j])), None)
+        if first is None or names_a_clock(_heading_above(grid.iloc[:first, j])):
             continue
         hours = _mostly_durations(grid.iloc[:, j], candidates[:, j], MIN_DURATIONS)
         if hours is not None:
@@ -45,8 +48,8 @@ def duration_cells(grid: pd.DataFrame, candidates: np.ndarray) -> np.ndarray:
 def duration_values(column: pd.Series) -> tuple[pd.Series, str] | None:
     """A value column of durations (at least half its filled cells) in minutes or hours (`duration_unit`),
     and that unit; None for any other column. Cells that hold no duration (markers) are left as they are."""
-    if column.dtype.kind in "fiub":
-        return None
+    if column.dtype.kind in "fiub" or not any(_is_duration(v) for v in column.dropna().head(SAMPLE)):
+        return None  # most columns: no duration among their first cells, so the whole column is never scanned
     hours = _mostly_durations(column, column.notna().to_numpy() & (column.astype("string").str.strip() != "")
                               .fillna(False).to_numpy(dtype=bool), 1)
     if hours is None:
@@ -67,6 +70,26 @@ def _mostly_durations(column: pd.Series, candidates: np.ndarray, least: int) -> 
 
 
 SAMPLE = 20
+# A heading that names when something happened ('Referral time', 'Time of call', 'Slot'), not how long it took
+CLOCK_HEADING = re.compile(r"\btime\s+of\b|\bo'?clock\b|^\W*(?:(?:start|end|finish|arrival|departure|referral|"
+                           r"appointment|booking|visit|call|contact|admission|discharge|opening|closing)\s+)?"
+                           r"(?:time|slot)s?\W*$", re.I)
+DURATION_HEADING = re.compile(r"\b(?:wait|waiting|duration|length|handling|average|mean|median|total|elapsed|"
+                              r"taken|spent|hours|minutes|turnaround)\b", re.I)
+
+
+def names_a_clock(heading: str) -> bool:
+    """A column heading that names a time of day, so its '09:15' cells are times, not durations; one that
+    names a wait or a length ('Average handling time', 'Longest wait') never does."""
+    return bool(CLOCK_HEADING.search(heading)) and not DURATION_HEADING.search(heading)
+
+
+def _heading_above(cells: pd.Series) -> str:
+    """The nearest cell of words above a column's first duration: its heading, as far as this stage knows."""
+    for value in cells.iloc[::-1].tolist():
+        if isinstance(value, str) and value.strip() and not _is_duration(value):
+            return value.strip()
+    return ""
 _DURATION = re.compile(DURATION_TEXT)
 
 

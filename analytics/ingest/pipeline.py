@@ -301,14 +301,16 @@ def classify_lines(data: bytes, filename: str, file_type: str, options: Options,
 def text_table_roles(counts: np.ndarray, first_cells: pd.Series | None = None) -> pd.Categorical:
     """Roles of a sheet with no table of numbers: its longest run of rows with two or more cells is a
     table of words (header line, then data); lines above it are metadata; below it, lines of one cell are
-    notes and lines of several are more of its rows. 'Key: | value' lines (a cover sheet's 'Title:',
-    'Source:') are front matter, never rows of a table."""
+    notes and lines of several are more of its rows. 'Key: | value' lines before any other line of several
+    cells (a cover sheet's 'Title:', 'Period:', 'Source:') are front matter, never rows of a table."""
     n = int(np.flatnonzero(counts).max()) + 1 if counts.any() else 0
     counts = counts[:n]
     code = np.full(n, ROLE_CODE["metadata"], dtype=np.int8)
     key_value = np.zeros(n, dtype=bool)
-    if first_cells is not None and len(first_cells):
-        key_value = (counts <= 2) & first_cells.iloc[:n].astype(str).str.match(METADATA_KEY).to_numpy(dtype=bool)
+    if first_cells is not None and len(first_cells):  # only the leading ones: 'Table 1: | ...' in a list is a row
+        keyed = first_cells.iloc[:n].astype(str).str.match(METADATA_KEY).to_numpy(dtype=bool)
+        other = np.flatnonzero((counts >= 2) & ~keyed)
+        key_value = keyed & (np.arange(n) < (other[0] if len(other) else n))
     runs = [r for r in runs_of((counts >= 2) & ~key_value) if r[1] > r[0]]  # a table has a header and a row
     if runs:
         start, end = max(runs, key=lambda r: r[1] - r[0])

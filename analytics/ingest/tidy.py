@@ -1247,15 +1247,17 @@ def _codes_to_labels(block: pd.DataFrame, names, numeric: list[int], text_cols: 
     label column ('TOTAL | 2006', ' | 2007', ' | Percent change'): it names each row's part of its block."""
     first_text = min(text_cols) if text_cols else len(names)
     codes = [p for p in numeric if _code_header(names[p]) or (
-        p < first_text and _whole_numbers(block[p]) and p + 1 in text_cols) or _years_among_words(block[p])]
+        p < first_text and _whole_numbers(block[p]) and p + 1 in text_cols) or (
+        not names[p] or names[p].startswith("Column ")) and _years_among_words(block[p])]
     return [p for p in numeric if p not in codes], sorted(text_cols + codes)
 
 
 def _years_among_words(column: pd.Series) -> bool:
-    """Every number a calendar year, and words (not markers) in other cells of the column."""
-    parsed = parse_numbers(column)
+    """Every number a calendar year, and words (not markers) in other cells of the column (asked only of a
+    column with no heading of its own: under a heading, years are a measure's values)."""
+    parsed = parse_numbers(_filled_sample(column))
     numbers = parsed.values.dropna()
-    words = ~blank_mask(column) & parsed.values.isna() & parsed.marker.isna()
+    words = parsed.values.isna() & parsed.marker.isna()
     return bool(words.any()) and calendar_years(numbers)
 
 
@@ -1270,9 +1272,9 @@ def _category_position(labels: pd.DataFrame, text_cols: list[int]) -> int:
         sample = labels[p].dropna().head(200)
         return float(sample.map(lambda t: place_of(str(t)) is not None).mean()) if len(sample) else 0.0
     shares = {p: place_share(p) for p in text_cols if not is_code_column(labels[p])}
-    best = max(shares, key=shares.get, default=None)
-    if best is not None and shares[best] >= 0.5:
-        return best
+    places = [p for p, share in shares.items() if share >= 0.5]
+    if places:  # 'Region | Council': the column naming the most places names the rows
+        return max(places, key=lambda p: (labels[p].nunique(), shares[p]))
     return max(text_cols, key=lambda p: labels[p].nunique())
 
 
