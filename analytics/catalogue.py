@@ -115,9 +115,13 @@ _PERCENT_WORDS = re.compile(r"%|\bper\s*cent\b|percentage|\bpct\b", re.I)  # the
 _PROPORTION_WORDS = re.compile(r"proportion|\brate\b(?!\s+per)|\bratio\b", re.I)
 _RATE_WORDS = re.compile(r"per\s+100,?000|per\s+10,?000|per\s+1,?000\b|\bper\s+head\b", re.I)
 # an index against a base ('GDP deflator: 2022-23 = 100', 'Price index (2015=100)'): not a count, never summed
-_INDEX_WORDS = re.compile(r"\bind(?:ex|ices)\b|\bdeflators?\b|=\s*100\b", re.I)
+# ('index case', 'indexed records' are not)
+_INDEX_WORDS = re.compile(r"\b(?:price|cost|volume|value|wage|earnings|retail|consumer|composite|deprivation)\s+"
+                          r"ind(?:ex|ices)\b|\bind(?:ex|ices)\s+(?:of|score|value|points?|number)\b|^\W*ind(?:ex|ices)\b|"
+                          r"\bindex\W*$|\bdeflators?\b|=\s*100\b", re.I)
 _CURRENCY_WORDS = re.compile(r"£|\bgbp\b|£m\b|\bcost\b|\bspend(?:ing)?\b|\bexpenditure\b|\bbudget\b|\bforecast\b|"
-                             r"\boutturn\b|\bvalues?\s+of\b|\b(?:total|gross|net|cash)\s+value\b", re.I)
+                             r"\boutturn\b|\bvalues?\s+of\s+(?:payments?|packages?|contracts?|grants?|agreements?|loans?|invoices?|"
+                             r"debts?|assets?|fees|charges|income)\b|\b(?:total|gross|net|cash)\s+value\b", re.I)
 # a money scale in a name or a Unit cell: '£000', "£'000s", '£k', '£ thousands', 'thousands of pounds'; '£m'
 _THOUSANDS = re.compile(r"£\s*\(?\s*(?:'?000'?s?|thousands?|k\b)|\bgbp\s*(?:'?000s?|thousands?)|"
                         r"thousands\s+of\s+pounds", re.I)

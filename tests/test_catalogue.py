@@ -151,3 +151,14 @@ def test_a_share_s_words_are_a_percent_only_when_the_values_are():
     assert checked_percent("Growth (%)", describe("Growth (%)"), pd.Series([150.0])).unit == "percent"  # said so
     assert describe("Bounce rate").known_as == checked_percent(
         "Bounce rate", describe("Bounce rate"), pd.Series([120.0])).known_as == "bounce_rate"
+
+
+def test_money_and_index_words_need_their_context():
+    import analytics
+
+    csv = (b"Year,Value of the indicator,Number of clients (index case),Value of payments made,"
+           b"Price index (2015 = 100)\n"
+           b"2019,52.1,120,3400,98.1\n2020,53.4,131,3600,100.4\n2021,55.0,128,3550,103.2\n")
+    units = {m: i.unit for m, i in analytics.load(csv, filename="words.csv", isolated=False).measures.items()}
+    assert units["Value of the indicator"] != "currency" and units["Number of clients (index case)"] == "count"
+    assert units["Value of payments made"] == "currency" and units["Price index (2015 = 100)"] == "index"
