@@ -393,3 +393,13 @@ def test_two_years_each_over_number_and_percent_head_their_columns_merged_or_not
     records = [["Building", "Built", "Refitted"], ["Oak House", 1990, 2005], ["Elm Court", 1972, 2011],
                ["Ash Lodge", 1988, 2019]]
     assert _roles(records)[1] == "data"  # years as values, with more values below: a row of the table
+
+
+def test_durations_over_a_line_of_words_are_not_taken_for_years():
+    from analytics.ingest.tables import _years_over_words
+
+    grid = pd.DataFrame([["Morning", "10:30:00", "12:00:00"], [None, "Topic", "Speaker"]], dtype=object)
+    kinds = np.array([[TEXT, NUMBER, NUMBER], [EMPTY, TEXT, TEXT]])  # durations count as numbers from the cells stage
+    assert not _years_over_words(grid, kinds, 0, 0, np.arange(3))  # raised ValueError on '10:30:00' before
+    grid.iat[0, 1], grid.iat[0, 2] = 2022, 2023
+    assert _years_over_words(grid, kinds, 0, 0, np.arange(3))

@@ -567,8 +567,9 @@ def _years_over_words(grid: pd.DataFrame, kinds: np.ndarray, start: int, pos: in
     below = kinds[pos + 1]
     if len(numbers) < 2 or (below == NUMBER).any() or (below == TEXT).sum() < len(numbers):
         return False
-    if not calendar_years(pd.Series([float(label_text(grid.iat[start + pos, int(columns[c])]))
-                                     for c in numbers.tolist()])):
+    values = pd.to_numeric(pd.Series([label_text(grid.iat[start + pos, int(columns[c])]) for c in numbers.tolist()]),
+                           errors="coerce")  # a duration ('10:30:00') counts as a number but is no year
+    if values.isna().any() or not calendar_years(values):
         return False
     return bool((below[numbers.min():] == TEXT).sum() >= len(numbers))
 
