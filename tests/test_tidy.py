@@ -399,3 +399,11 @@ def test_councils_under_their_region_written_once_are_the_rows_and_a_headed_colu
     staff = b"Council,Staff in post,Vacancies\nKent,1950,12\nSurrey,2034,8\nEssex,Not known,5\nMedway,2011,3\n"
     data = analytics.load(staff, filename="staff.csv", isolated=False)
     assert set(data.measures) == {"Staff in post", "Vacancies"}
+
+
+def test_a_tables_money_scale_leaves_its_percentages_alone():
+    csv = (b"Budget monitoring 2024-25\n\xc2\xa3 thousands\nService,Budget,Forecast,Variance %\n"
+           b"Home care,1200,1250,4.2\nDay care,300,290,-3.3\nResidential,5000,5100,2.0\n")
+    units = {m: i.unit for m, i in analytics.load(csv, filename="b.csv", isolated=False).measures.items()}
+    assert units == {"Budget (£ thousands)": "currency_thousands", "Forecast (£ thousands)": "currency_thousands",
+                     "Variance %": "percent"}

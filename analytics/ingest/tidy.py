@@ -260,8 +260,8 @@ def _with_money_units(tidied: Tidied, table: Table) -> Tidied:
     for name, info in tidied.measures.items():
         own = money_scale(name)
         scale = own or title_scale
-        if scale is None:
-            continue
+        if scale is None or own is None and info.unit not in ("count", "currency"):
+            continue  # a table's '£ thousands' says nothing of its percentages, rates, indices or durations
         scales.add(scale)
         if scale == "£":
             if info.unit == "count":
