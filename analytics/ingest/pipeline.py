@@ -317,7 +317,6 @@ def text_table_roles(counts: np.ndarray, first_cells: pd.Series | None = None) -
         code[start] = ROLE_CODE["header"]
         code[start + 1:end + 1] = ROLE_CODE["data"]
         code[end + 1:] = np.where(counts[end + 1:] >= 2, ROLE_CODE["data"], ROLE_CODE["notes"])
-    code[key_value] = ROLE_CODE["metadata"]
     code[counts == 0] = ROLE_CODE["empty"]
     return pd.Categorical.from_codes(code, categories=ROLES)
 

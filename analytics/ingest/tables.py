@@ -565,13 +565,11 @@ def _years_over_words(grid: pd.DataFrame, kinds: np.ndarray, start: int, pos: in
     under each of '2022' and '2023'): the years head column groups; they are not a row of values."""
     numbers = np.flatnonzero(kinds[pos] == NUMBER)
     below = kinds[pos + 1]
-    if len(numbers) < 2 or (below == NUMBER).any() or (below == TEXT).sum() < len(numbers):
+    if len(numbers) < 2 or (below == NUMBER).any() or (below[numbers.min():] == TEXT).sum() < len(numbers):
         return False
     values = pd.to_numeric(pd.Series([label_text(grid.iat[start + pos, int(columns[c])]) for c in numbers.tolist()]),
                            errors="coerce")  # a duration ('10:30:00') counts as a number but is no year
-    if values.isna().any() or not calendar_years(values):
-        return False
-    return bool((below[numbers.min():] == TEXT).sum() >= len(numbers))
+    return not values.isna().any() and calendar_years(values)
 
 
 def _header_lines(live: np.ndarray, start: int, data_pos: int) -> list[int]:
