@@ -6,7 +6,9 @@ import io
 
 import openpyxl
 import pandas as pd
+import pytest
 
+from analytics.errors import IngestError
 from analytics.ingest import guard, readers
 
 
@@ -154,3 +156,15 @@ def test_past_the_retries_a_sheet_fastexcel_cannot_type_is_read_all_as_text(monk
     book.save(out)
     grid = readers.read_workbook(out.getvalue()).sheets[0].grid
     assert grid.values.tolist() == [["Wait", "Calls"], ["1899-12-31 00:03:00", "4"]]
+
+
+def test_a_sheet_set_aside_is_kept_by_name_with_its_reason_and_worded_once_for_the_ledger():
+    from tests.conftest import xlsx_bytes
+    wide = [["Contents", *([None] * 600), "x"]]  # values 602 columns apart: more than the reader takes
+    data = xlsx_bytes([["Month", "Requests"], ["Apr 2024", 10]], sheet="Table 1", extra_sheets={"Contents": wide})
+    book = readers.read_workbook(data)
+    assert [s.name for s in book.sheets] == ["Table 1"]
+    assert list(book.skipped) == ["Contents"] and book.skipped["Contents"].startswith("it has 602 columns")
+    assert book.warnings == (f"Skipped sheet 'Contents': {book.skipped['Contents']}.",)
+    with pytest.raises(IngestError, match=r"Could not read sheet 'Contents': it has 602 columns"):
+        readers.read_workbook(xlsx_bytes(wide, sheet="Contents"))

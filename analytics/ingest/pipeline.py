@@ -46,13 +46,13 @@ def _all_tables(sheets: list[RawSheet]) -> list[Table]:
     return sorted(tables, key=lambda t: -t.score)
 
 
-def _choose(tables: list[Table], sheets: list[RawSheet], options: Options, skipped: tuple[str, ...] = ()) -> Table:
+def _choose(tables: list[Table], sheets: list[RawSheet], options: Options,
+            skipped: Mapping[str, str] | None = None) -> Table:
     if options.sheet is not None:
         names = [s.name for s in sheets]
         if options.sheet not in names:
-            why = next((m.split(": ", 1)[-1] for m in skipped if m.startswith(f"Skipped sheet '{options.sheet}':")),
-                       None)  # the reader set it aside: say why, not that it is missing
-            raise IngestError(f"The sheet '{options.sheet}' cannot be read: {why}" if why else
+            why = (skipped or {}).get(options.sheet)  # the reader set it aside: say why, not that it is missing
+            raise IngestError(f"The sheet '{options.sheet}' cannot be read: {why}." if why else
                               f"There is no sheet called '{options.sheet}'; sheets are: {', '.join(names)}.")
         tables = [t for t in tables if t.sheet.name == options.sheet]
         if not tables:
@@ -221,7 +221,7 @@ def parse(data: bytes, filename: str, file_type: str, options: Options,
     frame = _column_order(frame, tidied.dimensions)
     scaled, scale_notes = _checked_count_scales(tidied.measures, frame)
     measures = {**scaled, **dict(options.measures)}
-    warnings = list(book.skipped) + list(tidied.warnings) + scale_notes
+    warnings = list(book.warnings) + list(tidied.warnings) + scale_notes
     warnings += _uncached_formula_check(table.sheet, set(tidied.used_rows))
     suppressed = int((frame["flag"].fillna("").str.len() > 0).sum() - frame["flag"].isin(["total", "aggregate"]).sum())
     if suppressed:

@@ -13,7 +13,7 @@ import logging
 import re
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import defusedxml.ElementTree as SafeET
 import fastexcel
@@ -50,10 +50,23 @@ class RawSheet:
 
 @dataclass(frozen=True)
 class Book:
-    """Every readable sheet of a file, and a warning for each sheet that could not be read."""
+    """Every readable sheet of a file, and why each sheet that could not be read was set aside.
+
+    ``skipped`` maps a sheet's name to the reason, so a caller asking for that sheet can say why it is not
+    there; ``warnings`` words the same reasons for the ledger.
+    """
 
     sheets: list[RawSheet]
-    skipped: tuple[str, ...] = ()
+    skipped: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(skipped_message(name, why) for name, why in self.skipped.items())
+
+
+def skipped_message(name: str, why: str) -> str:
+    """The warning for a sheet set aside: "Skipped sheet 'Contents': it has 16,382 columns ..."."""
+    return f"Skipped sheet '{name}': {why}."
 
 
 def column_letter(index: int) -> str:
@@ -199,8 +212,7 @@ def _raw_sheet(reader: fastexcel.ExcelReader, name: str) -> RawSheet:
         filled = [i for i in range(batch.num_columns) if batch.column(i).null_count < batch.num_rows]
         width = filled[-1] + 1 if filled else 0
         if width > MAX_COLUMNS:
-            raise SheetError(f"sheet '{name}' has {width:,} columns with values; this tool reads up to "
-                             f"{MAX_COLUMNS}")
+            raise SheetError(f"it has {width:,} columns with values; this tool reads up to {MAX_COLUMNS}")
         frame = batch.select(list(range(width))).to_pandas()
     else:
         frame = sheet.to_pandas()
@@ -222,26 +234,27 @@ def read_workbook(data: bytes, file_type: str = "xlsx", sheet_text: Mapping[str,
         names = reader.sheet_names
     except Exception as exc:  # noqa: BLE001 - the reader's own errors, and what a damaged file makes it raise
         raise IngestError(_reader_message(str(exc))) from exc
-    sheets, skipped = [], []
+    sheets, skipped = [], {}
     styles = _ooxml_styles(data) if file_type in {"xlsx", "xlsm"} else None
     for name in names:
         try:
             sheet = _raw_sheet(reader, name)
         except SheetError as exc:
-            skipped.append(f"Skipped {exc}.".replace("' has ", "': it has ", 1))
+            skipped[name] = str(exc)
             continue
         except Exception as exc:  # noqa: BLE001 - one damaged sheet must not sink the others
             if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
                 raise IngestError(_reader_message(str(exc))) from exc
-            skipped.append(f"Skipped sheet '{name}': it could not be read (it looks damaged).")
+            skipped[name] = "it could not be read (it looks damaged)"
             continue
         if styles is not None:
             sheet = _with_formats(sheet, *styles, sheet_text or {})
         sheets.append(sheet)
     if not sheets:
-        raise IngestError(skipped[0].replace("Skipped", "Could not read", 1) if skipped else
+        first = next(iter(skipped.items()), None)
+        raise IngestError(f"Could not read sheet '{first[0]}': {first[1]}." if first else
                           "This workbook has no sheets: open it in Excel, check it holds the table, save and retry.")
-    return Book(sheets, tuple(skipped))
+    return Book(sheets, skipped)
 
 
 def _reader_message(detail: str) -> str:
