@@ -407,3 +407,16 @@ def test_a_tables_money_scale_leaves_its_percentages_alone():
     units = {m: i.unit for m, i in analytics.load(csv, filename="b.csv", isolated=False).measures.items()}
     assert units == {"Budget (£ thousands)": "currency_thousands", "Forecast (£ thousands)": "currency_thousands",
                      "Variance %": "percent"}
+
+
+def test_a_change_column_beside_the_periods_across_is_set_aside_in_the_ledger_and_said_not_dropped():
+    csv = (b"Area,2021,2022,2023,Change (%)\nHartlepool,10,12,14,16.7\nBolton,20,22,25,13.6\n"
+           b"Bury,5,6,7,16.7\n")
+    data = analytics.load(csv, filename="areas.csv", isolated=False)
+    assert sorted(data.frame["period"].dt.year.unique()) == [2021, 2022, 2023]
+    assert not data.frame["value"].isin([16.7, 13.6]).any()
+    cells = data.ledger.excluded[data.ledger.excluded["column"] == "Change (%)"]
+    assert cells["row"].tolist() == [2, 3, 4] and set(cells["reason"]) == {"not one of the periods across"}
+    assert any("'Change (%)' is not one of the periods across the columns: its 3 values were set aside" in w
+               for w in data.warnings)
+    assert data.ledger.balanced

@@ -1004,6 +1004,7 @@ def _across(body: Body, axis: HeaderAxis, label_positions: list[int], period_pos
         keep, rows, row_labels = keep[~bad], rows[~bad], row_labels[~bad]
         row_flag, period = row_flag[~bad], period[~bad]
     values, flags, typed, formatted = _parsed_matrix(body, rows, positions, names, excluded)
+    excluded += _set_aside_beside(body, rows, [*label_positions, *positions, period_pos], axis.kind, warnings)
     n_rows, n_cols = values.shape
     sums = summing_rows(values, min_run=MIN_RUN if len(label_positions) <= 1 else MIN_RUN + 1)
     if header_measures:  # a row adding up others is a total, whatever it is called
@@ -1070,6 +1071,22 @@ def _across(body: Body, axis: HeaderAxis, label_positions: list[int], period_pos
     axes = _describe_axes(axis, frame, measures, period is not None)
     return Tidied(frame, kind, layout, frequency, measures, tuple(dims), names[period_pos] if period is not None
                   else None, used, excluded, warnings, row_roles=row_roles, axes=axes)
+
+
+def _set_aside_beside(body: Body, rows: pd.Index, taken: list[int | None], kind: str, warnings: list[str]) -> list:
+    """A filled column beside the periods (or places) across that is neither one of them nor a label ('Area |
+    2021 | 2022 | 2023 | Change (%)') is not part of the series: its cells are set aside in the ledger and
+    said, never dropped unseen. A change or share column restates what the periods already give."""
+    excluded = []
+    for p in range(len(body.names)):
+        if p in taken or blank_mask(body.block.loc[rows, p]).all():
+            continue
+        cells = _cell_exclusions(body.block, rows, p, body.names[p], f"not one of the {kind} across")
+        n = sum(len(c) for c in cells)
+        warnings.append(f"'{body.names[p]}' is not one of the {kind} across the columns: its {n:,} "
+                        f"value{'s were' if n != 1 else ' was'} set aside.")
+        excluded += cells
+    return excluded
 
 
 def _dimension_name(header: str, pos: int, taken: list[str]) -> str:
