@@ -61,12 +61,7 @@ class Book:
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        return tuple(skipped_message(name, why) for name, why in self.skipped.items())
-
-
-def skipped_message(name: str, why: str) -> str:
-    """The warning for a sheet set aside: "Skipped sheet 'Contents': it has 16,382 columns ..."."""
-    return f"Skipped sheet '{name}': {why}."
+        return tuple(f"Skipped sheet '{name}': {why}." for name, why in self.skipped.items())
 
 
 def column_letter(index: int) -> str:

@@ -1078,14 +1078,13 @@ def _set_aside_beside(body: Body, rows: pd.Index, taken: list[int | None], kind:
     2021 | 2022 | 2023 | Change (%)') is not part of the series: its cells are set aside in the ledger and
     said, never dropped unseen. A change or share column restates what the periods already give."""
     excluded = []
-    for p in range(len(body.names)):
-        if p in taken or blank_mask(body.block.loc[rows, p]).all():
-            continue
+    for p in (p for p in range(len(body.names)) if p not in taken):
         cells = _cell_exclusions(body.block, rows, p, body.names[p], f"not one of the {kind} across")
-        n = sum(len(c) for c in cells)
-        warnings.append(f"'{body.names[p]}' is not one of the {kind} across the columns: its {n:,} "
-                        f"value{'s were' if n != 1 else ' was'} set aside.")
-        excluded += cells
+        n = len(cells[0])
+        if n:
+            warnings.append(f"'{body.names[p]}' is not one of the {kind} across the columns: its {n:,} "
+                            f"value{'s were' if n != 1 else ' was'} set aside.")
+            excluded += cells
     return excluded
 
 
