@@ -23,6 +23,41 @@ def test_a_long_column_reads_as_each_cell_read_alone(values):
     assert fast.percent_sign.tolist() == slow.percent_sign.astype(bool).tolist()
 
 
+PLAIN = ["1234", "-0.5", "007", " 12 ", "0", "3.25", "-", "[c]", "N/A", "X", "..", "", None]
+
+
+def _assert_same(a: cells.ParsedNumbers, b: cells.ParsedNumbers) -> None:
+    pd.testing.assert_series_equal(a.values, b.values, check_names=False)
+    assert a.marker.fillna("").tolist() == b.marker.fillna("").tolist()
+    assert a.unreadable.astype(bool).tolist() == b.unreadable.astype(bool).tolist()
+    assert a.percent_sign.astype(bool).tolist() == b.percent_sign.astype(bool).tolist()
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(PLAIN) | st.sampled_from(FORMS), min_size=1, max_size=40),
+       st.sampled_from([object, "string"]))
+def test_the_plain_number_shortcut_reads_as_the_full_parse(values, dtype):
+    column = pd.Series(values, dtype=dtype)
+    _assert_same(cells.parse_numbers(column), cells._parse_full(column.astype(object)))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(-10**6, 10**6) | st.floats(allow_nan=True, allow_infinity=False) | st.none(),
+                min_size=1, max_size=30))
+def test_an_object_column_of_numbers_reads_as_the_full_parse(values):
+    column = pd.Series(values, dtype=object)
+    _assert_same(cells.parse_numbers(column), cells._parse_full(column.astype(object)))
+
+
+def test_the_shortcut_takes_plain_numbers_and_markers_and_refuses_the_rest():
+    shortcut = cells._parse_plain(pd.Series(["12", "-", "3.5", None, "[c]"], dtype=object))
+    assert shortcut is not None
+    assert shortcut.values.iloc[[0, 2]].tolist() == [12.0, 3.5] and shortcut.values.iloc[[1, 3, 4]].isna().all()
+    assert shortcut.marker.fillna("").tolist() == ["", "-", "", "", "[c]"]
+    assert cells._parse_plain(pd.Series(["12", "£1,234"], dtype=object)) is None
+    assert cells._parse_plain(pd.Series(["12", "1e999"], dtype=object)) is None
+
+
 def test_number_forms():
     parsed = cells.parse_numbers(pd.Series(FORMS, dtype=object))
     assert parsed.values.tolist()[:9] == [1234.5, -12.0, -1234.0, -1234.0, 12.0, 12.0, 1500.0, 17.0, 4.03]

@@ -73,6 +73,9 @@ def blank_mask(column: pd.Series) -> pd.Series:
     return text.isna() | (text.str.strip() == "")
 
 
+_NUMBER_DTYPES = ("integer", "floating", "mixed-integer-float")
+
+
 def parse_numbers(column: pd.Series) -> ParsedNumbers:
     """Read a column of cells as numbers.
 
@@ -83,8 +86,12 @@ def parse_numbers(column: pd.Series) -> ParsedNumbers:
     are named in ``marker``.
     """
     index = column.index
-    if column.dtype.kind in "fiub":
-        values = column.astype(float)
+    # An object column whose cells are all numbers or blank (the grid keeps a sheet column's header text,
+    # so its data rows arrive as objects) needs none of the text parsing below: infer_dtype checks in C.
+    typed = column.dtype.kind in "fiub" or (
+        column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) in _NUMBER_DTYPES)
+    if typed:
+        values = pd.to_numeric(column, errors="coerce").astype(float)
         false = pd.Series(False, index=index)
         return ParsedNumbers(values, pd.Series(pd.NA, index=index, dtype="string"), false, false)
     if column.dtype.kind == "M":
@@ -99,8 +106,15 @@ def parse_numbers(column: pd.Series) -> ParsedNumbers:
 
 
 def _parse_cells(column: pd.Series) -> ParsedNumbers:
-    index = column.index
     obj = column.astype(object)
+    if pd.api.types.infer_dtype(obj, skipna=True) == "string" and (plain := _parse_plain(obj)) is not None:
+        return plain
+    return _parse_full(obj)
+
+
+def _parse_full(obj: pd.Series) -> ParsedNumbers:
+    """Every form a cell may take, read in whole-column string passes."""
+    index = obj.index
     numeric_cells = obj.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool)).astype(bool)
     text = obj.where(~numeric_cells).astype("string").str.strip()
     lowered = text.str.lower()
@@ -117,6 +131,28 @@ def _parse_cells(column: pd.Series) -> ParsedNumbers:
     blank = text.isna() | (text == "")
     unreadable = ~numeric_cells & ~blank.fillna(False).astype(bool) & marker.isna() & number.isna()
     return ParsedNumbers(values, marker, unreadable.astype(bool), parts["pct"].notna())
+
+
+_PLAIN_NUMBER = r"-?[0-9]+(?:\.[0-9]+)?"
+
+
+def _parse_plain(column: pd.Series) -> ParsedNumbers | None:
+    """The numbers of a column of text whose filled cells are all plain numbers ('1234', '-0.5') or markers
+    ('-', '[c]'), as a sheet column under a text header holds them; None when any cell needs the full parse.
+    A short column costs the full parse's dozen string passes in fixed overhead alone, so this shortcut saves
+    most of a wide table's read."""
+    text = column.astype("string").str.strip()
+    lowered = text.str.lower()
+    is_marker = lowered.isin(_MARKER_KEYS).fillna(False).astype(bool)
+    filled = (text.notna() & (text != "")).fillna(False).astype(bool)
+    if not (text.str.fullmatch(_PLAIN_NUMBER).fillna(False).astype(bool) | is_marker)[filled].all():
+        return None
+    false = pd.Series(False, index=column.index)
+    return ParsedNumbers(pd.to_numeric(text.where(filled & ~is_marker), errors="coerce").astype(float),
+                         lowered.where(is_marker).astype("string"), false, false.copy())
+
+
+_MARKER_KEYS = list(MARKERS)
 
 
 DISTINCT_FROM = 1000  # longer columns are parsed once per distinct value
