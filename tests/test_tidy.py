@@ -420,3 +420,22 @@ def test_a_change_column_beside_the_periods_across_is_set_aside_in_the_ledger_an
     assert any("'Change (%)' is not one of the periods across the columns: its 3 values were set aside" in w
                for w in data.warnings)
     assert data.ledger.balanced
+
+
+def test_text_number_columns_with_no_year_are_told_apart_in_one_pass():
+    """Columns of numbers written as text (a CSV's, an old .xls's) that hold no calendar year and nothing
+    else are skipped as period candidates; a year, a word or a blank head keeps a column in the running."""
+    from analytics.ingest.tidy import SAMPLE_ROWS, SAMPLE_SCAN_FACTOR, _yearless_columns
+
+    head = SAMPLE_ROWS * SAMPLE_SCAN_FACTOR
+    block = pd.DataFrame({
+        0: ["12345", "678", " 9.5 ", None] * 3,  # amounts, some of four digits: no year
+        1: ["2019", "2020", "2021", "2022"] * 3,  # years
+        2: ["12", "n/a", "14", "15"] * 3,  # a word: calendar_years_down reads on
+        3: [None] * 12,  # blank
+        4: ["1899", "2101", "-2019", "2019.5"] * 3,  # outside the years, negative, not whole
+    }, dtype=object)
+    assert _yearless_columns(block, [0, 1, 2, 3, 4]) == {0, 4}
+    assert _yearless_columns(block, []) == set()
+    long = pd.DataFrame({0: [None] * head + ["2019", "2020"], 1: ["5"] * head + ["2019", "2020"]}, dtype=object)
+    assert _yearless_columns(long, [0, 1]) == {1}  # only the head slice is sampled while it holds cells

@@ -383,8 +383,10 @@ def _header_only(grid: pd.DataFrame, cells: Cells, start: int, end: int) -> bool
     for row in range(start, end + 1):
         kinds = cells.kind[row]
         filled = np.flatnonzero(kinds != EMPTY)
-        if not np.isin(kinds, (NUMBER, DATE, MARKER)).any() or (len(filled) and _metadata_line(
-                [cell_text(grid, row, c) for c in range(int(filled[0]), grid.shape[1])])):
+        # a cover line has at most two cells, so only those are made text (a wide row's cells one by one
+        # cost a council-columns workbook a tenth of a second)
+        if not np.isin(kinds, (NUMBER, DATE, MARKER)).any() or (0 < len(filled) <= 2 and _metadata_line(
+                [cell_text(grid, row, c) for c in filled.tolist()])):
             continue  # words only, or a cover line ('Published: | 16th April 2026')
         numbers = np.flatnonzero(kinds == NUMBER)
         years = len(numbers) > 0 and all(is_calendar_year(grid.iat[row, c]) for c in numbers.tolist())

@@ -35,6 +35,7 @@ from analytics.ingest.records import count_records, default_record_frequency, re
 from analytics.ingest.tables import Table, label_text
 from analytics.ingest.totals import MIN_RUN, summing_rows
 from analytics.periods import (
+    calendar_year_mask,
     calendar_years,
     calendar_years_down,
     format_period,
@@ -137,6 +138,25 @@ def _filled_sample(column: pd.Series) -> pd.Series:
     return filled.head(SAMPLE_ROWS)
 
 
+def _yearless_columns(block: pd.DataFrame, positions: list[int]) -> set[int]:
+    """Of the text columns at ``positions``, those whose head slice (where `_filled_sample` draws its sample)
+    is filled, every filled cell a number and none of them a calendar year: `calendar_years_down` would
+    refuse their sample without reading it further. Decided in one parse over all of them, so a table 150
+    councils wide is not sampled column by column just to find no year."""
+    if not positions:
+        return set()
+    head = block[positions].head(SAMPLE_ROWS * SAMPLE_SCAN_FACTOR)
+    cells = pd.Series(head.to_numpy(dtype=object).ravel(order="F"), dtype=object)
+    shape = (len(positions), len(head))
+    numbers = pd.to_numeric(cells, errors="coerce").astype(float)
+    filled = cells.astype("string").str.strip().fillna("").ne("").to_numpy(dtype=bool)
+    years = calendar_year_mask(numbers).reshape(shape)
+    unread = (numbers.isna().to_numpy() & filled).reshape(shape)
+    some = filled.reshape(shape).any(axis=1)
+    return {pos for pos, keep in zip(positions, some & ~years.any(axis=1) & ~unread.any(axis=1), strict=True)
+            if keep}
+
+
 def _period_candidates(body: Body, names: tuple[str, ...], fy_year: int | None) -> list[tuple[float, int]]:
     """Columns that read as periods, best first. Only columns whose cells are mostly dates or period labels,
     or numbers under a date-like header (Excel serials), are parsed at all."""
@@ -145,8 +165,11 @@ def _period_candidates(body: Body, names: tuple[str, ...], fy_year: int | None) 
     dated = (kinds == DATE).sum(axis=0)
     scored = []
     numbers = (kinds == NUMBER).sum(axis=0)
+    text_numbers = [pos for pos in range(len(names)) if filled[pos] and body.block[pos].dtype.kind not in "fiu"
+                    and numbers[pos] >= 0.5 * filled[pos]]
+    yearless = _yearless_columns(body.block, text_numbers)
     for pos, name in enumerate(names):
-        if not filled[pos]:
+        if not filled[pos] or pos in yearless:
             continue
         column = body.block[pos]
         typed_numbers = column.dtype.kind in "fiu"
