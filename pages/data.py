@@ -148,4 +148,5 @@ if src.notes:
     with st.expander(f"Notes in the file ({len(src.notes)})"):
         for note in src.notes:
             st.text(note)
-st.dataframe(data.ledger.excluded, hide_index=True, width="stretch")
+# Categorical cells left blank (a whole row has no column) would show as 'None': plain text shows blank.
+st.dataframe(data.ledger.excluded.astype({"column": str, "reason": str}), hide_index=True, width="stretch")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -61,6 +62,17 @@ def test_data_page_detection_and_ledger(app):
     assert found["Layout"] == "wide" and found["Header row(s)"] == "5, 6" and found["Frequency"] == "weekly"
     assert any("104 used" in m.value for m in app.markdown)
     assert any("suppressed" in w.value for w in app.warning)
+
+
+def test_data_page_ledger_shows_blank_columns_blank(app):
+    """Rows excluded whole (a title, a blank line) have no column: shown blank, not as 'None' (a categorical's
+    empty category is drawn as a missing value)."""
+    app.switch_page("pages/data.py").run()
+    app.selectbox(key="dataset").set_value("reablement_weekly.xlsx").run()
+    ledger = app.dataframe[-1].value
+    assert list(ledger.columns[:3]) == ["row", "column", "reason"]
+    assert not isinstance(ledger["column"].dtype, pd.CategoricalDtype) and (ledger["column"] == "").any()
+    assert ledger["column"].notna().all() and ledger["reason"].notna().all()
 
 
 def test_data_page_override_layout_and_record_split(app):
