@@ -148,5 +148,5 @@ if src.notes:
     with st.expander(f"Notes in the file ({len(src.notes)})"):
         for note in src.notes:
             st.text(note)
-# Categorical cells left blank (a whole row has no column) would show as 'None': plain text shows blank.
-st.dataframe(data.ledger.excluded.astype({"column": str, "reason": str}), hide_index=True, width="stretch")
+# A row excluded whole has no column: as a categorical's empty category it would show as 'None'.
+st.dataframe(data.ledger.excluded.astype({"column": str}), hide_index=True, width="stretch")

@@ -149,7 +149,7 @@ def _yearless_columns(block: pd.DataFrame, positions: list[int]) -> set[int]:
     cells = pd.Series(head.to_numpy(dtype=object).ravel(order="F"), dtype=object)
     shape = (len(positions), len(head))
     numbers = pd.to_numeric(cells, errors="coerce").astype(float)
-    filled = cells.astype("string").str.strip().fillna("").ne("").to_numpy(dtype=bool)
+    filled = ~blank_mask(cells).to_numpy(dtype=bool)
     years = calendar_year_mask(numbers).reshape(shape)
     unread = (numbers.isna().to_numpy() & filled).reshape(shape)
     some = filled.reshape(shape).any(axis=1)
@@ -165,6 +165,8 @@ def _period_candidates(body: Body, names: tuple[str, ...], fy_year: int | None) 
     dated = (kinds == DATE).sum(axis=0)
     scored = []
     numbers = (kinds == NUMBER).sum(axis=0)
+    # Plain numbers are dates (Excel serials) or calendar years only when the header says so, or when they
+    # are years rising by one down the column; numbers written as text (a CSV's) only years.
     text_numbers = [pos for pos in range(len(names)) if filled[pos] and body.block[pos].dtype.kind not in "fiu"
                     and numbers[pos] >= 0.5 * filled[pos]]
     yearless = _yearless_columns(body.block, text_numbers)
@@ -173,9 +175,7 @@ def _period_candidates(body: Body, names: tuple[str, ...], fy_year: int | None) 
             continue
         column = body.block[pos]
         typed_numbers = column.dtype.kind in "fiu"
-        # Plain numbers are dates (Excel serials) or calendar years only when the header says so, or when
-        # they are years rising by one down the column; numbers written as text (a CSV's) only years.
-        if not typed_numbers and numbers[pos] >= 0.5 * filled[pos]:
+        if pos in text_numbers:
             years = calendar_years_down(_filled_sample(column), name)
             if years is None:
                 continue
